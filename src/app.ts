@@ -1,0 +1,126 @@
+import { Elysia } from 'elysia';
+import type { KeyCheck } from './auth';
+import type { Config } from './config';
+import { HttpError, PayloadTooLargeError, UnauthorizedError, reasonPhrase } from './errors';
+import type { Logger } from './log';
+import type { MemorySource } from './memory/types';
+import { docsRoutes } from './modules/docs';
+import { serverRoutes } from './modules/server';
+import type { ServerService } from './modules/server/service';
+
+/** Everything the HTTP layer needs; tests build it with real or stand-in parts. */
+export interface AppDeps {
+  config: Config;
+  log: Logger;
+  memory: MemorySource;
+  /** null: authentication is off (WAHA_NO_API_KEY=true). */
+  keyCheck: KeyCheck | null;
+  server: ServerService;
+}
+
+interface RequestState { id: string; started: number }
+
+const MB = 1024 * 1024;
+
+/** Paths that never need a key: the docs page and its assets hold no data. */
+const isDocsPath = (path: string) => path === '/docs' || path.startsWith('/docs/');
+
+/** Builds the whole HTTP API. The only place routes, auth and error mapping meet. */
+export function createApp(deps: AppDeps) {
+  const { config, log, memory, keyCheck } = deps;
+  const bodyLimit = config.BODY_LIMIT_MB * MB;
+  const openPaths = new Set(config.WHATSAPP_API_KEY_EXCLUDE_PATH.map((p) => '/' + p.replace(/^\/+/, '')));
+  const requests = new WeakMap<Request, RequestState>();
+
+  const stateOf = (request: Request): RequestState => {
+    let s = requests.get(request);
+    if (!s) {
+      const given = request.headers.get('x-request-id');
+      s = { id: given && given.length <= 128 ? given : crypto.randomUUID(), started: performance.now() };
+      requests.set(request, s);
+    }
+    return s;
+  };
+
+  // Bun's own limit answers a bare 413 with no body; it stays as a far backstop, and the limit
+  // that clients see is enforced below with the JSON error shape.
+  return new Elysia({ serve: { maxRequestBodySize: Math.max(bodyLimit * 4, 64 * MB) } })
+    .onRequest(({ request, set }) => {
+      const { id } = stateOf(request);
+      set.headers['x-request-id'] = id;
+      // The latest periodic sample: no syscall on the request path.
+      set.headers['x-memory-usage-mb'] = String(Math.round(memory.latest().totalMb));
+
+      const length = Number(request.headers.get('content-length') ?? 0);
+      if (length > bodyLimit)
+        throw new PayloadTooLargeError(`Request body is ${(length / MB).toFixed(1)} MB; the limit is ${config.BODY_LIMIT_MB} MB (BODY_LIMIT_MB).`);
+
+      if (!keyCheck) return;
+      const path = new URL(request.url).pathname;
+      if (openPaths.has(path) || isDocsPath(path)) return;
+      const presented = request.headers.get('x-api-key') ?? new URL(request.url).searchParams.get('x-api-key');
+      if (!keyCheck.verify(presented)) throw new UnauthorizedError();
+    })
+    .onParse(async ({ request, contentType }) => {
+      // A body without Content-Length (chunked) is counted as it arrives.
+      if (request.headers.has('content-length') || !request.body) return;
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+        size += chunk.byteLength;
+        if (size > bodyLimit) throw new PayloadTooLargeError(`Request body is over the limit of ${config.BODY_LIMIT_MB} MB (BODY_LIMIT_MB).`);
+        chunks.push(chunk);
+      }
+      const text = Buffer.concat(chunks).toString('utf8');
+      if (contentType.startsWith('application/json')) return text === '' ? undefined : JSON.parse(text);
+      return text;
+    })
+    .onError(({ code, error, request, set }) => {
+      const { id } = stateOf(request);
+      let status = 500;
+      let message = `Unexpected error. Quote request id ${id} when reporting it.`;
+      let details: Record<string, unknown> | undefined;
+
+      if (error instanceof HttpError) {
+        status = error.status;
+        message = error.message;
+        details = error.details;
+      } else if (code === 'PARSE') {
+        status = 400;
+        message = 'The request body is not valid JSON (or does not match its Content-Type).';
+      } else if (code === 'VALIDATION') {
+        status = 400;
+        const first = error.all[0];
+        const field = first && 'path' in first ? first.path.replace(/^\//, '').replaceAll('/', '.') : '';
+        const where = error.type;
+        message = `Invalid ${where}${field ? ` field '${field}'` : ''}: ${first?.summary ?? first?.message ?? 'does not match the schema'}`;
+        details = { in: where, field: field || null, errors: error.all.map((e) => ({ path: 'path' in e ? e.path : '', message: e.summary ?? e.message })) };
+      } else if (code === 'NOT_FOUND') {
+        status = 404;
+        message = `No route ${request.method} ${new URL(request.url).pathname}. The API is listed at /docs.`;
+      } else if (error instanceof Error && /body.*(too large|exceed)/i.test(error.message)) {
+        status = 413;
+        message = `Request body is over the limit of ${config.BODY_LIMIT_MB} MB (BODY_LIMIT_MB).`;
+      } else {
+        log.error('unhandled error', { requestId: id, code, error: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined });
+      }
+      set.status = status;
+      set.headers['content-type'] = 'application/json';
+      const body: Record<string, unknown> = { statusCode: status, error: reasonPhrase(status), message };
+      if (details) body.details = details;
+      if (status >= 500) body.requestId = id;
+      return body;
+    })
+    .onAfterResponse(({ request, set }) => {
+      const s = stateOf(request);
+      const path = new URL(request.url).pathname;
+      const status = typeof set.status === 'number' ? set.status : 200;
+      const fields = { requestId: s.id, method: request.method, path, status, ms: Math.round(performance.now() - s.started) };
+      if (openPaths.has(path) || isDocsPath(path)) log.debug('request', fields);
+      else log.info('request', fields);
+    })
+    .use(docsRoutes())
+    .use(serverRoutes(deps.server));
+}
+
+export type App = ReturnType<typeof createApp>;

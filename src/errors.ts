@@ -1,0 +1,65 @@
+/**
+ * Framework-free errors that carry an HTTP status and a message that says what to do.
+ * `app.ts` maps every one of them (and Elysia's own) to the single JSON error shape
+ * `{statusCode, error, message, details?}`.
+ */
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  422: 'Unprocessable Entity',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+/** The standard reason phrase for a status code. */
+export const reasonPhrase = (status: number): string => REASONS[status] ?? 'Error';
+
+/** An error meant for the API client: status, an actionable message, optional details. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class BadRequestError extends HttpError {
+  constructor(message: string, details?: Record<string, unknown>) { super(400, message, details); }
+}
+
+export class UnauthorizedError extends HttpError {
+  constructor() { super(401, 'Unauthorized'); }
+}
+
+export class NotFoundError extends HttpError {
+  constructor(message: string, details?: Record<string, unknown>) { super(404, message, details); }
+}
+
+export class UnprocessableError extends HttpError {
+  constructor(message: string, details?: Record<string, unknown>) { super(422, message, details); }
+}
+
+export class PayloadTooLargeError extends HttpError {
+  constructor(message: string, details?: Record<string, unknown>) { super(413, message, details); }
+}
+
+export class UpstreamError extends HttpError {
+  constructor(message: string, details?: Record<string, unknown>) { super(502, message, details); }
+}
+
+/** A required piece of the machine (Chromium, a folder) is missing: start-up stops with this. */
+export class MissingDependencyError extends Error {
+  constructor(message: string, readonly hint: string) {
+    super(message);
+    this.name = 'MissingDependencyError';
+  }
+}
