@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The README's two commands, on a fresh Debian machine that has Node.js and npm:
+#   bash scripts/run.sh start   install what is missing, then run the service on its embedded defaults
+#   bash scripts/run.sh test    install what is missing, then run the whole test suite
+# What is installed: Bun (from npm), Debian's chromium, the locked dependencies.
+# Without root, nothing is installed system-wide: the script says exactly what to run instead.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BUN_VERSION=1.4.4
+mode=${1:-}
+case "$mode" in start|test|setup) ;; *) echo "usage: bash scripts/run.sh start|test|setup" >&2; exit 64 ;; esac
+
+is_root() { [ "$(id -u)" = 0 ]; }
+say() { printf 'run.sh: %s\n' "$*" >&2; }
+
+ensure_bun() {
+  if command -v bun >/dev/null 2>&1 && [ "$(bun --version)" = "$BUN_VERSION" ]; then return; fi
+  if ! command -v npm >/dev/null 2>&1; then
+    say "Bun $BUN_VERSION is needed and npm is missing to install it. Install Node.js and npm first: apt-get install -y nodejs npm"
+    exit 1
+  fi
+  say "installing Bun $BUN_VERSION from npm"
+  if ! npm install -g --no-fund --no-audit "bun@$BUN_VERSION" >/dev/null; then
+    say "could not install Bun globally. Run as root: npm install -g bun@$BUN_VERSION"
+    say "or without root: npm install --prefix \"\$HOME/.local\" -g bun@$BUN_VERSION && export PATH=\"\$HOME/.local/bin:\$PATH\""
+    exit 1
+  fi
+  hash -r
+  [ "$(bun --version)" = "$BUN_VERSION" ] || { say "bun on PATH is $(bun --version), expected $BUN_VERSION ($(command -v bun))"; exit 1; }
+}
+
+chromium_path() {
+  for p in "${PUPPETEER_EXECUTABLE_PATH:-}" "${CHROME_PATH:-}" /usr/lib/chromium/chromium /usr/bin/chromium /usr/bin/chromium-browser; do
+    if [ -n "$p" ] && [ -x "$p" ]; then echo "$p"; return 0; fi
+  done
+  return 1
+}
+
+ensure_chromium() {
+  if chromium_path >/dev/null; then return; fi
+  if ! is_root; then
+    say "Chromium is missing. Install Debian's package as root, then run this again:"
+    say "  sudo apt-get update && sudo apt-get install -y chromium"
+    exit 1
+  fi
+  say "installing Debian's chromium"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null
+  chromium_path >/dev/null || { say "chromium was installed but no binary was found"; exit 1; }
+}
+
+ensure_deps() {
+  bun install --frozen-lockfile >/dev/null
+}
+
+ensure_bun
+ensure_chromium
+ensure_deps
+
+case "$mode" in
+  setup) say "ready: bun $(bun --version), chromium at $(chromium_path)" ;;
+  start) exec bun src/index.ts ;;
+  test)
+    # bun test prints its counts on separate lines (" N pass", " N fail"); sum them into one closing line.
+    log=$(mktemp)
+    set +e
+    bun test "${@:2}" 2>&1 | tee "$log"
+    code=${PIPESTATUS[0]}
+    set -e
+    pass=$(grep -Eo '^ *[0-9]+ pass$' "$log" | awk '{s+=$1} END {print s+0}')
+    fail=$(grep -Eo '^ *[0-9]+ fail$' "$log" | awk '{s+=$1} END {print s+0}')
+    errors=$(grep -Eo '^ *[0-9]+ errors?$' "$log" | awk '{s+=$1} END {print s+0}')
+    rm -f "$log"
+    fail=$((fail + errors))
+    if [ "$code" != 0 ] && [ "$fail" = 0 ]; then fail=1; fi
+    echo "$pass passed, $fail failed"
+    exit "$code"
+    ;;
+esac
