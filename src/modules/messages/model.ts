@@ -1,0 +1,88 @@
+import { t } from 'elysia';
+
+/** `<number>@c.us`, `<id>@g.us`, `<id>@lid`, `<id>@newsletter`, `status@broadcast`. */
+export const CHAT_ID_PATTERN = '^(\\d{5,20}@c\\.us|[0-9A-Za-z-]{5,40}@g\\.us|\\d{5,20}@lid|\\d{5,30}@newsletter|status@broadcast)$';
+export const CHAT_ID_HINT = 'a chat id like 14155550123@c.us (a person) or 120363000000000000@g.us (a group)';
+
+const Session = t.String({ pattern: '^[A-Za-z0-9_-]{1,54}$', default: 'default', description: 'Session name', examples: ['default'] });
+export const ChatId = t.String({ pattern: CHAT_ID_PATTERN, description: CHAT_ID_HINT, examples: ['14155550123@c.us'], error: `chatId must be ${CHAT_ID_HINT}` });
+/** WAHA's serialized message id: `true_<chat>_<id>` or `false_<chat>_<id>`. */
+export const MessageId = t.String({ minLength: 3, maxLength: 200, pattern: '^(true|false)_', description: 'Serialized message id: true_<chat>_<id> / false_<chat>_<id>', error: 'messageId must look like true_<chatId>_<id> or false_<chatId>_<id>' });
+const ReplyTo = t.Optional(t.Union([MessageId, t.Null()], { description: 'Message id to reply to' }));
+
+export const SendText = t.Object({
+  session: Session,
+  chatId: ChatId,
+  text: t.String({ minLength: 1, maxLength: 65536 }),
+  reply_to: ReplyTo,
+  mentions: t.Optional(t.Array(t.String({ pattern: '^\\d{5,20}@c\\.us$' }), { maxItems: 256 })),
+  linkPreview: t.Optional(t.Boolean({ default: true })),
+});
+
+export const FileInput = t.Object(
+  {
+    mimetype: t.String({ minLength: 3, maxLength: 200, pattern: '^[\\w.+-]+/[\\w.+-]+', examples: ['image/jpeg'] }),
+    filename: t.Optional(t.Union([t.String({ maxLength: 255 }), t.Null()])),
+    url: t.Optional(t.String({ maxLength: 4096, description: 'http(s) URL fetched by the server (size and time bounded)' })),
+    data: t.Optional(t.String({ description: 'Base64 content' })),
+  },
+  { description: 'Give either url or data' },
+);
+
+export const SendFile = t.Object({
+  session: Session,
+  chatId: ChatId,
+  file: FileInput,
+  caption: t.Optional(t.String({ maxLength: 4096 })),
+  reply_to: ReplyTo,
+});
+
+export const SendLocation = t.Object({
+  session: Session,
+  chatId: ChatId,
+  latitude: t.Number({ minimum: -90, maximum: 90 }),
+  longitude: t.Number({ minimum: -180, maximum: 180 }),
+  title: t.Optional(t.String({ maxLength: 1024 })),
+  reply_to: ReplyTo,
+});
+
+export const SendContactVcard = t.Object({
+  session: Session,
+  chatId: ChatId,
+  contacts: t.Array(
+    t.Union([
+      t.Object({ vcard: t.String({ minLength: 10, maxLength: 65536 }) }),
+      t.Object({ fullName: t.String({ minLength: 1 }), organization: t.Optional(t.String()), phoneNumber: t.String({ minLength: 3 }), whatsappId: t.Optional(t.String()) }),
+    ]),
+    { minItems: 1, maxItems: 50 },
+  ),
+});
+
+export const SendPoll = t.Object({
+  session: Session,
+  chatId: ChatId,
+  poll: t.Object({
+    name: t.String({ minLength: 1, maxLength: 255 }),
+    options: t.Array(t.String({ minLength: 1, maxLength: 100 }), { minItems: 2, maxItems: 12 }),
+    multipleAnswers: t.Boolean({ default: false }),
+  }),
+});
+
+export const ForwardMessage = t.Object({ session: Session, chatId: ChatId, messageId: MessageId });
+export const ChatAction = t.Object({ session: Session, chatId: ChatId });
+export const SendSeen = t.Object({
+  session: Session,
+  chatId: ChatId,
+  messageId: t.Optional(MessageId),
+  messageIds: t.Optional(t.Array(MessageId)),
+  participant: t.Optional(t.Union([t.String(), t.Null()])),
+});
+export const Reaction = t.Object({ session: Session, messageId: MessageId, reaction: t.String({ maxLength: 16, description: 'An emoji; empty string removes the reaction' }) });
+export const Star = t.Object({ session: Session, messageId: MessageId, chatId: t.Optional(ChatId), star: t.Boolean() });
+
+/** whatsapp-web.js's message object, as WAHA returns it from a send. */
+export const SentMessage = t.Record(t.String(), t.Unknown(), {
+  description: 'whatsapp-web.js message: id {fromMe, remote, id, _serialized}, fromMe, body, from, to, timestamp (s), ack, hasMedia, type, _data',
+});
+export const Result = t.Object({ result: t.Boolean() });
+export const SeenResult = t.Object({ ids: t.Union([t.Array(t.String()), t.Null()]) });
