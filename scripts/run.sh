@@ -66,7 +66,7 @@ case "$mode" in
     # bun test prints its counts on separate lines (" N pass", " N fail"); sum them into one closing line.
     log=$(mktemp)
     set +e
-    bun test "${@:2}" 2>&1 | tee "$log"
+    bun test --timeout 120000 "${@:2}" 2>&1 | tee "$log"
     code=${PIPESTATUS[0]}
     set -e
     pass=$(grep -Eo '^ *[0-9]+ pass$' "$log" | awk '{s+=$1} END {print s+0}')

@@ -1,0 +1,172 @@
+/**
+ * Typed control of the WhatsApp Web simulator (page/control.js) over either transport:
+ * - `simOnPage(page)`: page.evaluate on a puppeteer Page (in-process tests: `client.pupPage`);
+ * - `SimControlServer` (./server.ts): a loopback WebSocket the page connects to, for a browser
+ *   launched by another process (the compiled binary, a Node.js baseline).
+ */
+
+export type SocketState =
+  | 'OPENING' | 'PAIRING' | 'UNPAIRED' | 'UNPAIRED_IDLE' | 'CONNECTED' | 'TIMEOUT' | 'CONFLICT'
+  | 'UNLAUNCHED' | 'PROXYBLOCK' | 'TOS_BLOCK' | 'SMB_TOS_BLOCK' | 'DEPRECATED_VERSION';
+
+/** Modules and module properties the library asked for that the simulator lacks. */
+export interface SimMissing {
+  modules: string[];
+  props: string[];
+}
+
+export interface SimStatus {
+  version: string;
+  /** Stable per Chromium profile (kept in the page's localStorage). */
+  profileId: string;
+  state: SocketState;
+  hasSynced: boolean;
+  paired: boolean;
+  me: { id: string; pushName: string } | null;
+  /** The QR string as whatsapp-web.js builds it (ref,noiseKey,identityKey,advSecret,platform), while unpaired. */
+  qr: string | null;
+  qrCount: number;
+  pairingCode: string | null;
+  counts: { chats: number; groups: number; messages: number; contacts: number };
+  missing: SimMissing;
+}
+
+/** What the library sent, as the simulator recorded it. */
+export interface OutboxEntry {
+  id: string;
+  chatId: string;
+  type: string; // chat, image, video, audio, ptt, document, sticker, location, vcard, multi_vcard, poll_creation, reaction, revoke
+  subtype?: string;
+  ack?: number;
+  t: number;
+  body?: string;
+  caption?: string;
+  quotedMsgId?: string;
+  mentionedIds?: string[];
+  media?: { mimetype: string; filename?: string; size: number; filehash: string; directPath: string };
+  isViewOnce?: boolean;
+  isGif?: boolean;
+  isForwarded?: boolean;
+  location?: { latitude: number; longitude: number; description?: string; url?: string };
+  poll?: { name: string; options: string[]; selectableCount: number };
+  vcards?: string[];
+  reactionTo?: string;
+}
+
+/** Non-message things the library did: seen, chatstate, presence, archive, group changes, ... */
+export interface SimAction {
+  kind: string;
+  t: number;
+  chatId?: string;
+  [key: string]: unknown;
+}
+
+/** A message from a contact (`from` "<number>@c.us") or a group member (`from` "<id>@g.us", `author`). */
+export interface IncomingMessage {
+  from: string;
+  author?: string;
+  body?: string;
+  type?: string;
+  pushName?: string;
+  /** Serialized id of the message this one replies to. */
+  quotedId?: string;
+  mentions?: string[];
+  media?: { mimetype: string; data: string; filename?: string };
+  caption?: string;
+  ptt?: boolean;
+  isViewOnce?: boolean;
+  location?: { latitude: number; longitude: number; description?: string; url?: string };
+  vcard?: string;
+  id?: string;
+  t?: number;
+  isForwarded?: boolean;
+}
+
+/** One way of calling `window.__sim[method](...args)` in the page. */
+export interface SimTransport {
+  call(method: string, args: unknown[]): Promise<unknown>;
+}
+
+/** The simulator's control API; the same over both transports. */
+export class SimControl {
+  constructor(readonly transport: SimTransport) {}
+
+  private async call<T>(method: string, ...args: unknown[]): Promise<T> {
+    // Both transports turn undefined into null, which would defeat the page's defaults.
+    while (args.length && args[args.length - 1] === undefined) args.pop();
+    const result = await this.transport.call(method, args);
+    return result as T;
+  }
+
+  status() { return this.call<SimStatus>('status'); }
+  /** Resolves once whatsapp-web.js finished injecting into the current page load (e.g. after a logout reload). */
+  waitForInjected(timeoutMs?: number) { return this.call<void>('waitForInjected', timeoutMs); }
+  /** The phone scans the QR (waits for the QR page if the page is still opening). */
+  scan(me?: { number?: string; pushName?: string }) { return this.call<void>('scan', me); }
+  /** The phone enters the pairing code (`code` checked when given). */
+  enterPairingCode(code?: string) { return this.call<void>('enterPairingCode', code); }
+  /** A new QR ref now (the library emits `qr` again); returns the ref. */
+  refreshQr() { return this.call<string>('refreshQr'); }
+  /** An incoming message; returns its serialized id. */
+  receive(msg: IncomingMessage) { return this.call<string>('receive', msg); }
+  /** Someone reacts to a message; returns the reaction's id. */
+  react(msgId: string, emoji: string, from?: string) { return this.call<string>('react', msgId, emoji, from); }
+  /** Moves a message's ack (-1 error, 0 pending, 1 server, 2 delivered, 3 read, 4 played). */
+  ack(msgId: string, ack: number) { return this.call<void>('ack', msgId, ack); }
+  setAckMode(mode: 'auto' | 'server' | 'manual', delayMs?: number) { return this.call<void>('setAckMode', mode, delayMs); }
+  /** The next send fails: 'throw' rejects sendMessage; 'ack-error' adds the message, then ack -1. */
+  failNextSend(opts?: { mode?: 'throw' | 'ack-error'; message?: string }) { return this.call<void>('failNextSend', opts); }
+  /** A remote state change: CONFLICT, UNPAIRED, UNLAUNCHED, TIMEOUT (connection lost), ... */
+  disconnect(state: SocketState = 'CONFLICT') { return this.call<void>('disconnect', state); }
+  /** Back to CONNECTED (or to the QR page when no longer paired). */
+  reconnect() { return this.call<void>('reconnect'); }
+  /** Unlinked from the phone: the page clears its pairing, fires Cmd 'logout' and reloads. */
+  logoutFromPhone() { return this.call<void>('logoutFromPhone'); }
+  outbox() { return this.call<OutboxEntry[]>('outbox'); }
+  /** The first outbox entry whose fields equal `filter`'s, already sent or the next one. */
+  waitForOutbox(filter: Partial<OutboxEntry>, timeoutMs = 10_000) { return this.call<OutboxEntry>('waitForOutbox', filter, timeoutMs); }
+  actions() { return this.call<SimAction[]>('actions'); }
+  clearLogs() { return this.call<void>('clearLogs'); }
+  missing() { return this.call<SimMissing>('missing'); }
+  /** Numbers are on WhatsApp unless marked otherwise (getNumberId / isRegisteredUser). */
+  setRegistered(id: string, registered: boolean) { return this.call<void>('setRegistered', id, registered); }
+  /** A contact's profile picture URL, or null for "hidden" (getProfilePicUrl → undefined). */
+  setProfilePic(id: string, url: string | null) { return this.call<void>('setProfilePic', id, url); }
+  addContact(contact: { id: string; name?: string; pushname?: string; isMyContact?: boolean }) { return this.call<string>('addContact', contact); }
+  addGroup(group: { id?: string; subject: string; participants?: string[]; admins?: string[] }) { return this.call<string>('addGroup', group); }
+  incomingCall(call: { from: string; isVideo?: boolean }) { return this.call<string>('incomingCall', call); }
+  /** The bytes (base64) stored under a media directPath (see OutboxEntry.media). */
+  mediaData(directPath: string) { return this.call<string>('mediaData', directPath); }
+}
+
+/** The part of a puppeteer Page this needs. */
+export interface EvaluatingPage {
+  evaluate(fn: (method: string, args: unknown[]) => unknown, method: string, args: unknown[]): Promise<unknown>;
+}
+
+/** page.evaluate transport. Not usable across a reload (logoutFromPhone): take the page again. */
+export function pageTransport(page: EvaluatingPage): SimTransport {
+  return {
+    async call(method, args) {
+      const result = await page.evaluate(
+        async (m: string, a: unknown[]) => {
+          const sim = (window as unknown as { __sim?: Record<string, (...x: unknown[]) => unknown> }).__sim;
+          if (!sim) throw new Error('window.__sim is missing: not the simulator page (yet)');
+          const fn = sim[m];
+          if (typeof fn !== 'function') throw new Error(`unknown simulator method ${m}`);
+          return (await fn(...a)) ?? null;
+        },
+        method,
+        args,
+      );
+      return result;
+    },
+  };
+}
+
+/** Control of the simulator in `page` (e.g. whatsapp-web.js's `client.pupPage`). */
+export function simOnPage(page: EvaluatingPage): SimControl {
+  return new SimControl(pageTransport(page));
+}
+
+export { SimControlServer, type SimPageInfo } from './server';

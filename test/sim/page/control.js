@@ -1,0 +1,169 @@
+// control.js: what tests drive. `window.__sim` (reached with page.evaluate) and, when
+// CONFIG.controlUrl is set, the same methods over a WebSocket to the test's control server
+// (for a browser launched by another process). Every method returns JSON-able data.
+
+const api = {
+  status() {
+    const contacts = collections.Contact.length;
+    return {
+      version: CONFIG.version,
+      profileId: session.profileId,
+      state: Socket.state,
+      hasSynced: Socket.hasSynced,
+      paired: Boolean(readJson(STORAGE.pairing)),
+      me: session.me ? { id: session.me.wid._serialized, pushName: session.me.pushName } : null,
+      qr: Socket.state.startsWith('UNPAIRED') ? session.qrString() : null,
+      qrCount: session.qrCount,
+      pairingCode: session.pairingCode,
+      counts: { chats: collections.Chat.length, groups: collections.GroupMetadata.length, messages: collections.Msg.length, contacts },
+      missing: api.missing(),
+    };
+  },
+  /** Resolves once whatsapp-web.js finished injecting into this page load (it listens to hasSynced). */
+  waitForInjected(timeoutMs = 20000) {
+    return waitFor(() => Socket.listenerCount('change:hasSynced') > 0, timeoutMs, 'whatsapp-web.js to inject');
+  },
+  /** The phone scans the QR: `me` defaults to CONFIG.me. Waits for the QR page if needed. */
+  async scan(me) {
+    await session.scan(me ?? {});
+  },
+  async enterPairingCode(code) {
+    await enterPairingCode(code);
+  },
+  refreshQr() {
+    return session.newRef();
+  },
+  receive(spec) {
+    return receive(spec);
+  },
+  /** Someone reacts to a message (`from` defaults to the chat's contact / first group member). */
+  react(msgId, emoji, from) {
+    const msg = collections.Msg.get(msgId);
+    if (!msg) throw new Error(`[wa-sim] react: message ${msgId} not found`);
+    const chat = msg.chat;
+    const sender = from ? createWid(from) : chat.groupMetadata ? chat.groupMetadata.participants.getModelsArray().find((p) => !p.id.equals(session.me.wid)).id : chat.id;
+    return react(msg, emoji, sender);
+  },
+  /** Moves a message's ack (0 pending, 1 server, 2 delivered, 3 read, 4 played, -1 error). */
+  ack(msgId, ack) {
+    const msg = collections.Msg.get(msgId);
+    if (!msg) throw new Error(`[wa-sim] ack: message ${msgId} not found`);
+    msg.set('ack', ack);
+  },
+  /** 'auto' (1 → 2 → 3), 'server' (1 only) or 'manual' (tests move acks). */
+  setAckMode(mode, delayMs = acks.delayMs) {
+    Object.assign(acks, { mode, delayMs });
+  },
+  /** The next send fails: 'throw' rejects sendMessage, 'ack-error' adds the message with ack -1. */
+  failNextSend({ mode = 'throw', message } = {}) {
+    failNext = { mode, message };
+  },
+  disconnect(state = 'CONFLICT') {
+    session.disconnect(state);
+  },
+  reconnect() {
+    return session.reconnect();
+  },
+  logoutFromPhone() {
+    session.logoutFromPhone();
+  },
+  outbox() {
+    return outboxEntries();
+  },
+  /** Resolves with the first outbox entry whose fields equal `filter`'s (already sent or next). */
+  waitForOutbox(filter = {}, timeoutMs = 10000) {
+    const match = (e) => Object.entries(filter).every(([k, v]) => e[k] === v);
+    const found = api.outbox().find(match);
+    if (found) return found;
+    return new Promise((resolve, reject) => {
+      const waiter = { match, resolve };
+      control.waiters.add(waiter);
+      setTimeout(() => {
+        if (control.waiters.delete(waiter)) reject(new Error(`[wa-sim] no outbox entry matching ${JSON.stringify(filter)}`));
+      }, timeoutMs);
+    });
+  },
+  actions() {
+    return actionLog.slice();
+  },
+  clearLogs() {
+    outbox.length = 0;
+    actionLog.length = 0;
+  },
+  missing() {
+    return { modules: [...missing.modules], props: [...missing.props] };
+  },
+  setRegistered(id, registered) {
+    store.registered.set(createWid(id)._serialized, registered);
+  },
+  setProfilePic(id, url) {
+    store.profilePics.set(createWid(id)._serialized, url);
+  },
+  addContact({ id, ...attrs }) {
+    return store.contact(id, attrs).id._serialized;
+  },
+  addGroup({ id, subject, participants = [], admins = [] }) {
+    return store.addGroup({ id, subject, participants, admins }).id._serialized;
+  },
+  /** An incoming call: the library emits `call`. */
+  incomingCall({ from, isVideo = false }) {
+    const id = toHex(randomBytes(16)).toUpperCase();
+    callCollection.calls.set(id, { id, peerJid: createWid(from)._serialized, isVideo, isGroup: false, canHandleLocally: false, outgoing: false, webClientShouldHandle: false, participants: [] });
+    return id;
+  },
+  /** The bytes of an uploaded or received media file, base64. */
+  mediaData(directPath) {
+    return media.dataOf(directPath);
+  },
+};
+
+const control = {
+  ws: null,
+  waiters: new Set(),
+  instanceId: toHex(randomBytes(6)),
+  event(name, data) {
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ type: 'event', event: name, data }));
+  },
+  outboxAdded(entry) {
+    for (const w of [...this.waiters]) {
+      if (w.match(entry)) {
+        this.waiters.delete(w);
+        w.resolve(entry);
+      }
+    }
+    this.event('outbox', entry);
+  },
+  hello() {
+    const s = api.status();
+    return { type: 'hello', profileId: s.profileId, instanceId: this.instanceId, version: s.version, state: s.state, me: s.me };
+  },
+  /** Connects to the test's control server and serves `api` calls: { id, method, args } → { id, result | error }. */
+  connect(retry = 0) {
+    if (!CONFIG.controlUrl) return;
+    const ws = new WebSocket(CONFIG.controlUrl);
+    ws.onopen = () => {
+      retry = 0;
+      this.ws = ws;
+      ws.send(JSON.stringify(this.hello()));
+    };
+    ws.onmessage = async (e) => {
+      const { id, method, args = [] } = JSON.parse(e.data);
+      try {
+        if (typeof api[method] !== 'function') throw new Error(`[wa-sim] unknown control method ${method}`);
+        ws.send(JSON.stringify({ id, result: (await api[method](...args)) ?? null }));
+      } catch (err) {
+        ws.send(JSON.stringify({ id, error: String(err?.message ?? err) }));
+      }
+    };
+    ws.onclose = () => {
+      if (this.ws === ws) this.ws = null;
+      setTimeout(() => this.connect(retry + 1), Math.min(5000, 100 * 2 ** retry));
+    };
+  },
+};
+
+// ---- boot ----
+window.__sim = api;
+session.boot();
+control.connect();
+window.Debug = { VERSION: CONFIG.version }; // last: whatsapp-web.js starts injecting once it sees this
