@@ -1,0 +1,51 @@
+/**
+ * The in-process event bus: sessions publish, and webhooks and WebSocket clients (later issues)
+ * subscribe. Delivery is synchronous and in publish order; a listener that throws is logged and
+ * does not stop the others or the publisher.
+ */
+import type { Me } from '../engine/types';
+import type { Logger } from '../log';
+
+/** One event as published: WAHA's envelope without the parts the transports add (id, environment). */
+export interface BusEvent {
+  session: string;
+  /** WAHA's event name, e.g. `session.status`, `message`. */
+  event: string;
+  payload: unknown;
+  me: Me | null;
+  /** The session's `config.metadata`, carried in every delivery. */
+  metadata: Record<string, string>;
+  /** ms since epoch. */
+  timestamp: number;
+}
+
+export type BusListener = (e: BusEvent) => void;
+
+export class EventBus {
+  private readonly listeners = new Set<BusListener>();
+
+  constructor(private readonly log?: Logger) {}
+
+  /** Delivers `e` to every listener; stamps `timestamp` when the publisher gave none. */
+  publish(e: Omit<BusEvent, 'timestamp'> & { timestamp?: number }): void {
+    const event: BusEvent = { ...e, timestamp: e.timestamp ?? Date.now() };
+    for (const fn of [...this.listeners]) {
+      try {
+        fn(event);
+      } catch (err) {
+        this.log?.error('event listener failed', { event: event.event, session: event.session, error: err });
+      }
+    }
+  }
+
+  /** Adds a listener; call the returned function to remove it. */
+  subscribe(fn: BusListener): () => void {
+    this.listeners.add(fn);
+    return () => { this.listeners.delete(fn); };
+  }
+
+  /** Number of listeners (for tests and /metrics). */
+  get size(): number {
+    return this.listeners.size;
+  }
+}

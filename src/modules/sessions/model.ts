@@ -1,0 +1,92 @@
+/** Schemas of the sessions, auth and screenshot routes. Types come from these, never in parallel. */
+import { t } from 'elysia';
+
+export const SESSION_NAME_PATTERN = '^[A-Za-z0-9_-]{1,54}$';
+export const SESSION_NAME_HINT = 'a session name is 1–54 letters, digits, _ or - (it becomes a folder name)';
+
+const nameOptions = { pattern: SESSION_NAME_PATTERN, description: 'Session name', examples: ['default'], error: SESSION_NAME_HINT };
+export const SessionName = t.String(nameOptions);
+export const SessionParams = t.Object({ session: SessionName });
+
+export const SessionStatus = t.Union(
+  [t.Literal('STOPPED'), t.Literal('STARTING'), t.Literal('SCAN_QR_CODE'), t.Literal('WORKING'), t.Literal('FAILED')],
+  { description: 'STOPPED → STARTING → SCAN_QR_CODE → WORKING; FAILED with a reason' },
+);
+export type SessionStatus = typeof SessionStatus.static;
+
+const nullable = <T extends Parameters<typeof t.Optional>[0]>(s: T) => t.Optional(t.Union([s, t.Null()]));
+
+export const Webhook = t.Object({
+  url: t.String({ pattern: '^[Hh][Tt][Tt][Pp][Ss]?://', description: 'http(s) URL that receives the events', examples: ['https://example.invalid/hook'], error: 'webhook url must be an http:// or https:// URL' }),
+  events: t.Array(t.String(), { description: 'Event names, or * for all', examples: [['message', 'session.status']] }),
+  hmac: nullable(t.Object({ key: nullable(t.String()) })),
+  retries: nullable(t.Object({
+    policy: nullable(t.Union([t.Literal('constant'), t.Literal('linear'), t.Literal('exponential')])),
+    delaySeconds: nullable(t.Integer({ minimum: 0, maximum: 3600 })),
+    attempts: nullable(t.Integer({ minimum: 0, maximum: 100 })),
+  })),
+  customHeaders: nullable(t.Array(t.Object({ name: t.String({ minLength: 1 }), value: t.String() }))),
+});
+
+/** WAHA's session config, plus `memoryLimitMb` (ours). */
+export const SessionConfig = t.Object(
+  {
+    metadata: nullable(t.Record(t.String(), t.String(), { description: 'Sent with every event of this session' })),
+    proxy: nullable(t.Object({ server: t.String({ minLength: 1, examples: ['host:3128'] }), username: nullable(t.String()), password: nullable(t.String()) })),
+    client: nullable(t.Object({ deviceName: nullable(t.String()), browserName: nullable(t.String()) })),
+    ignore: nullable(t.Object({
+      status: nullable(t.Boolean()), groups: nullable(t.Boolean()), channels: nullable(t.Boolean()), broadcast: nullable(t.Boolean()),
+    })),
+    webhooks: nullable(t.Array(Webhook)),
+    memoryLimitMb: nullable(t.Integer({ minimum: 32, maximum: 65536, description: 'Per-session memory budget (MB, private memory of its browser); over it the session alone is recycled, keeping its login' })),
+    debug: nullable(t.Boolean()),
+  },
+  { $id: '#/components/schemas/SessionConfig' },
+);
+export type SessionConfig = typeof SessionConfig.static;
+
+export const Me = t.Object({ id: t.String({ examples: ['14155550123@c.us'] }), pushName: t.String() }, { $id: '#/components/schemas/Me' });
+
+/** One session as `GET /api/sessions` and every lifecycle POST return it. */
+export const SessionInfo = t.Object(
+  {
+    name: t.String(),
+    status: SessionStatus,
+    config: t.Union([SessionConfig, t.Null()]),
+    me: t.Union([Me, t.Null()]),
+    reason: t.Optional(t.String({ description: 'Why it is FAILED (only then)' })),
+  },
+  { $id: '#/components/schemas/SessionInfo' },
+);
+export type SessionInfo = typeof SessionInfo.static;
+
+/** `GET /api/sessions/{session}`: the same plus the engine block. */
+export const SessionDetails = t.Object({
+  ...SessionInfo.properties,
+  engine: t.Object({ engine: t.Literal('WEBJS'), WWebVersion: t.Union([t.String(), t.Null()]), state: t.Union([t.String(), t.Null()]) }),
+});
+export type SessionDetails = typeof SessionDetails.static;
+
+export const ListQuery = t.Object({ all: t.Optional(t.Boolean({ description: 'Include STOPPED sessions', default: false })) });
+
+export const SessionCreate = t.Object({
+  name: t.Optional(t.String({ ...nameOptions, default: 'default' })),
+  start: t.Optional(t.Boolean({ default: true })),
+  config: t.Optional(SessionConfig),
+});
+
+export const SessionUpdate = t.Object({ config: t.Optional(t.Union([SessionConfig, t.Null()])) });
+
+export const QrQuery = t.Object({ format: t.Optional(t.Union([t.Literal('image'), t.Literal('raw')], { default: 'image' })) });
+export const QrValue = t.Object({ value: t.String({ description: 'The QR string: ref,noiseKey,identityKey,advSecret,platform' }) });
+/** A file as JSON (when the client sends `Accept: application/json`). */
+export const Base64File = t.Object({ mimetype: t.String({ examples: ['image/png'] }), data: t.String({ description: 'Base64 content' }) }, { $id: '#/components/schemas/Base64File' });
+export const PngImage = t.File({ type: 'image/png', description: 'PNG image (the default; JSON with Accept: application/json)' });
+
+export const RequestCode = t.Object({
+  phoneNumber: t.String({ pattern: '^\\+?[0-9 ()-]{5,24}$', examples: ['14155550123'], error: 'phoneNumber must be the international number, digits only (e.g. 14155550123)' }),
+  method: nullable(t.String({ description: 'Accepted for WAHA compatibility; ignored by WEBJS' })),
+});
+export const PairingCode = t.Object({ code: t.String({ examples: ['ABCD-EFGH'] }) });
+
+export const ScreenshotQuery = t.Object({ session: t.Optional(t.String({ ...nameOptions, default: 'default' })) });

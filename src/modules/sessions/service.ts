@@ -1,0 +1,294 @@
+/**
+ * SessionManager: many WhatsApp sessions in one process. One lock per session name around every
+ * mutating operation (create, update, start, stop, restart, logout, delete), so 20 concurrent calls
+ * on one name end in one consistent state with one browser or none. Configs and "should it run"
+ * live in the store; each session's login lives in its Chromium profile under
+ * `<WAHA_LOCAL_STORE_BASE_DIR>/sessions/<name>/`. No HTTP here.
+ */
+import { join } from 'node:path';
+import type { Config } from '../../config';
+import type { Engine, EngineFactory, Me } from '../../engine/types';
+import { HttpError, NotFoundError, UnprocessableError } from '../../errors';
+import type { EventBus } from '../../events/bus';
+import type { Logger } from '../../log';
+import type { SessionMemoryView } from '../../memory';
+import type { SessionRows } from '../../store/sessions';
+import type { WorkingEngines } from '../messages/service';
+import { KeyedLock } from './lock';
+import { SESSION_NAME_HINT, type SessionConfig, type SessionDetails, type SessionInfo, type SessionStatus } from './model';
+import type { QrPrinter } from './qr';
+import { SessionRuntime } from './runtime';
+import { assertSessionConfig, assertSessionName, isSessionName, notExpected } from './validate';
+
+export interface SessionManagerDeps {
+  config: Config;
+  store: SessionRows;
+  bus: EventBus;
+  log: Logger;
+  /** Production: createWebjsEngine. */
+  engineFactory: EngineFactory;
+  chromiumPath: string;
+  /** Prints each new QR (WAHA_PRINT_QR); null: off. */
+  printQr?: QrPrinter | null;
+  /** Called when the last session that should run went FAILED (EXIT_ON_ALL_SESSIONS_FAILED). */
+  onAllFailed?: (() => void) | null;
+  /** Jitter source for reconnect delays. */
+  random?: () => number;
+  /** Told of every reconnect attempt (for /metrics). */
+  onReconnect?: (session: string) => void;
+}
+
+/** How long a QR or pairing-code request waits for a STARTING session to show its QR (WAHA: 5 s). */
+const QR_WAIT_MS = 5000;
+
+export class SessionManager implements WorkingEngines {
+  private readonly sessions = new Map<string, SessionRuntime>();
+  private readonly lock = new KeyedLock();
+  private isClosing = false;
+
+  constructor(private readonly deps: SessionManagerDeps) {
+    for (const row of deps.store.list()) this.sessions.set(row.name, this.runtime(row.name, row.config));
+  }
+
+  /** At start-up: starts the sessions stored as running (all with WHATSAPP_RESTART_ALL_SESSIONS) and
+   * WHATSAPP_START_SESSION names, created if missing. Settles when every start has; never throws. */
+  async restore(): Promise<void> {
+    const { WHATSAPP_RESTART_ALL_SESSIONS: all, WHATSAPP_START_SESSION: named } = this.deps.config;
+    const wanted = new Set(this.deps.store.list().filter((r) => all || r.running).map((r) => r.name));
+    for (const name of named) {
+      if (!isSessionName(name)) { this.deps.log.error('WHATSAPP_START_SESSION: skipping an invalid name', { session: name, hint: SESSION_NAME_HINT }); continue; }
+      if (!this.sessions.has(name)) {
+        this.deps.store.insert(name, null);
+        this.sessions.set(name, this.runtime(name, null));
+      }
+      wanted.add(name);
+    }
+    await Promise.all([...wanted].map((name) => this.start(name).catch((err) =>
+      this.deps.log.error('session did not start', { session: name, error: err instanceof Error ? err.message : String(err) }))));
+  }
+
+  list(all = false): SessionInfo[] {
+    return [...this.sessions.values()].filter((s) => all || s.status !== 'STOPPED').map((s) => this.info(s));
+  }
+
+  get(name: string): SessionDetails {
+    const s = this.need(name);
+    const version = this.deps.config.WAHA_WEBJS_WEB_VERSION;
+    return { ...this.info(s), engine: { engine: 'WEBJS', WWebVersion: version || null, state: s.status === 'WORKING' ? 'CONNECTED' : null } };
+  }
+
+  me(name: string): Me | null {
+    const s = this.need(name);
+    return s.status === 'WORKING' ? s.me : null;
+  }
+
+  async create(req: { name?: string; start?: boolean; config?: SessionConfig | null }): Promise<SessionInfo> {
+    const name = req.name ?? 'default';
+    assertSessionName(name);
+    assertSessionConfig(req.config);
+    return this.op(name, async () => {
+      if (this.sessions.has(name)) throw new UnprocessableError(`Session '${name}' already exists. Use PUT to update it.`, { session: name });
+      const config = req.config ?? null;
+      this.deps.store.insert(name, config);
+      const s = this.runtime(name, config);
+      this.sessions.set(name, s);
+      if (req.start ?? true) await this.startLocked(s);
+      return this.info(s);
+    });
+  }
+
+  /** Replaces the config; a running session is stopped and started again with it. */
+  async update(name: string, config: SessionConfig | null): Promise<SessionInfo> {
+    assertSessionConfig(config);
+    return this.op(name, async () => {
+      const s = this.need(name);
+      const wasActive = s.active;
+      await s.halt();
+      s.config = config;
+      this.deps.store.setConfig(name, config);
+      if (wasActive) await this.relaunch(s);
+      else s.setStatus('STOPPED'); // as WAHA: an update stops a FAILED session too
+      return this.info(s);
+    });
+  }
+
+  /** Idempotent: a running (or reconnecting) session is left as it is. */
+  start(name: string): Promise<SessionInfo> {
+    return this.op(name, async () => { const s = this.need(name); await this.startLocked(s); return this.info(s); });
+  }
+
+  stop(name: string): Promise<SessionInfo> {
+    return this.op(name, async () => {
+      const s = this.need(name);
+      await s.halt();
+      s.setStatus('STOPPED');
+      this.deps.store.setRunning(name, false);
+      return this.info(s);
+    });
+  }
+
+  restart(name: string): Promise<SessionInfo> {
+    return this.op(name, async () => { const s = this.need(name); await s.halt(); await this.relaunch(s); return this.info(s); });
+  }
+
+  /** Unlinks the device (when logged in) and removes the login; a running session starts again for a new QR. */
+  logout(name: string): Promise<SessionInfo> {
+    return this.op(name, async () => {
+      const s = this.need(name);
+      const wasActive = s.active;
+      await s.halt('logout');
+      await s.wipeData();
+      if (wasActive) await this.relaunch(s);
+      else s.setStatus('STOPPED');
+      return this.info(s);
+    });
+  }
+
+  /** Stops, logs out, removes the data folder and the stored row. Idempotent. */
+  async delete(name: string): Promise<void> {
+    assertSessionName(name);
+    return this.op(name, async () => {
+      const s = this.sessions.get(name);
+      if (s) {
+        await s.halt('logout');
+        s.setStatus('STOPPED');
+        await s.wipeData();
+      }
+      this.deps.store.delete(name);
+      this.sessions.delete(name);
+    });
+  }
+
+  /** The QR string while SCAN_QR_CODE (waits up to 5 s for a STARTING session); else 422. */
+  async qr(name: string): Promise<string> {
+    const s = await this.settled(name);
+    if (s.status !== 'SCAN_QR_CODE' || !s.qr) throw notExpected(s, ['SCAN_QR_CODE']);
+    return s.qr;
+  }
+
+  /** A pairing code for linking with a phone number instead of the QR: `ABCD-EFGH`. */
+  async requestCode(name: string, phoneNumber: string): Promise<string> {
+    const s = await this.settled(name);
+    const engine = s.currentEngine;
+    if (s.status !== 'SCAN_QR_CODE' || !engine) throw notExpected(s, ['SCAN_QR_CODE']);
+    const code = (await engine.requestPairingCode(phoneNumber.replace(/\D/g, ''))).trim();
+    return /^[A-Z0-9]{8}$/i.test(code) ? `${code.slice(0, 4)}-${code.slice(4)}` : code;
+  }
+
+  async screenshot(name: string): Promise<Uint8Array> {
+    const s = this.need(name);
+    if (!s.currentEngine) throw notExpected(s, ['STARTING', 'SCAN_QR_CODE', 'WORKING']);
+    return s.currentEngine.screenshot();
+  }
+
+  /** The engine of a WORKING session (messaging, chats, …): 404 unknown, 422 not WORKING. */
+  working(name: string): Engine {
+    const s = this.need(name);
+    const engine = s.currentEngine;
+    if (s.status !== 'WORKING' || !engine) throw notExpected(s, ['WORKING']);
+    return engine;
+  }
+
+  counts(): { total: number; working: number } {
+    return { total: this.sessions.size, working: [...this.sessions.values()].filter((s) => s.status === 'WORKING').length };
+  }
+
+  /** A session's `config.webhooks`; [] when it has none or does not exist (never throws). */
+  webhooksOf(name: string): NonNullable<SessionConfig['webhooks']> {
+    return this.sessions.get(name)?.config?.webhooks ?? [];
+  }
+
+  /** Each session as the memory sampler and governor see it. */
+  memoryView(): SessionMemoryView[] {
+    return [...this.sessions.values()].map((s) => {
+      const engine = s.currentEngine;
+      return {
+        session: s.name,
+        pid: engine?.browserPid() ?? null,
+        dataDir: s.dataDir,
+        page: s.status === 'WORKING' ? engine : null,
+        memoryLimitMb: s.config?.memoryLimitMb ?? null,
+      };
+    });
+  }
+
+  /** Browser PIDs of running sessions (memory accounting). */
+  browsers(): { session: string; pid: number }[] {
+    return [...this.sessions.values()].flatMap((s) => { const pid = s.currentEngine?.browserPid(); return pid ? [{ session: s.name, pid }] : []; });
+  }
+
+  /** Resolves with the status once it is one of `statuses`, or with the current one after `timeoutMs`. */
+  waitForStatus(name: string, statuses: SessionStatus[], timeoutMs: number): Promise<SessionStatus> {
+    return this.need(name).waitFor(statuses, timeoutMs);
+  }
+
+  /** Closes every browser (without changing what is stored as running), within `timeoutMs`. */
+  async close(timeoutMs: number): Promise<void> {
+    this.isClosing = true;
+    const all = [...this.sessions.values()];
+    const halted = Promise.all(all.map((s) => s.halt().catch(() => {})));
+    let timer: Timer | undefined;
+    await Promise.race([halted, new Promise((r) => { timer = setTimeout(r, timeoutMs); })]);
+    clearTimeout(timer);
+    // An operation that was running (a launch) sees `closing` and stops; give it the rest of the budget.
+    await Promise.race([Promise.all(all.map((s) => this.lock.idle(s.name))), new Promise((r) => setTimeout(r, 100))]);
+  }
+
+  private async startLocked(s: SessionRuntime): Promise<void> {
+    if (!s.active) await this.relaunch(s);
+  }
+
+  private async relaunch(s: SessionRuntime): Promise<void> {
+    s.resetAttempts();
+    this.deps.store.setRunning(s.name, true);
+    await s.launch();
+  }
+
+  /** The session, after waiting (bounded) for a STARTING one to settle. */
+  private async settled(name: string): Promise<SessionRuntime> {
+    const s = this.need(name);
+    if (s.status === 'STARTING') await s.waitFor(['SCAN_QR_CODE', 'WORKING', 'FAILED', 'STOPPED'], QR_WAIT_MS);
+    return s;
+  }
+
+  private need(name: string): SessionRuntime {
+    assertSessionName(name);
+    const s = this.sessions.get(name);
+    if (!s) throw new NotFoundError(`Session '${name}' not found. Create it with POST /api/sessions {"name":"${name}"}.`, { session: name });
+    return s;
+  }
+
+  private op<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const closed = () => new HttpError(503, 'The service is shutting down; try again once it is back.');
+    if (this.isClosing) return Promise.reject(closed());
+    return this.lock.run(name, () => { if (this.isClosing) throw closed(); return fn(); });
+  }
+
+  private info(s: SessionRuntime): SessionInfo {
+    const info: SessionInfo = { name: s.name, status: s.status, config: s.config, me: s.status === 'WORKING' ? s.me : null };
+    if (s.reason) info.reason = s.reason;
+    return info;
+  }
+
+  private runtime(name: string, config: SessionConfig | null): SessionRuntime {
+    const { config: c, bus, log, engineFactory, chromiumPath } = this.deps;
+    return new SessionRuntime(name, config, {
+      config: c, bus, log, engineFactory, chromiumPath,
+      dataDir: (n) => join(c.WAHA_LOCAL_STORE_BASE_DIR, 'sessions', n),
+      lock: (n, fn) => this.op(n, fn),
+      closing: () => this.isClosing,
+      printQr: this.deps.printQr ?? null,
+      random: this.deps.random ?? Math.random,
+      onStatus: (_n, status) => { if (status === 'FAILED') this.checkAllFailed(); },
+      onReconnect: (n) => this.deps.onReconnect?.(n),
+    });
+  }
+
+  private checkAllFailed(): void {
+    const meant = [...this.sessions.values()].filter((s) => s.status !== 'STOPPED');
+    if (meant.length > 0 && meant.every((s) => s.status === 'FAILED')) {
+      this.deps.log.error('every session FAILED', { sessions: meant.map((s) => ({ name: s.name, reason: s.reason })) });
+      this.deps.onAllFailed?.();
+    }
+  }
+}

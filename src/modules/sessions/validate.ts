@@ -1,0 +1,29 @@
+/** Checks on session input that the HTTP schemas cannot make (and that the CLI and env need too). */
+import { BadRequestError, UnprocessableError } from '../../errors';
+import { validateWebhook } from '../../webhooks/targets';
+import { SESSION_NAME_HINT, SESSION_NAME_PATTERN, type SessionConfig, type SessionStatus } from './model';
+
+const NAME = new RegExp(SESSION_NAME_PATTERN);
+
+export const isSessionName = (name: string): boolean => NAME.test(name);
+
+/** Throws a 400 unless `name` can be a session (and so a folder) name. */
+export function assertSessionName(name: string): void {
+  if (!isSessionName(name)) throw new BadRequestError(`Invalid session name '${name}': ${SESSION_NAME_HINT}.`, { session: name });
+}
+
+/** Each webhook: an http(s) URL, known event names, retry settings in range (400 otherwise). */
+export function assertSessionConfig(config: SessionConfig | null | undefined): void {
+  for (const [i, w] of (config?.webhooks ?? []).entries()) validateWebhook(w, `config.webhooks[${i}]`);
+}
+
+/** WAHA's 422 for an operation the session's status does not allow, with what was expected. */
+export function notExpected(s: { name: string; status: SessionStatus }, expected: SessionStatus[]): UnprocessableError {
+  const hint = s.status === 'WORKING' && expected.includes('SCAN_QR_CODE')
+    ? 'It is already logged in.'
+    : `Start it with POST /api/sessions/${s.name}/start, or try again later.`;
+  return new UnprocessableError(
+    `Session status is not as expected: '${s.name}' is ${s.status}, expected ${expected.join(' or ')}. ${hint}`,
+    { session: s.name, status: s.status, expected },
+  );
+}

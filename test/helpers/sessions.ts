@@ -1,0 +1,164 @@
+/**
+ * A stand-in Engine for the SessionManager's own logic (lock, QR rule, backoff, restore), where
+ * a real browser would only make the test slower. Its login "persists" as a file in the session's
+ * data folder, like the real engine's Chromium profile, so wiping the folder logs it out.
+ * Every feature is also covered against real Chromium in test/e2e.
+ */
+import jsQR from 'jsqr';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PNG } from 'pngjs';
+import { parseConfig, type Config } from '../../src/config';
+import type { Engine, EngineEvent, EngineListener, EngineOptions, Me } from '../../src/engine/types';
+import { EventBus, type BusEvent } from '../../src/events/bus';
+import { silentLogger } from '../../src/log';
+import type { SessionStatus } from '../../src/modules/sessions/model';
+import { SessionManager } from '../../src/modules/sessions/service';
+import { Store } from '../../src/store';
+
+export const FAKE_ME: Me = { id: '14155550123@c.us', pushName: 'Test Phone' };
+
+export interface FakeWorld {
+  /** Engines whose browser is "running" now. */
+  live: Set<FakeEngine>;
+  /** Every engine ever built, in order. */
+  built: FakeEngine[];
+  /** When set, start() rejects with this message. */
+  failStart: string | null;
+}
+
+export class FakeEngine {
+  private readonly listeners = new Set<EngineListener>();
+  private running = false;
+
+  constructor(readonly opts: EngineOptions, private readonly world: FakeWorld) {}
+
+  get session() { return this.opts.session; }
+  get isRunning() { return this.running; }
+
+  async start(): Promise<void> {
+    await Bun.sleep(1); // a launch is never synchronous
+    if (this.world.failStart) throw new Error(this.world.failStart);
+    this.running = true;
+    this.world.live.add(this);
+    queueMicrotask(() => {
+      if (!this.running) return;
+      if (existsSync(join(this.opts.dataDir, 'login'))) this.emit({ type: 'ready', me: FAKE_ME });
+      else this.emit({ type: 'qr', value: `ref-${this.world.built.length},noise,identity,adv,web` });
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.world.live.delete(this);
+  }
+
+  async logout(): Promise<void> {
+    rmSync(join(this.opts.dataDir, 'login'), { force: true });
+    await this.stop();
+  }
+
+  /** The phone scanned the QR. */
+  scan(): void {
+    writeFileSync(join(this.opts.dataDir, 'login'), 'yes');
+    this.emit({ type: 'authenticated' });
+    this.emit({ type: 'ready', me: FAKE_ME });
+  }
+
+  /** The browser died (as after SIGKILL). */
+  crash(): void {
+    this.running = false;
+    this.world.live.delete(this);
+    this.emit({ type: 'browser_exit', reason: 'killed' });
+  }
+
+  emit(e: EngineEvent): void {
+    for (const l of [...this.listeners]) l(e);
+  }
+
+  on(l: EngineListener) { this.listeners.add(l); return () => { this.listeners.delete(l); }; }
+  me() { return this.running ? FAKE_ME : null; }
+  browserPid() { return this.running ? 4242 : null; }
+  async requestPairingCode() { return 'ABCDEFGH'; }
+  async screenshot() { return new Uint8Array([137, 80, 78, 71]); }
+}
+
+export interface ManagerFixture {
+  config: Config;
+  dir: string;
+  store: Store;
+  bus: EventBus;
+  manager: SessionManager;
+  world: FakeWorld;
+  printed: string[];
+  allFailed: number;
+  /** The newest engine of a session. */
+  engine(name: string): FakeEngine;
+  /** A new manager on the same folder and store (a service restart). */
+  restart(env?: Record<string, string>): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+/** A manager over a fake engine, a temp folder and a real store. `env` overrides the config. */
+export function fakeManager(env: Record<string, string> = {}): ManagerFixture {
+  const dir = mkdtempSync(join(tmpdir(), 'wabun-sessions-'));
+  const world: FakeWorld = { live: new Set(), built: [], failStart: null };
+  const build = (extra: Record<string, string>) => {
+    const config = parseConfig({ WAHA_LOCAL_STORE_BASE_DIR: dir, INITIAL_RECONNECT_DELAY: '5', MAX_RECONNECT_ATTEMPTS: '2', ...env, ...extra });
+    const store = Store.open(dir);
+    const bus = new EventBus();
+    const manager = new SessionManager({
+      config, store: store.sessions, bus, log: silentLogger, chromiumPath: '/nonexistent/chromium',
+      engineFactory: (opts) => { const e = new FakeEngine(opts, world); world.built.push(e); return e as unknown as Engine; },
+      printQr: (_s, v) => f.printed.push(v),
+      onAllFailed: () => { f.allFailed++; },
+      random: () => 0.5,
+    });
+    return { config, store, bus, manager };
+  };
+  const f: ManagerFixture = {
+    ...build({}), dir, world, printed: [], allFailed: 0,
+    engine(name) {
+      const e = world.built.findLast((x) => x.session === name);
+      if (!e) throw new Error(`no engine was built for ${name}`);
+      return e;
+    },
+    async restart(extra = {}) {
+      await f.manager.close(1000);
+      f.store.close();
+      Object.assign(f, build(extra));
+      await f.manager.restore();
+    },
+    async dispose() {
+      await f.manager.close(1000);
+      f.store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return f;
+}
+
+/** Resolves once the session has `status`; fails after `ms` naming the status it had. */
+export async function reach(manager: SessionManager, name: string, status: SessionStatus, ms = 5000): Promise<void> {
+  const got = await manager.waitForStatus(name, [status], ms);
+  if (got !== status) throw new Error(`session '${name}' is ${got} after ${ms} ms, expected ${status}`);
+}
+
+/** Resolves with the next bus event that `match`es; fails after `ms`. Subscribe before acting. */
+export function nextEvent(bus: EventBus, match: (e: BusEvent) => boolean, ms = 5000): Promise<BusEvent> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { off(); reject(new Error(`no matching event within ${ms} ms`)); }, ms);
+    const off = bus.subscribe((e) => { if (match(e)) { clearTimeout(timer); off(); resolve(e); } });
+  });
+}
+
+/** The next `session.status` event of `name` with `status`. */
+export const nextStatus = (bus: EventBus, name: string, status: SessionStatus, ms = 5000) =>
+  nextEvent(bus, (e) => e.session === name && e.event === 'session.status' && (e.payload as { status: string }).status === status, ms);
+
+/** Decodes the QR in a PNG back to its text (jsQR over pngjs), null when none is found. */
+export function decodeQrPng(bytes: Uint8Array): string | null {
+  const png = PNG.sync.read(Buffer.from(bytes));
+  return jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data ?? null;
+}
