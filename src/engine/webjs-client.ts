@@ -1,0 +1,42 @@
+/**
+ * The options of one session's whatsapp-web.js Client: the page source (WAHA_WEBJS_* web
+ * version cache), the device name, the proxy, and how puppeteer launches Chromium.
+ */
+import type { AuthStrategy, ClientOptions } from 'whatsapp-web.js';
+import { browserEnv, CHROMIUM_FLAGS, type SessionDirs } from './chromium';
+import type { EngineOptions, WebVersionCache } from './types';
+
+/** whatsapp-web.js's `webVersionCache`: where the WhatsApp Web page comes from. */
+export function webCacheOption(wc: WebVersionCache): ClientOptions['webVersionCache'] {
+  if (wc.type === 'local') return { type: 'local', path: wc.path };
+  if (wc.type === 'remote') return { type: 'remote', remotePath: wc.remotePath };
+  return { type: 'none' };
+}
+
+export function clientOptions(opts: EngineOptions, dirs: SessionDirs, authStrategy: AuthStrategy): ClientOptions {
+  const { webCache, proxy, client: device } = opts;
+  return {
+    authStrategy,
+    // How long inject() waits for WhatsApp Web's code to appear (the library's default is 30 s).
+    authTimeoutMs: opts.initTimeoutMs,
+    webVersionCache: webCacheOption(webCache),
+    ...(webCache.version ? { webVersion: webCache.version } : {}),
+    ...(device?.deviceName ? { deviceName: device.deviceName } : {}),
+    ...(device?.browserName ? { browserName: device.browserName } : {}),
+    ...(proxy?.username ? { proxyAuthentication: { username: proxy.username, password: proxy.password ?? '' } } : {}),
+    puppeteer: {
+      executablePath: opts.chromiumPath,
+      headless: true,
+      // DevTools over a pipe, not a port: if this process dies, Chromium reads EOF on the pipe
+      // and quits instead of living on as an orphan (with a WebSocket it stays up; checked here).
+      pipe: true,
+      args: [...CHROMIUM_FLAGS, ...(proxy?.server ? [`--proxy-server=${proxy.server}`] : [])],
+      env: browserEnv(dirs),
+      timeout: opts.initTimeoutMs, // the launch itself
+      // We shut the browser down ourselves; puppeteer's handlers close it but leave the process (platform.md).
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+    },
+  };
+}

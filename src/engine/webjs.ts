@@ -1,0 +1,246 @@
+/**
+ * The whatsapp-web.js engine: one Chromium per session, with its profile (LocalAuth: the login
+ * survives restarts), HOME, XDG_* and TMPDIR inside the session's data folder.
+ *
+ * Lifecycle: launch and page load are bounded by `initTimeoutMs`; `stop()` is `client.destroy()`
+ * bounded by `destroyTimeoutMs`, then always a SIGKILL of the whole process tree and the removal
+ * of a left-over SingletonLock. A browser that dies or a page that crashes is reported once, as
+ * `browser_exit`; a WhatsApp disconnect once, as `disconnected`.
+ */
+import { rmSync } from 'node:fs';
+import type { Browser, Page } from 'puppeteer-core';
+import type { Client } from 'whatsapp-web.js';
+import { UnprocessableError } from '../errors';
+import type { Logger } from '../log';
+import { clearStaleLock, prepareDirs, sessionDirs, type SessionDirs } from './chromium';
+import { disconnectInfo } from './mapping';
+import { adoptOrphans, killTree, snapshot } from './process-tree';
+import type { Engine, EngineEvent, EngineListener, EngineOptions, Me } from './types';
+import { WebjsCalls } from './webjs-calls';
+import { clientOptions } from './webjs-client';
+import { MessageEvents } from './webjs-events';
+import { WebjsActions } from './webjs-messages';
+
+type Lib = typeof import('whatsapp-web.js');
+
+/** Builds the whatsapp-web.js engine of one session (the production EngineFactory). */
+export function createWebjsEngine(opts: EngineOptions): Engine {
+  return new WebjsEngine(opts);
+}
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: Timer | undefined;
+  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms); });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+class WebjsEngine extends WebjsCalls implements Engine {
+  readonly session: string;
+  private readonly dirs: SessionDirs;
+  /** In the command line of every process of this session (profile, crashpad database). */
+  private readonly marker: string;
+  private readonly log: Logger;
+  private readonly listeners = new Set<EngineListener>();
+  private readonly events: MessageEvents;
+  private client: Client | null = null;
+  private currentPage: Page | null = null;
+  private pid: number | null = null;
+  private current: Me | null = null;
+  private actions: WebjsActions | null = null;
+  /** Bumped by every start, stop and logout: callbacks of an older run are ignored. */
+  private run = 0;
+  private stopping: Promise<void> | null = null;
+  /** browser_exit or disconnected was reported for this run: nothing more is. */
+  private ended = false;
+
+  constructor(private readonly opts: EngineOptions) {
+    super();
+    this.session = opts.session;
+    this.dirs = sessionDirs(opts.dataDir);
+    this.marker = this.dirs.root + '/';
+    this.log = opts.log.child({ engine: 'webjs' });
+    this.events = new MessageEvents((e) => this.emit(e), () => this.current?.id ?? null, this.log);
+  }
+
+  async start(): Promise<void> {
+    if (this.client) throw new Error(`Session '${this.session}' is already started`);
+    const run = ++this.run;
+    this.stopping = null;
+    this.ended = false;
+    const stillCurrent = () => { if (run !== this.run) throw new Error('stopped while starting'); };
+    try {
+      adoptOrphans();
+      // A previous process of ours may have died and left this session's browser behind.
+      const leftovers = await killTree(null, { marker: this.marker, timeoutMs: this.opts.destroyTimeoutMs });
+      if (leftovers) this.log.warn('killed left-over browser processes of this session', { count: leftovers });
+      prepareDirs(this.dirs);
+      clearStaleLock(this.dirs.profile);
+      const lib = await import('whatsapp-web.js');
+      stillCurrent();
+      const client = this.createClient(lib, run);
+      this.client = client;
+      const init = client.initialize();
+      init.catch(() => {}); // after a time-out it still settles; its error is reported below
+      await withTimeout(init, this.opts.initTimeoutMs, 'Loading WhatsApp Web');
+      stillCurrent();
+    } catch (err) {
+      if (run === this.run) await this.stop(); // else stop() came meanwhile and does the cleanup
+      throw new Error(`Browser start failed: ${message(err)}`);
+    }
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  /** Unlinks the device in WhatsApp Web, closes the browser and removes the login (profile). */
+  async logout(): Promise<void> {
+    const page = this.currentPage;
+    this.run++; // the page reloads after a logout: none of what follows is news for the listeners
+    if (page && this.current) {
+      try {
+        await withTimeout(page.evaluate("window.require('WAWebSocketModel').Socket.logout()"), this.opts.destroyTimeoutMs, 'Logout');
+      } catch (err) {
+        this.log.warn('logout in WhatsApp Web failed; removing the login anyway', { error: message(err) });
+      }
+    }
+    await this.stop();
+    rmSync(this.dirs.profile, { recursive: true, force: true, maxRetries: 3 });
+  }
+
+  async requestPairingCode(phoneNumber: string): Promise<string> {
+    if (!this.client) throw new UnprocessableError(`Session '${this.session}' has no browser running — start the session first.`);
+    const code = await this.client.requestPairingCode(phoneNumber, true);
+    return code;
+  }
+
+  me(): Me | null {
+    return this.current;
+  }
+
+  browserPid(): number | null {
+    return this.pid;
+  }
+
+  on(listener: EngineListener): () => void {
+    this.listeners.add(listener);
+    return () => { this.listeners.delete(listener); };
+  }
+
+  protected page(): Page {
+    if (!this.currentPage) throw new UnprocessableError(`Session '${this.session}' has no page yet — wait for status SCAN_QR_CODE or WORKING.`);
+    return this.currentPage;
+  }
+
+  protected ready(): WebjsActions {
+    if (!this.actions) throw new UnprocessableError(`Session '${this.session}' is not ready — wait for status WORKING.`);
+    return this.actions;
+  }
+
+  private createClient(lib: Lib, run: number): Client {
+    const auth = new lib.LocalAuth({ dataPath: this.dirs.root }); // profile: <dataDir>/session
+    const client = new lib.Client(clientOptions(this.opts, this.dirs, auth));
+    // initialize() calls this right after the launch: the browser is watched from then on.
+    const afterBrowser = auth.afterBrowserInitialized.bind(auth);
+    auth.afterBrowserInitialized = async () => {
+      await afterBrowser();
+      await this.watch(run, client.pupBrowser!, client.pupPage!);
+    };
+    this.guardReinjection(client, run);
+    this.wire(client, lib, run);
+    return client;
+  }
+
+  private async watch(run: number, browser: Browser, page: Page): Promise<void> {
+    const proc = browser.process();
+    if (run !== this.run) { // stop() came during the launch: this browser must not live on
+      await killTree(proc?.pid ?? null, { marker: this.marker, timeoutMs: this.opts.destroyTimeoutMs });
+      throw new Error('stopped while starting');
+    }
+    this.currentPage = page;
+    this.pid = proc?.pid ?? null;
+    const exited = new Promise<string>((resolve) => {
+      proc?.once('exit', (code, signal) => resolve(signal ? `Chromium was killed (${signal})` : `Chromium exited with code ${code}`));
+    });
+    void exited.then((reason) => this.lost(run, { type: 'browser_exit', reason }));
+    browser.once('disconnected', async () => {
+      const reason = await withTimeout(exited, 1000, 'exit').catch(() => 'Chromium disconnected');
+      this.lost(run, { type: 'browser_exit', reason });
+    });
+    page.once('error', (err: Error) => this.lost(run, { type: 'browser_exit', reason: `WhatsApp Web's page crashed: ${err.message}` }));
+  }
+
+  /**
+   * whatsapp-web.js injects itself again after every navigation, from an event listener: a
+   * failure there would be an unhandled rejection. It is reported as a transient disconnect.
+   */
+  private guardReinjection(client: Client, run: number): void {
+    const c = client as unknown as { inject: () => Promise<void> };
+    const inject = c.inject.bind(client);
+    let first = true;
+    c.inject = async () => {
+      if (first) { first = false; await inject(); return; }
+      try { await inject(); } catch (err) {
+        this.lost(run, { type: 'disconnected', info: { reason: `NAVIGATION: ${message(err)}`, loggedOut: false } });
+      }
+    };
+  }
+
+  private wire(client: Client, lib: Lib, run: number): void {
+    const emit = (e: EngineEvent) => { if (run === this.run) this.emit(e); };
+    client.on('qr', (value: string) => emit({ type: 'qr', value }));
+    client.on('authenticated', () => emit({ type: 'authenticated' }));
+    client.on('auth_failure', (reason: unknown) => emit({ type: 'auth_failure', reason: String(reason) }));
+    client.on('ready', () => {
+      this.current = { id: client.info.wid._serialized, pushName: client.info.pushname ?? '' };
+      this.actions = new WebjsActions(client, lib, this.events);
+      emit({ type: 'ready', me: this.current });
+    });
+    client.on('disconnected', (reason: unknown) => {
+      if (run !== this.run) return;
+      this.current = null;
+      this.actions = null;
+      this.lost(run, { type: 'disconnected', info: disconnectInfo(reason) });
+    });
+    client.on('change_state', (state: unknown) => this.log.debug('WhatsApp Web state', { state }));
+    this.events.attach(client);
+  }
+
+  /** The first sign that a run ended (browser gone, disconnect) is reported; later ones are not. */
+  private lost(run: number, e: EngineEvent): void {
+    if (run !== this.run || this.ended) return;
+    this.ended = true;
+    this.log.warn(e.type === 'disconnected' ? 'WhatsApp disconnected' : 'browser exited', { event: e });
+    this.emit(e);
+  }
+
+  private emit(e: EngineEvent): void {
+    for (const l of this.listeners) {
+      try { l(e); } catch (err) { this.log.error('engine listener failed', { event: e.type, error: message(err) }); }
+    }
+  }
+
+  private async shutdown(): Promise<void> {
+    this.run++;
+    const { client, pid } = this;
+    this.client = null;
+    this.actions = null;
+    this.current = null;
+    this.currentPage = null;
+    this.pid = null;
+    const before = snapshot(pid, this.marker); // helpers outlive a closed browser briefly, nameless
+    if (client) {
+      try {
+        await withTimeout(client.destroy(), this.opts.destroyTimeoutMs, 'Closing the browser');
+      } catch (err) {
+        this.log.warn('browser did not close in time; killing it', { error: message(err) });
+      }
+    }
+    // Always: whatever survived the close (or a crashed browser's helpers) goes now.
+    await killTree(pid, { marker: this.marker, also: before, timeoutMs: this.opts.destroyTimeoutMs });
+    clearStaleLock(this.dirs.profile);
+  }
+}

@@ -1,0 +1,300 @@
+/**
+ * The whatsapp-web.js engine in real Chromium: finding Chromium, the process tree and its
+ * cleanup, the SingletonLock, and (against the WhatsApp Web simulator, loaded through the real
+ * WAHA_WEBJS_CACHE_TYPE=local feature) pairing, messages, restart, crashes and disconnects.
+ */
+import { afterEach, describe, expect, test } from 'bun:test';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CHROMIUM_FLAGS, chromiumVersion, clearStaleLock, findChromium } from '../src/engine/chromium';
+import { adoptOrphans, killTree, processTree, readProc, sessionProcesses } from '../src/engine/process-tree';
+import type { Engine, EngineEvent, EngineOptions } from '../src/engine/types';
+import { createWebjsEngine } from '../src/engine/webjs';
+import { MissingDependencyError } from '../src/errors';
+import { silentLogger } from '../src/log';
+import { SimControl } from './sim/control';
+import { DEFAULT_ME, simContactId, writeSimPage, type SimPageOptions } from './sim/index';
+
+const CHROMIUM = findChromium(process.env.PUPPETEER_EXECUTABLE_PATH ?? '');
+const ME = { id: `${DEFAULT_ME.number}@c.us`, pushName: DEFAULT_ME.pushName };
+
+/** Engine events as they come, and a promise for the next one that matches. */
+class Events {
+  readonly all: EngineEvent[] = [];
+  private readonly waiters = new Set<{ match: (e: EngineEvent) => boolean; resolve: (e: EngineEvent) => void }>();
+  constructor(engine: Engine) {
+    engine.on((e) => {
+      this.all.push(e);
+      for (const w of this.waiters) if (w.match(e)) { this.waiters.delete(w); w.resolve(e); }
+    });
+  }
+  next<T extends EngineEvent['type']>(type: T, match: (e: Extract<EngineEvent, { type: T }>) => boolean = () => true, timeoutMs = 30_000) {
+    return new Promise<Extract<EngineEvent, { type: T }>>((resolve, reject) => {
+      const w = { match: (e: EngineEvent) => e.type === type && match(e as Extract<EngineEvent, { type: T }>), resolve: resolve as (e: EngineEvent) => void };
+      this.waiters.add(w);
+      setTimeout(() => { if (this.waiters.delete(w)) reject(new Error(`no ${type} event within ${timeoutMs} ms`)); }, timeoutMs);
+    });
+  }
+  waEvent(event: string, match: (payload: Record<string, unknown>) => boolean = () => true) {
+    return this.next('wa_event', (e) => e.event === event && match(e.payload as Record<string, unknown>));
+  }
+}
+
+/** The simulator's control API, called through the engine's own `evaluate`. */
+const simOf = (engine: Engine) => new SimControl({
+  async call(method, args) {
+    const result = await engine.evaluate(`async () => (await window.__sim[${JSON.stringify(method)}](...${JSON.stringify(args)})) ?? null`);
+    return result;
+  },
+});
+
+/** One temp root per test: simulator pages, session folders; every engine is stopped afterwards. */
+class World {
+  readonly root = mkdtempSync(join(tmpdir(), 'wabun-engine-'));
+  readonly engines: Engine[] = [];
+  private pages = 0;
+
+  page(opts: SimPageOptions = {}, html?: string): EngineOptions['webCache'] {
+    const path = join(this.root, `cache-${++this.pages}`);
+    const version = `2.3000.${this.pages}`;
+    if (html === undefined) writeSimPage(path, { ...opts, version });
+    else { mkdirSync(path, { recursive: true }); writeFileSync(join(path, `${version}.html`), html); }
+    return { type: 'local', path, remotePath: '', version };
+  }
+
+  engine(webCache: EngineOptions['webCache'], over: Partial<EngineOptions> = {}) {
+    const dataDir = join(this.root, 'sessions', over.session ?? 's');
+    const engine = createWebjsEngine({
+      session: 's', dataDir, chromiumPath: CHROMIUM, webCache, initTimeoutMs: 30_000, destroyTimeoutMs: 5000, log: silentLogger, ...over,
+    });
+    this.engines.push(engine);
+    return { engine, events: new Events(engine), dataDir };
+  }
+
+  async dispose() {
+    for (const e of this.engines) await e.stop();
+    const left = sessionProcesses(null, this.root + '/');
+    rmSync(this.root, { recursive: true, force: true });
+    expect(left).toEqual([]);
+  }
+}
+
+let world: World;
+afterEach(async () => { await world?.dispose(); });
+
+/** Processes of a session's folder; its SingletonLock (a symlink, dangling when stale); our zombies. */
+const processesOf = (dataDir: string) => sessionProcesses(null, dataDir + '/');
+const lockOf = (dataDir: string) => lstatSync(join(dataDir, 'session', 'SingletonLock'), { throwIfNoEntry: false }) !== undefined;
+const ourZombies = () => sessionProcesses(process.pid).filter((pid) => readProc(pid)?.state === 'Z');
+
+describe('Chromium', () => {
+  test('a bogus configured path fails with the install command and the variable to set', () => {
+    let err: unknown;
+    try { findChromium('/nonexistent/chrome'); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(MissingDependencyError);
+    expect((err as MissingDependencyError).message).toContain('/nonexistent/chrome');
+    expect((err as MissingDependencyError).hint).toContain('apt-get update && apt-get install -y chromium');
+    expect((err as MissingDependencyError).hint).toContain('PUPPETEER_EXECUTABLE_PATH');
+  });
+
+  test('found without configuration, with its version; the flag list has no --single-process', () => {
+    expect(existsSync(findChromium(''))).toBe(true);
+    expect(chromiumVersion(CHROMIUM)).toMatch(/(Chromium|Chrome) \d+\./);
+    expect(CHROMIUM_FLAGS).not.toContain('--single-process');
+    expect(CHROMIUM_FLAGS.join(' ')).toContain('WebUIOmniboxPopup,WebUIOmniboxAimPopup');
+  });
+});
+
+describe('process tree', () => {
+  test('killTree kills a whole tree and leaves no zombie', async () => {
+    adoptOrphans();
+    const sh = Bun.spawn(['sh', '-c', 'sleep 1000 & sleep 1000 & echo started; wait'], { stdout: 'pipe' });
+    const reader = sh.stdout.getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toContain('started');
+    const tree = processTree(sh.pid);
+    expect(tree).toHaveLength(3);
+    expect(await killTree(sh.pid)).toBe(3);
+    expect(await sh.exited).toBe(137);
+    expect(tree.map(readProc)).toEqual([null, null, null]);
+    expect(ourZombies()).toEqual([]);
+  });
+
+  test('a SingletonLock is kept while a live process of this profile holds it, removed otherwise', async () => {
+    const profile = mkdtempSync(join(tmpdir(), 'wabun-lock-'));
+    const holder = Bun.spawn(['sh', '-c', 'read line', 'sh', profile], { stdin: 'pipe' }); // `read` is built in: no child to leak
+    symlinkSync(`${hostname()}-${holder.pid}`, join(profile, 'SingletonLock'));
+    expect(clearStaleLock(profile)).toBe(false);
+    holder.kill(9);
+    await holder.exited;
+    symlinkSync('/nonexistent/SingletonSocket', join(profile, 'SingletonSocket'));
+    expect(clearStaleLock(profile)).toBe(true);
+    expect([lstatSync(join(profile, 'SingletonLock'), { throwIfNoEntry: false }), lstatSync(join(profile, 'SingletonSocket'), { throwIfNoEntry: false })]).toEqual([undefined, undefined]);
+    rmSync(profile, { recursive: true });
+  });
+});
+
+describe('browser lifecycle', () => {
+  test('launch, then stop: zero processes of the profile, no SingletonLock, no zombie', async () => {
+    world = new World();
+    const { engine, events, dataDir } = world.engine(world.page());
+    const qr = events.next('qr');
+    await engine.start();
+    await qr;
+    const pid = engine.browserPid()!;
+    expect(processesOf(dataDir).length).toBeGreaterThanOrEqual(5); // browser, zygotes, GPU, network, renderer, crashpad
+    expect(processesOf(dataDir)).toContain(pid);
+    expect(lockOf(dataDir)).toBe(true);
+    await engine.stop();
+    expect({ processes: processesOf(dataDir), lock: lockOf(dataDir), zombies: ourZombies(), pid: engine.browserPid() })
+      .toEqual({ processes: [], lock: false, zombies: [], pid: null });
+    await engine.stop(); // idempotent
+  });
+
+  test('a stale SingletonLock naming a dead pid is cleared and the launch works', async () => {
+    world = new World();
+    const { engine, events, dataDir } = world.engine(world.page());
+    const dead = Bun.spawn(['true']);
+    await dead.exited;
+    const profile = join(dataDir, 'session');
+    mkdirSync(profile, { recursive: true });
+    symlinkSync(`${hostname()}-${dead.pid}`, join(profile, 'SingletonLock'));
+    symlinkSync('/tmp/org.chromium.Chromium.gone/SingletonSocket', join(profile, 'SingletonSocket'));
+    symlinkSync('1234567890', join(profile, 'SingletonCookie'));
+    const qr = events.next('qr');
+    await engine.start();
+    await qr;
+    expect(readlinkSync(join(profile, 'SingletonLock'))).toBe(`${hostname()}-${engine.browserPid()}`);
+    await engine.stop();
+    expect(lockOf(dataDir)).toBe(false);
+  });
+
+  test('a page that never becomes WhatsApp Web: start fails after initTimeoutMs and leaves nothing', async () => {
+    world = new World();
+    const { engine, dataDir } = world.engine(world.page({}, '<!doctype html><title>not WhatsApp</title>'), { initTimeoutMs: 3000 });
+    await expect(engine.start()).rejects.toThrow('did not finish within 3000 ms');
+    await engine.stop();
+    expect({ processes: processesOf(dataDir), lock: lockOf(dataDir) }).toEqual({ processes: [], lock: false });
+  });
+
+  test('stop during start: start rejects, nothing is left, and the engine starts again', async () => {
+    world = new World();
+    const { engine, events, dataDir } = world.engine(world.page());
+    const starting = engine.start();
+    await engine.stop();
+    await expect(starting).rejects.toThrow('stopped while starting');
+    await engine.stop();
+    expect(processesOf(dataDir)).toEqual([]);
+    const qr = events.next('qr');
+    await engine.start();
+    await qr;
+  });
+
+  test('SIGKILL of the browser → browser_exit; stop then leaves nothing', async () => {
+    world = new World();
+    const { engine, events, dataDir } = world.engine(world.page({ autoScan: true }));
+    const ready = events.next('ready');
+    await engine.start();
+    await ready;
+    const exit = events.next('browser_exit');
+    process.kill(engine.browserPid()!, 'SIGKILL');
+    expect((await exit).reason).toContain('SIGKILL');
+    await engine.stop();
+    expect({ processes: processesOf(dataDir), lock: lockOf(dataDir), zombies: ourZombies() }).toEqual({ processes: [], lock: false, zombies: [] });
+    expect(events.all.filter((e) => e.type === 'browser_exit')).toHaveLength(1);
+  });
+});
+
+describe('WhatsApp Web (simulator)', () => {
+  test('qr → scan → ready with me; sendText lands in the outbox; an incoming message is a wa_event', async () => {
+    world = new World();
+    const { engine, events } = world.engine(world.page());
+    const qr = events.next('qr');
+    await engine.start();
+    expect((await qr).value.split(',')).toHaveLength(5);
+    const authenticated = events.next('authenticated');
+    const ready = events.next('ready');
+    await simOf(engine).scan();
+    await authenticated;
+    expect((await ready).me).toEqual(ME);
+    expect(engine.me()).toEqual(ME);
+
+    const to = simContactId(0);
+    const any = events.waEvent('message.any', (p) => p.fromMe === true);
+    const sent = await engine.sendText(to, 'hello from the engine');
+    const id = sent.id as Record<string, unknown>;
+    expect({ id, fromMe: sent.fromMe, body: sent.body, from: sent.from, to: sent.to, type: sent.type, hasMedia: sent.hasMedia })
+      .toEqual({ id: { fromMe: true, remote: to, id: id.id, _serialized: `true_${to}_${id.id}` }, fromMe: true, body: 'hello from the engine', from: ME.id, to, type: 'chat', hasMedia: false });
+    expect(typeof sent.timestamp).toBe('number');
+    expect(typeof sent._data).toBe('object');
+    expect(await simOf(engine).waitForOutbox({ body: 'hello from the engine' })).toMatchObject({ id: id._serialized, chatId: to, type: 'chat' });
+    expect((await any).payload).toMatchObject({ id: id._serialized, source: 'api', fromMe: true, body: 'hello from the engine' });
+    await events.waEvent('message.ack', (p) => p.id === id._serialized && p.ackName === 'READ');
+
+    const incoming = events.waEvent('message');
+    const inId = await simOf(engine).receive({ from: simContactId(1), body: 'hi from the phone' });
+    expect((await incoming).payload).toMatchObject({
+      id: inId, from: simContactId(1), to: ME.id, fromMe: false, source: 'app', body: 'hi from the phone', hasMedia: false, media: null,
+    });
+    const history = await engine.getMessages(to, { limit: 20, downloadMedia: false });
+    expect(history.find((m) => m.id === id._serialized)).toMatchObject({ source: 'api', ackName: 'READ' });
+    expect(await engine.screenshot()).toEqual(expect.any(Uint8Array));
+  });
+
+  test('a restart with the same data folder is ready without a qr', async () => {
+    world = new World();
+    const webCache = world.page({ autoScan: true });
+    const first = world.engine(webCache);
+    const ready = first.events.next('ready');
+    await first.engine.start();
+    await ready;
+    await first.engine.stop();
+
+    const again = world.engine(webCache);
+    const readyAgain = again.events.next('ready');
+    await again.engine.start();
+    expect((await readyAgain).me).toEqual(ME);
+    expect(again.events.all.filter((e) => e.type === 'qr')).toEqual([]);
+  });
+
+  test('logout from the phone → disconnected, loggedOut; CONFLICT → disconnected, not loggedOut', async () => {
+    world = new World();
+    const webCache = world.page({ autoScan: true });
+    const a = world.engine(webCache, { session: 'a' });
+    const b = world.engine(webCache, { session: 'b' });
+    const ready = [a.events.next('ready'), b.events.next('ready')];
+    await Promise.all([a.engine.start(), b.engine.start()]);
+    await Promise.all(ready);
+
+    const loggedOut = a.events.next('disconnected');
+    await simOf(a.engine).logoutFromPhone();
+    expect((await loggedOut).info).toEqual({ reason: 'LOGOUT', loggedOut: true });
+
+    const conflict = b.events.next('disconnected');
+    await simOf(b.engine).disconnect('CONFLICT');
+    expect((await conflict).info).toEqual({ reason: 'CONFLICT', loggedOut: false });
+    await b.engine.stop();
+    expect(b.events.all.filter((e) => e.type === 'browser_exit' || e.type === 'disconnected')).toHaveLength(1);
+  });
+
+  test('logout() unlinks and removes the login: the next start shows a qr', async () => {
+    world = new World();
+    const webCache = world.page();
+    const first = world.engine(webCache);
+    const qr = first.events.next('qr');
+    await first.engine.start();
+    await qr;
+    const ready = first.events.next('ready');
+    await simOf(first.engine).scan();
+    await ready;
+    await first.engine.logout();
+    expect(existsSync(join(first.dataDir, 'session'))).toBe(false);
+    expect(processesOf(first.dataDir)).toEqual([]);
+
+    const again = world.engine(webCache);
+    const qrAgain = again.events.next('qr');
+    await again.engine.start();
+    await qrAgain;
+    expect(again.engine.me()).toBeNull();
+  });
+});
