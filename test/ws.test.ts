@@ -1,0 +1,113 @@
+/**
+ * `/ws` on the real app (auth in its onRequest) listening on port 0: WebSocket clients get the
+ * same envelope text the webhook receiver gets, filtered by session and event.
+ */
+import { afterAll, describe, expect, test } from 'bun:test';
+import { createApp } from '../src/app';
+import { createKeyCheck } from '../src/auth';
+import { parseConfig } from '../src/config';
+import { silentLogger } from '../src/log';
+import { ProcessMemorySource } from '../src/memory/basic';
+import { ServerService } from '../src/modules/server/service';
+import { wsRoutes } from '../src/modules/ws';
+import { EventHub, type EventClient } from '../src/modules/ws/service';
+import { Receiver, Rig, TempStore, Waits } from './helpers/webhooks';
+
+const KEY = 'ws-test-key';
+const config = parseConfig({ WAHA_API_KEY: KEY });
+const memory = new ProcessMemorySource(config.MEMORY_THRESHOLD_MB, 60_000);
+const server = new ServerService({ memory, startedAt: Date.now(), workerId: 'ws', browserVersion: () => 'test', sessionCounts: () => ({ total: 0, working: 0 }) });
+const store = new TempStore();
+const receiver = new Receiver();
+const rig = new Rig(store.store, { webhooks: { default: [{ url: receiver.url, events: ['*'] }] } });
+const hub = new EventHub(silentLogger);
+hub.follow(rig.outbox);
+const app = createApp({ config, log: silentLogger, memory, keyCheck: createKeyCheck(KEY), server }).use(wsRoutes(hub));
+app.listen({ port: 0, hostname: '127.0.0.1' });
+const base = `127.0.0.1:${app.server!.port}`;
+const sockets: WebSocket[] = [];
+
+afterAll(async () => {
+  for (const s of sockets) s.close();
+  hub.closeAll();
+  await app.stop(true);
+  await rig.stop();
+  await receiver.stop();
+  memory.stop();
+  store.dispose();
+});
+
+/** Opens a client; resolves once the server has accepted it. */
+function connect(query: string, headers: Record<string, string> = {}): Promise<{ frames: string[]; waits: Waits }> {
+  // Bun's WebSocket takes `{ headers }`; the DOM lib's constructor type only knows protocols.
+  const options: Bun.WebSocketOptions = { headers };
+  const ws = new WebSocket(`ws://${base}/ws?${query}`, options as unknown as string[]);
+  sockets.push(ws);
+  const frames: string[] = [];
+  const waits = new Waits();
+  ws.onmessage = (m) => { frames.push(String(m.data)); waits.poke(); };
+  return new Promise((resolve, reject) => {
+    ws.onopen = () => resolve({ frames, waits });
+    ws.onerror = () => reject(new Error(`WebSocket ${query} refused`));
+  });
+}
+
+/** The upgrade request as a plain fetch, to read the status of a refused one. */
+const upgrade = (query: string, headers: Record<string, string> = {}) =>
+  fetch(`http://${base}/ws?${query}`, {
+    signal: AbortSignal.timeout(5000),
+    headers: { upgrade: 'websocket', connection: 'Upgrade', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-version': '13', ...headers },
+  });
+
+describe('/ws', () => {
+  test('clients get the webhook envelopes, byte for byte, filtered by session and event', async () => {
+    const messagesOnly = await connect('session=default&events=message', { 'x-api-key': KEY });
+    const everything = await connect(`x-api-key=${KEY}`);
+    const before = hub.size;
+    expect(before).toBe(2);
+
+    const messages = rig.publish(5, 'message');
+    const statuses = rig.publish(2, 'session.status');
+    const other = rig.publish(2, 'message', 'other');
+    await messagesOnly.waits.until(() => messagesOnly.frames.length >= 5, '5 frames');
+    await everything.waits.until(() => everything.frames.length >= 9, '9 frames');
+    await receiver.distinct(7);
+
+    const ids = (frames: string[]) => frames.map((f) => JSON.parse(f).id);
+    expect(ids(messagesOnly.frames)).toEqual(messages);
+    expect(ids(everything.frames)).toEqual([...messages, ...statuses, ...other]);
+    const webhookBodies = receiver.arrivals.map((a) => a.body);
+    expect(everything.frames.slice(0, 7)).toEqual(webhookBodies.slice(0, 7));
+  });
+
+  test('the upgrade needs the API key (the app\'s onRequest covers it)', async () => {
+    const none = await upgrade('session=*');
+    expect(none.status).toBe(401);
+    expect(await none.json()).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'Unauthorized' });
+    expect((await upgrade('x-api-key=wrong')).status).toBe(401);
+  });
+
+  test('an unknown event name is refused with a 400 that lists the known ones', async () => {
+    const res = await upgrade('events=message,nope', { 'x-api-key': KEY });
+    expect(res.status).toBe(400);
+    expect((await res.json()).message).toStartWith("Unknown event name in events: 'nope'. Known events: session.status, message,");
+  });
+});
+
+describe('EventHub', () => {
+  test('a client with too much unsent data is disconnected instead of buffered', () => {
+    const closed: [number | undefined, string | undefined][] = [];
+    let buffered = 0;
+    const sent: string[] = [];
+    const client: EventClient = { send: (s) => (sent.push(s), s.length), getBufferedAmount: () => buffered, close: (c, r) => closed.push([c, r]) };
+    const h = new EventHub(silentLogger, 1000);
+    h.add(client, { session: '*', events: ['*'] });
+    h.publish({ session: 'a', event: 'message' }, '{"n":1}');
+    buffered = 5000;
+    h.publish({ session: 'a', event: 'message' }, '{"n":2}');
+    h.publish({ session: 'a', event: 'message' }, '{"n":3}');
+    expect(sent).toEqual(['{"n":1}']);
+    expect(closed).toEqual([[1013, 'too slow: unsent events over the limit']]);
+    expect(h.size).toBe(0);
+  });
+});
