@@ -1,0 +1,63 @@
+/**
+ * What the governor's steps do, against the real runtime and the real pages. The governor takes
+ * these as a dependency, so its tests give it recording fakes and these are tested against a
+ * real Chromium page (test/memory.test.ts).
+ */
+import { trimSource, type TrimResult } from './trim';
+import type { PageControl } from './types';
+
+export interface MemoryActions {
+  /** `Bun.gc(full)`: false asks for a collection, true runs a blocking full one (~50 ms). */
+  gc(full: boolean): void;
+  /** Collect garbage in the page and drop the browser's HTTP cache. */
+  cleanupPage(page: PageControl): Promise<Record<string, unknown>>;
+  /** Trim WhatsApp Web's in-page collections, signal critical memory pressure, collect. */
+  aggressivePage(page: PageControl): Promise<Record<string, unknown>>;
+}
+
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** Runs each call even when one fails; the errors are reported, never thrown. */
+async function each(calls: [string, () => Promise<unknown>][]): Promise<{ results: Record<string, unknown>; errors: string[] }> {
+  const results: Record<string, unknown> = {};
+  const errors: string[] = [];
+  for (const [name, call] of calls) {
+    try {
+      results[name] = (await call()) ?? true;
+    } catch (err) {
+      errors.push(`${name}: ${messageOf(err)}`);
+    }
+  }
+  return { results, errors };
+}
+
+/** The production actions; `keepPerChat` is how many newest messages each chat keeps in the page. */
+export function runtimeActions({ keepPerChat = 20 }: { keepPerChat?: number } = {}): MemoryActions {
+  const trim = trimSource(keepPerChat);
+  return {
+    gc(full) {
+      Bun.gc(full);
+    },
+    async cleanupPage(page) {
+      const { errors } = await each([
+        // V8's collector in the page; the heap of a busy WhatsApp Web tab is hundreds of MB.
+        ['collectGarbage', () => page.cdp('HeapProfiler.collectGarbage')],
+        // Cached responses (media thumbnails, scripts) held by the network service.
+        ['clearBrowserCache', () => page.cdp('Network.clearBrowserCache')],
+      ]);
+      return errors.length ? { errors } : {};
+    },
+    async aggressivePage(page) {
+      const { results, errors } = await each([
+        ['trim', () => page.evaluate<TrimResult>(trim)],
+        // Chromium then frees its own caches (decoded images, fonts, V8's code cache).
+        ['pressure', () => page.cdp('Memory.simulatePressureNotification', { level: 'critical' })],
+        ['collectGarbage', () => page.cdp('HeapProfiler.collectGarbage')],
+      ]);
+      const out: Record<string, unknown> = {};
+      if (results.trim && typeof results.trim === 'object') out.trim = results.trim;
+      if (errors.length) out.errors = errors;
+      return out;
+    },
+  };
+}
