@@ -4,9 +4,21 @@ import type { Config } from './config';
 import { HttpError, PayloadTooLargeError, UnauthorizedError, reasonPhrase } from './errors';
 import type { Logger } from './log';
 import type { MemorySource } from './memory/types';
+import { chatRoutes } from './modules/chats';
+import { contactRoutes } from './modules/contacts';
 import { docsRoutes } from './modules/docs';
+import { groupRoutes } from './modules/groups';
+import { messageRoutes } from './modules/messages';
+import type { MessagingService } from './modules/messages/service';
+import { metricsRoutes } from './modules/metrics';
+import type { WabunMetrics } from './modules/metrics/metrics';
+import type { MetricsService } from './modules/metrics/service';
 import { serverRoutes } from './modules/server';
 import type { ServerService } from './modules/server/service';
+import { sessionRoutes } from './modules/sessions';
+import type { SessionManager } from './modules/sessions/service';
+import { wsRoutes } from './modules/ws';
+import type { EventHub } from './modules/ws/service';
 
 /** Everything the HTTP layer needs; tests build it with real or stand-in parts. */
 export interface AppDeps {
@@ -16,6 +28,16 @@ export interface AppDeps {
   /** null: authentication is off (WAHA_NO_API_KEY=true). */
   keyCheck: KeyCheck | null;
   server: ServerService;
+  /** Sessions, auth (QR, pairing code) and screenshot routes; absent in tests of the HTTP layer alone. */
+  sessions?: SessionManager;
+  /** Sending routes (need `sessions`). */
+  messaging?: MessagingService;
+  /** Live events over WebSocket at /ws. */
+  hub?: EventHub;
+  /** /metrics and /api/server/memory. */
+  metrics?: MetricsService;
+  /** Counts HTTP requests by route and status for /metrics. */
+  counters?: WabunMetrics;
 }
 
 interface RequestState { id: string; started: number }
@@ -85,15 +107,24 @@ export function createApp(deps: AppDeps) {
         status = error.status;
         message = error.message;
         details = error.details;
+      } else if (code === 'PARSE' && error.cause instanceof HttpError) {
+        // Thrown from onParse (a chunked body over the limit) and wrapped by Elysia.
+        status = error.cause.status;
+        message = error.cause.message;
       } else if (code === 'PARSE') {
         status = 400;
         message = 'The request body is not valid JSON (or does not match its Content-Type).';
+      } else if (code === 'VALIDATION' && error.type === 'response') {
+        // Our answer did not match its own schema: our bug, not the client's.
+        log.error('response does not match its schema', { requestId: id, path: new URL(request.url).pathname, error: error.message });
       } else if (code === 'VALIDATION') {
         status = 400;
         const first = error.all[0];
         const field = first && 'path' in first ? first.path.replace(/^\//, '').replaceAll('/', '.') : '';
         const where = error.type;
-        message = `Invalid ${where}${field ? ` field '${field}'` : ''}: ${first?.summary ?? first?.message ?? 'does not match the schema'}`;
+        // A schema's own `error` text (e.g. how a session name must look) says more than TypeBox's.
+        const custom = first && 'schema' in first && typeof first.schema.error === 'string' ? first.schema.error : undefined;
+        message = `Invalid ${where}${field ? ` field '${field}'` : ''}: ${custom ?? first?.summary ?? first?.message ?? 'does not match the schema'}`;
         details = { in: where, field: field || null, errors: error.all.map((e) => ({ path: 'path' in e ? e.path : '', message: e.summary ?? e.message })) };
       } else if (code === 'NOT_FOUND') {
         status = 404;
@@ -111,16 +142,24 @@ export function createApp(deps: AppDeps) {
       if (status >= 500) body.requestId = id;
       return body;
     })
-    .onAfterResponse(({ request, set }) => {
+    .onAfterResponse(({ request, set, route }) => {
       const s = stateOf(request);
       const path = new URL(request.url).pathname;
       const status = typeof set.status === 'number' ? set.status : 200;
+      deps.counters?.httpRequest(request.method, route, status);
       const fields = { requestId: s.id, method: request.method, path, status, ms: Math.round(performance.now() - s.started) };
       if (openPaths.has(path) || isDocsPath(path)) log.debug('request', fields);
       else log.info('request', fields);
     })
     .use(docsRoutes())
-    .use(serverRoutes(deps.server));
+    .use(serverRoutes(deps.server))
+    .use(deps.sessions ? sessionRoutes(deps.sessions) : new Elysia())
+    .use(deps.messaging ? messageRoutes(deps.messaging) : new Elysia())
+    .use(deps.sessions ? chatRoutes(deps.sessions) : new Elysia())
+    .use(deps.sessions ? contactRoutes(deps.sessions) : new Elysia())
+    .use(deps.sessions ? groupRoutes(deps.sessions) : new Elysia())
+    .use(deps.hub ? wsRoutes(deps.hub) : new Elysia())
+    .use(deps.metrics ? metricsRoutes(deps.metrics) : new Elysia());
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -40,6 +40,12 @@ try {
   throw e;
 }
 
+// whatsapp-web.js runs async listeners of its own (page navigation, re-injection); one that
+// rejects must not take every other session down with the process.
+process.on('unhandledRejection', (reason) => {
+  service.log.error('unhandled rejection (kept running)', { error: reason instanceof Error ? reason.message : String(reason) });
+});
+
 let stopping = false;
 const onSignal = (signal: string) => {
   if (stopping) {

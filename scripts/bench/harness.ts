@@ -24,9 +24,9 @@ export function serviceCommand(): { cmd: string[]; kind: 'binary' | 'source' } {
 }
 
 /** Starts wabun on a free port with a temp data folder; resolves once it logged "listening". */
-export async function spawnService(env: Record<string, string> = {}) {
+export async function spawnService(env: Record<string, string> = {}, opts: { dir?: string } = {}) {
   const { cmd, kind } = serviceCommand();
-  const dir = mkdtempSync(join(tmpdir(), 'wabun-bench-'));
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'wabun-bench-'));
   const proc = Bun.spawn(cmd, {
     cwd: dir,
     env: { ...process.env, PORT: '0', WAHA_API_KEY: 'bench', WAHA_LOCAL_STORE_BASE_DIR: join(dir, 'data'), ...env },

@@ -35,7 +35,32 @@ export const docsRoutes = () =>
             { name: 'Server', description: 'Health, version, status' },
             { name: 'Sessions', description: 'Create, start, stop and pair WhatsApp sessions' },
             { name: 'Auth', description: 'QR code and pairing code' },
+            { name: 'Screenshot', description: 'What the session\'s browser shows' },
+            { name: 'Sending', description: 'Send messages, media, reactions; mark as read; typing' },
+            { name: 'Chats', description: 'Chat list and history' },
+            { name: 'Contacts', description: 'Contacts, number lookup, profile pictures' },
+            { name: 'Groups', description: 'Groups and their participants' },
+            { name: 'Events', description: 'Live events over WebSocket (webhooks are configured per session)' },
           ],
+          paths: {
+            '/ws': {
+              get: {
+                summary: 'Live events over WebSocket: the webhook envelopes, filtered by session and event',
+                description: 'Connect with ws://host/ws?session=*&events=*&x-api-key=… — each message is one envelope as JSON. Not durable: webhooks are.',
+                tags: ['Events'],
+                parameters: [
+                  { name: 'session', in: 'query', schema: { type: 'string', default: '*' }, description: 'A session name, or * for all' },
+                  { name: 'events', in: 'query', schema: { type: 'string', default: '*' }, description: 'Comma list of event names, or * for all' },
+                  { name: 'x-api-key', in: 'query', schema: { type: 'string' }, description: 'The API key, when the X-Api-Key header cannot be sent' },
+                ],
+                responses: {
+                  101: { description: 'Switching Protocols: the connection is a WebSocket' },
+                  400: { description: 'Unknown event name (the message lists the known ones)' },
+                  401: { description: 'Missing or wrong API key' },
+                },
+              },
+            },
+          },
           components: {
             securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' } },
           },

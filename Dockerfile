@@ -1,0 +1,42 @@
+# wabun: one executable beside Debian's Chromium.
+#   docker build -t wabun .
+#   docker run -d -p 3000:3000 -v wabun-data:/data -e WAHA_API_KEY=change-me wabun
+# test/deploy.test.ts runs the build stage's steps and the run stage's start and health check
+# on the test machine (Docker itself cannot run there).
+
+# --- stage 1: build the executable with Bun (installed from npm, as scripts/run.sh does)
+FROM node:22-bookworm-slim AS build
+RUN npm install -g --no-fund --no-audit bun@1.4.4
+WORKDIR /src
+COPY package.json bun.lock bunfig.toml ./
+RUN bun install --frozen-lockfile --production
+COPY tsconfig.json ./
+COPY src ./src
+COPY scripts ./scripts
+RUN bun run build
+
+# --- stage 2: Debian slim with Chromium; nothing of Bun or node_modules
+FROM debian:bookworm-slim
+# tini: Chromium's helper processes are re-parented to PID 1, which must reap them.
+# fonts-liberation: text in pages (QR screenshots, rendering). curl: the health check.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends chromium tini ca-certificates fonts-liberation curl \
+ && rm -rf /var/lib/apt/lists/*
+RUN useradd --system --uid 10001 --user-group --create-home --home-dir /home/wabun --shell /usr/sbin/nologin wabun \
+ && mkdir -p /data && chown wabun:wabun /data
+COPY --from=build /src/dist/wabun /usr/local/bin/wabun
+ENV PORT=3000 \
+    WAHA_LOCAL_STORE_BASE_DIR=/data \
+    PUPPETEER_EXECUTABLE_PATH=/usr/lib/chromium/chromium \
+    HOME=/home/wabun
+VOLUME /data
+USER wabun
+WORKDIR /home/wabun
+EXPOSE 3000
+# The seed's 45 s interval; /health needs no key (WHATSAPP_API_KEY_EXCLUDE_PATH).
+HEALTHCHECK --interval=45s --timeout=5s --start-period=30s --retries=3 \
+  CMD curl -fsS "http://127.0.0.1:${PORT}/health" > /dev/null || exit 1
+# SIGTERM: wabun closes its browsers within DESTROY_TIMEOUT_MS (5 s) and exits 0.
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["tini", "--"]
+CMD ["wabun"]

@@ -1,0 +1,127 @@
+/** Configuration: defaults, aliases, refusals with the variable's name, and the README table. */
+import { describe, expect, test } from 'bun:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { configTable, readmeTable, showDefault } from '../scripts/config-table';
+import { ConfigError, parseConfig, VARIABLES } from '../src/config';
+
+const ROOT = join(import.meta.dir, '..');
+
+/** The ConfigError parseConfig throws for `env`. */
+function refusal(env: Record<string, string>): ConfigError {
+  try {
+    parseConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error(`parseConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('parseConfig', () => {
+  test('defaults, typed and frozen', () => {
+    const c = parseConfig({});
+    expect(c).toMatchObject({
+      PORT: 3000, WHATSAPP_API_HOSTNAME: '0.0.0.0', BODY_LIMIT_MB: 5, WAHA_API_KEY: '', WAHA_NO_API_KEY: false,
+      WHATSAPP_API_KEY_EXCLUDE_PATH: ['health', 'ping'], WAHA_LOG_LEVEL: 'info', WAHA_LOG_FORMAT: 'JSON',
+      ENABLE_REAL_WHATSAPP: true, INIT_TIMEOUT_MS: 45000, DESTROY_TIMEOUT_MS: 5000, MAX_RECONNECT_ATTEMPTS: 2,
+      MEMORY_THRESHOLD_MB: 300, WHATSAPP_HOOK_EVENTS: ['*'], WHATSAPP_START_SESSION: [],
+    });
+    expect(Object.isFrozen(c)).toBe(true);
+    expect(Object.keys(c).sort()).toEqual(VARIABLES.map((v) => v.names[0]).sort());
+  });
+
+  test('every default in the table parses', () => {
+    const env = Object.fromEntries(VARIABLES.map((v) => [v.names[0], v.default]));
+    expect(() => parseConfig(env)).not.toThrow();
+  });
+
+  test.each([
+    ['WHATSAPP_API_KEY', 'WAHA_API_KEY', 'secret', 'secret'],
+    ['SHOW_QR', 'WAHA_PRINT_QR', 'true', true],
+    ['CHROME_PATH', 'PUPPETEER_EXECUTABLE_PATH', '/opt/chrome', '/opt/chrome'],
+    ['WHATSAPP_API_PORT', 'PORT', '8080', 8080],
+  ] as const)('alias %s sets %s', (alias, canonical, raw, parsed) => {
+    expect(parseConfig({ [alias]: raw })[canonical]).toEqual(parsed);
+  });
+
+  test('the canonical name wins over its alias', () => {
+    expect(parseConfig({ PORT: '1', WHATSAPP_API_PORT: '2' }).PORT).toBe(1);
+  });
+
+  test('an empty value means the default', () => {
+    expect(parseConfig({ PORT: '' }).PORT).toBe(3000);
+  });
+
+  test.each([
+    ['PORT', 'abc', 'a whole number from 0 to 65535'],
+    ['PORT', '70000', 'a whole number from 0 to 65535'],
+    ['WHATSAPP_API_PORT', '1.5', 'a whole number from 0 to 65535'],
+    ['WAHA_NO_API_KEY', 'maybe', 'true or false'],
+    ['WAHA_LOG_LEVEL', 'loud', 'one of error, warn, info, debug, trace'],
+    ['WHATSAPP_HOOK_URL', 'ftp://x', 'an http(s) URL'],
+    ['BODY_LIMIT_MB', '0', 'a whole number from 1 to 100'],
+  ])('%s=%s is refused, naming the variable', (variable, raw, expected) => {
+    const e = refusal({ [variable]: raw });
+    expect(e.variable).toBe(variable);
+    expect(e.message).toBe(`Invalid ${variable}="${raw}": expected ${expected}.`);
+  });
+
+  test('ENABLE_REAL_WHATSAPP=false is refused: there is no mock mode', () => {
+    const e = refusal({ ENABLE_REAL_WHATSAPP: 'false' });
+    expect(e.variable).toBe('ENABLE_REAL_WHATSAPP');
+    expect(e.message).toContain('no mock mode');
+  });
+});
+
+describe('start-up refuses a bad variable', () => {
+  /** Runs `bun src/index.ts` in an empty folder with only `env` (and PATH) set. */
+  async function start(env: Record<string, string>) {
+    const dir = mkdtempSync(join(tmpdir(), 'wabun-config-'));
+    try {
+      const proc = Bun.spawn(['bun', join(ROOT, 'src', 'index.ts')], {
+        cwd: dir,
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, WAHA_API_KEY: 'k', ...env },
+        stdout: 'pipe',
+        stderr: 'pipe',
+      });
+      const [code, stdout, stderr] = await Promise.all([proc.exited, new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
+      return { code, stdout, stderr };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  test('PORT=abc exits 2 with a line naming PORT', async () => {
+    const r = await start({ PORT: 'abc' });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('wabun: Invalid PORT="abc": expected a whole number from 0 to 65535.');
+    expect(r.stdout).toBe('');
+  });
+
+  test('ENABLE_REAL_WHATSAPP=false exits 2 with the no-mock message', async () => {
+    const r = await start({ ENABLE_REAL_WHATSAPP: 'false', PORT: '0' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('ENABLE_REAL_WHATSAPP');
+    expect(r.stderr).toContain('no mock mode');
+  });
+});
+
+describe('README configuration table', () => {
+  test('lists every variable with its aliases and default', async () => {
+    const table = await readmeTable();
+    expect(table).not.toBeNull();
+    const rows = table!.split('\n');
+    for (const v of VARIABLES) {
+      const row = rows.find((r) => r.startsWith(`| \`${v.names[0]}\``));
+      expect(row, `README.md has no row for ${v.names[0]}`).toBeDefined();
+      for (const name of v.names) expect(row).toContain(`\`${name}\``);
+      expect(row!.split(' | ')[2]).toBe(showDefault(v.default));
+    }
+  });
+
+  test('is exactly what scripts/config-table.ts prints (run it with --write after changing src/config.ts)', async () => {
+    expect(await readmeTable()).toBe(configTable());
+  });
+});

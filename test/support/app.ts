@@ -1,0 +1,52 @@
+/**
+ * The app built from its real parts for `app.handle()` tests: the one place to change when
+ * `createApp`'s dependencies grow. Log lines are captured instead of printed.
+ */
+import { createApp, type AppDeps } from '../../src/app';
+import { createKeyCheck } from '../../src/auth';
+import { parseConfig } from '../../src/config';
+import { Logger } from '../../src/log';
+import { ProcessMemorySource } from '../../src/memory/basic';
+import { ServerService } from '../../src/modules/server/service';
+
+export interface TestAppOptions {
+  /** The configured key (plain or `sha512:<hex>`); null turns auth off (WAHA_NO_API_KEY=true). */
+  key?: string | null;
+  env?: Record<string, string>;
+  /** Optional modules' dependencies (e.g. `sessions`): without them their routes are absent. */
+  deps?: Partial<AppDeps>;
+}
+
+/** A fresh app; call `close()` (or use `using`) to stop its memory sampler. */
+export function buildTestApp({ key = 'test-key-123', env = {}, deps = {} }: TestAppOptions = {}) {
+  const config = parseConfig({ WAHA_API_KEY: key ?? '', WAHA_NO_API_KEY: key === null ? 'true' : 'false', ...env });
+  const lines: Record<string, unknown>[] = [];
+  const log = new Logger({ level: 'debug', format: 'JSON', write: (l) => lines.push(JSON.parse(l)) });
+  const memory = new ProcessMemorySource(config.MEMORY_THRESHOLD_MB, 60_000);
+  const server = new ServerService({
+    memory,
+    startedAt: Date.now(),
+    workerId: 'test',
+    browserVersion: () => 'test',
+    sessionCounts: () => ({ total: 0, working: 0 }),
+  });
+  const app = createApp({ config, log, memory, keyCheck: key === null ? null : createKeyCheck(key), server, ...deps });
+  return {
+    app,
+    config,
+    lines,
+    memory,
+    close: () => memory.stop(),
+    [Symbol.dispose]: () => memory.stop(),
+  };
+}
+
+/** Every documented route of an app as `METHOD /openapi/{path}`: what /docs/json must list. */
+export function documentedRoutes(routes: readonly { method: string; path: string; hooks?: unknown }[]): string[] {
+  const methods = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+  return routes
+    .filter((r) => methods.has(r.method))
+    .filter((r) => !(r.hooks as { detail?: { hide?: boolean } } | undefined)?.detail?.hide)
+    .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`)
+    .sort();
+}
