@@ -143,10 +143,14 @@ class WebjsEngine extends WebjsCalls implements Engine {
   private createClient(lib: Lib, run: number): Client {
     const auth = new lib.LocalAuth({ dataPath: this.dirs.root }); // profile: <dataDir>/session
     const client = new lib.Client(clientOptions(this.opts, this.dirs, auth));
-    // initialize() calls this right after the launch: the browser is watched from then on.
+    // initialize() calls this right after the launch (and the library again after a logout
+    // reload, same browser): the browser is watched from the first call on.
     const afterBrowser = auth.afterBrowserInitialized.bind(auth);
+    let watched = false;
     auth.afterBrowserInitialized = async () => {
       await afterBrowser();
+      if (watched) return;
+      watched = true;
       await this.watch(run, client.pupBrowser!, client.pupPage!);
     };
     this.guardReinjection(client, run);
