@@ -68,10 +68,12 @@ case "$mode" in
     set +e
     bun test --timeout 120000 "${@:2}" 2>&1 | tee "$log"
     code=${PIPESTATUS[0]}
+    # (awk, not grep: a count that never appears must read as 0, not stop the script)
+    count() { awk -v word="$1" '$0 ~ "^ *[0-9]+ " word "$" {s += $1} END {print s + 0}' "$log"; }
+    pass=$(count pass)
+    fail=$(count fail)
+    errors=$(count 'errors?')
     set -e
-    pass=$(grep -Eo '^ *[0-9]+ pass$' "$log" | awk '{s+=$1} END {print s+0}')
-    fail=$(grep -Eo '^ *[0-9]+ fail$' "$log" | awk '{s+=$1} END {print s+0}')
-    errors=$(grep -Eo '^ *[0-9]+ errors?$' "$log" | awk '{s+=$1} END {print s+0}')
     rm -f "$log"
     fail=$((fail + errors))
     if [ "$code" != 0 ] && [ "$fail" = 0 ]; then fail=1; fi
