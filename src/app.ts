@@ -8,6 +8,8 @@ import { chatRoutes } from './modules/chats';
 import { contactRoutes } from './modules/contacts';
 import { docsRoutes } from './modules/docs';
 import { groupRoutes } from './modules/groups';
+import { mediaRoutes } from './modules/media';
+import type { MediaStore } from './modules/media/service';
 import { messageRoutes } from './modules/messages';
 import type { MessagingService } from './modules/messages/service';
 import { metricsRoutes } from './modules/metrics';
@@ -38,6 +40,8 @@ export interface AppDeps {
   metrics?: MetricsService;
   /** Counts HTTP requests by route and status for /metrics. */
   counters?: WabunMetrics;
+  /** Incoming media files (WHATSAPP_DOWNLOAD_MEDIA) at /api/files. */
+  media?: MediaStore;
 }
 
 interface RequestState { id: string; started: number }
@@ -46,6 +50,23 @@ const MB = 1024 * 1024;
 
 /** Paths that never need a key: the docs page and its assets hold no data. */
 const isDocsPath = (path: string) => path === '/docs' || path.startsWith('/docs/');
+
+type ValidationItem = { path?: string; schema?: { error?: unknown }; errors?: Iterable<ValidationItem>[] };
+
+/**
+ * A union's own error ("Expected union value", e.g. every `nullable` field) hides why its
+ * branches failed: the deepest branch error (with its schema's own `error` text) says more.
+ */
+function specific<T>(e: T): T {
+  let best = e as ValidationItem;
+  for (const branch of (e as ValidationItem | undefined)?.errors ?? []) {
+    for (const inner of branch) {
+      const d = specific(inner);
+      if ((d.path?.length ?? 0) > (best.path?.length ?? 0)) best = d;
+    }
+  }
+  return best as T;
+}
 
 /** Builds the whole HTTP API. The only place routes, auth and error mapping meet. */
 export function createApp(deps: AppDeps) {
@@ -119,7 +140,7 @@ export function createApp(deps: AppDeps) {
         log.error('response does not match its schema', { requestId: id, path: new URL(request.url).pathname, error: error.message });
       } else if (code === 'VALIDATION') {
         status = 400;
-        const first = error.all[0];
+        const first = specific(error.all[0]);
         const field = first && 'path' in first ? first.path.replace(/^\//, '').replaceAll('/', '.') : '';
         const where = error.type;
         // A schema's own `error` text (e.g. how a session name must look) says more than TypeBox's.
@@ -159,6 +180,7 @@ export function createApp(deps: AppDeps) {
     .use(deps.sessions ? contactRoutes(deps.sessions) : new Elysia())
     .use(deps.sessions ? groupRoutes(deps.sessions) : new Elysia())
     .use(deps.hub ? wsRoutes(deps.hub) : new Elysia())
+    .use(deps.media ? mediaRoutes(deps.media) : new Elysia())
     .use(deps.metrics ? metricsRoutes(deps.metrics) : new Elysia());
 }
 

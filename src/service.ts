@@ -7,6 +7,7 @@ import { createWebjsEngine } from './engine/webjs';
 import { EventBus } from './events/bus';
 import { Logger } from './log';
 import { createMemory } from './memory';
+import { MediaStore } from './modules/media/service';
 import { MessagingService } from './modules/messages/service';
 import { createMetrics } from './modules/metrics/metrics';
 import { MetricsService } from './modules/metrics/service';
@@ -14,6 +15,7 @@ import { ServerService } from './modules/server/service';
 import { terminalQrPrinter, type QrPrinter } from './modules/sessions/qr';
 import { SessionManager } from './modules/sessions/service';
 import { Store } from './store';
+import { join } from 'node:path';
 import { VERSION } from './version';
 import { startEventDelivery, type EventDelivery } from './webhooks';
 
@@ -73,12 +75,18 @@ export async function startService(config: Config, options: StartOptions = {}): 
     void stop().finally(() => process.exit(1));
   };
   const metrics = createMetrics();
+  // The port is known once listening; media links use it unless WAHA_BASE_URL says otherwise.
+  let baseUrl = config.WAHA_BASE_URL;
+  const media = config.WHATSAPP_DOWNLOAD_MEDIA
+    ? new MediaStore({ dir: join(config.WAHA_LOCAL_STORE_BASE_DIR, 'media'), baseUrl: () => baseUrl, lifetimeSec: config.WHATSAPP_FILES_LIFETIME, log })
+    : null;
   const sessions = new SessionManager({
     config, store: store.sessions, bus, log, chromiumPath,
     engineFactory: options.engineFactory ?? createWebjsEngine,
     printQr: config.WAHA_PRINT_QR ? (options.printQr ?? terminalQrPrinter()) : null,
     onAllFailed: config.EXIT_ON_ALL_SESSIONS_FAILED ? (options.onAllFailed ?? exitOnAllFailed) : null,
     onReconnect: (n) => metrics.reconnect(n),
+    mediaSaver: media && ((session) => (m) => media.save(session, m)),
   });
   // Chromium's version is asked once, off the start-up path (it costs ~50 ms of a cold start).
   let browser = 'unknown';
@@ -132,11 +140,13 @@ export async function startService(config: Config, options: StartOptions = {}): 
   });
   const app = createApp({
     config, log, memory: memory.sampler, keyCheck, server, sessions, messaging,
-    hub: delivery.hub, metrics: metricsService, counters: metrics,
+    hub: delivery.hub, metrics: metricsService, counters: metrics, media: media ?? undefined,
   });
   app.listen({ port: config.PORT, hostname: config.WHATSAPP_API_HOSTNAME });
   const port = app.server!.port;
   const url = new URL(`http://${config.WHATSAPP_API_HOSTNAME === '0.0.0.0' ? '127.0.0.1' : config.WHATSAPP_API_HOSTNAME}:${port}`);
+  baseUrl ||= `http://localhost:${port}`;
+  media?.start();
   log.info('listening', { version: VERSION, port, hostname: config.WHATSAPP_API_HOSTNAME, docs: `${url.origin}/docs`, chromiumPath });
   const restored = sessions.restore();
 
@@ -146,6 +156,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     await app.stop(true);
     // Browsers get what is left of DESTROY_TIMEOUT_MS; what they store as "running" is kept for the next start.
     memory.stop();
+    media?.stop();
     const left = () => Math.max(100, config.DESTROY_TIMEOUT_MS - (Date.now() - started));
     await Promise.all([sessions.close(left()), delivery.stop(left())]);
     store.close();

@@ -17,6 +17,8 @@ import { SimControl } from './sim/control';
 import { DEFAULT_ME, simContactId, writeSimPage, type SimPageOptions } from './sim/index';
 
 const CHROMIUM = findChromium(process.env.PUPPETEER_EXECUTABLE_PATH ?? '');
+/** Real Chromium: a launch takes ~0.5 s here, more on a loaded machine. */
+const BROWSER_TEST_MS = 60_000;
 const ME = { id: `${DEFAULT_ME.number}@c.us`, pushName: DEFAULT_ME.pushName };
 
 /** Engine events as they come, and a promise for the next one that matches. */
@@ -149,7 +151,7 @@ describe('browser lifecycle', () => {
     expect({ processes: processesOf(dataDir), lock: lockOf(dataDir), zombies: ourZombies(), pid: engine.browserPid() })
       .toEqual({ processes: [], lock: false, zombies: [], pid: null });
     await engine.stop(); // idempotent
-  });
+  }, BROWSER_TEST_MS);
 
   test('a stale SingletonLock naming a dead pid is cleared and the launch works', async () => {
     world = new World();
@@ -167,7 +169,18 @@ describe('browser lifecycle', () => {
     expect(readlinkSync(join(profile, 'SingletonLock'))).toBe(`${hostname()}-${engine.browserPid()}`);
     await engine.stop();
     expect(lockOf(dataDir)).toBe(false);
-  });
+  }, BROWSER_TEST_MS);
+
+  test('a left-over process of the session (a previous run of ours died) is killed at start', async () => {
+    world = new World();
+    const { engine, events, dataDir } = world.engine(world.page());
+    mkdirSync(join(dataDir, 'session'), { recursive: true });
+    const leftover = Bun.spawn(['sh', '-c', 'read line', 'sh', join(dataDir, 'session', 'x')], { stdin: 'pipe' });
+    const qr = events.next('qr');
+    await engine.start();
+    expect(await leftover.exited).toBe(137);
+    await qr;
+  }, BROWSER_TEST_MS);
 
   test('a page that never becomes WhatsApp Web: start fails after initTimeoutMs and leaves nothing', async () => {
     world = new World();
@@ -175,7 +188,7 @@ describe('browser lifecycle', () => {
     await expect(engine.start()).rejects.toThrow('did not finish within 3000 ms');
     await engine.stop();
     expect({ processes: processesOf(dataDir), lock: lockOf(dataDir) }).toEqual({ processes: [], lock: false });
-  });
+  }, BROWSER_TEST_MS);
 
   test('stop during start: start rejects, nothing is left, and the engine starts again', async () => {
     world = new World();
@@ -188,7 +201,7 @@ describe('browser lifecycle', () => {
     const qr = events.next('qr');
     await engine.start();
     await qr;
-  });
+  }, BROWSER_TEST_MS);
 
   test('SIGKILL of the browser → browser_exit; stop then leaves nothing', async () => {
     world = new World();
@@ -202,7 +215,7 @@ describe('browser lifecycle', () => {
     await engine.stop();
     expect({ processes: processesOf(dataDir), lock: lockOf(dataDir), zombies: ourZombies() }).toEqual({ processes: [], lock: false, zombies: [] });
     expect(events.all.filter((e) => e.type === 'browser_exit')).toHaveLength(1);
-  });
+  }, BROWSER_TEST_MS);
 });
 
 describe('WhatsApp Web (simulator)', () => {
@@ -239,7 +252,51 @@ describe('WhatsApp Web (simulator)', () => {
     const history = await engine.getMessages(to, { limit: 20, downloadMedia: false });
     expect(history.find((m) => m.id === id._serialized)).toMatchObject({ source: 'api', ackName: 'READ' });
     expect(await engine.screenshot()).toEqual(expect.any(Uint8Array));
-  });
+  }, BROWSER_TEST_MS);
+
+  test('media, location, poll, vCard and forward reach WhatsApp Web; reads, reactions and calls map', async () => {
+    world = new World();
+    const { engine, events } = world.engine(world.page({ autoScan: true }));
+    const ready = events.next('ready');
+    await engine.start();
+    await ready;
+    const sim = simOf(engine);
+    const [to, other] = [simContactId(0), simContactId(1)];
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+    const text = await engine.sendText(to, 'first', { mentions: [other] });
+    const textId = (text.id as { _serialized: string })._serialized;
+    await engine.sendText(to, 'a reply', { replyTo: textId });
+    await engine.sendMedia(to, { mimetype: 'image/png', filename: 'dot.png', data: png }, { caption: 'a dot' });
+    await engine.sendMedia(to, { mimetype: 'audio/ogg; codecs=opus', data: png }, { asVoice: true });
+    await engine.sendLocation(to, { latitude: 52.5, longitude: 13.4, title: 'Berlin' });
+    await engine.sendPoll(to, { name: 'Lunch?', options: ['yes', 'no'], multipleAnswers: false });
+    await engine.sendContactVcard(to, [{ vcard: 'BEGIN:VCARD\nVERSION:3.0\nFN:Jane Roe\nTEL;type=CELL;waid=15550109999:+1 555 010 9999\nEND:VCARD' }]);
+    const forwarded = await engine.forwardMessage(other, textId);
+    const outbox = await sim.outbox();
+    expect(outbox.map((o) => o.type)).toEqual(['chat', 'chat', 'image', 'ptt', 'location', 'poll_creation', 'vcard', 'chat']);
+    expect(outbox[1]).toMatchObject({ quotedMsgId: textId });
+    expect(outbox[2]).toMatchObject({ caption: 'a dot', media: { mimetype: 'image/png' } });
+    expect(outbox[7]).toMatchObject({ chatId: other, isForwarded: true, id: (forwarded.id as { _serialized: string })._serialized });
+    const ours = events.all.flatMap((e) => (e.type === 'wa_event' && e.event === 'message.any' ? [e.payload as { source: string }] : []));
+    expect(ours.map((p) => p.source)).toEqual(Array(8).fill('api'));
+
+    const reaction = events.waEvent('message.reaction');
+    await sim.react(textId, '👍', to);
+    expect((await reaction).payload).toMatchObject({ from: to, fromMe: false, reaction: { text: '👍', messageId: textId } });
+    const call = events.waEvent('call.received');
+    await sim.incomingCall({ from: other, isVideo: true });
+    expect((await call).payload).toMatchObject({ from: other, isVideo: true, isGroup: false });
+
+    const chats = await engine.getChats({ sortBy: 'conversationTimestamp', limit: 2 });
+    expect(chats.map((c) => (c.id as { _serialized: string })._serialized).sort()).toEqual([to, other].sort());
+    const history = await engine.getMessages(to, { limit: 50, downloadMedia: true });
+    expect(history.find((m) => m.body === 'a dot')?.media).toEqual({ url: `data:image/png;base64,${png}`, mimetype: 'image/png', filename: 'dot.png' });
+    expect(await engine.checkNumber(other.replace('@c.us', ''))).toBe(other);
+    const groups = await engine.getGroups();
+    expect(groups.length).toBeGreaterThan(0);
+    expect(await engine.getGroup(String((groups[0]!.id as { _serialized: string })._serialized))).toMatchObject({ isGroup: true, participants: expect.any(Array) });
+    await expect(engine.react('true_15550100000@c.us_NOPE', '👍')).rejects.toThrow('not found');
+  }, BROWSER_TEST_MS);
 
   test('a restart with the same data folder is ready without a qr', async () => {
     world = new World();
@@ -255,7 +312,7 @@ describe('WhatsApp Web (simulator)', () => {
     await again.engine.start();
     expect((await readyAgain).me).toEqual(ME);
     expect(again.events.all.filter((e) => e.type === 'qr')).toEqual([]);
-  });
+  }, BROWSER_TEST_MS);
 
   test('logout from the phone → disconnected, loggedOut; CONFLICT → disconnected, not loggedOut', async () => {
     world = new World();
@@ -275,7 +332,7 @@ describe('WhatsApp Web (simulator)', () => {
     expect((await conflict).info).toEqual({ reason: 'CONFLICT', loggedOut: false });
     await b.engine.stop();
     expect(b.events.all.filter((e) => e.type === 'browser_exit' || e.type === 'disconnected')).toHaveLength(1);
-  });
+  }, BROWSER_TEST_MS);
 
   test('logout() unlinks and removes the login: the next start shows a qr', async () => {
     world = new World();
@@ -296,5 +353,5 @@ describe('WhatsApp Web (simulator)', () => {
     await again.engine.start();
     await qrAgain;
     expect(again.engine.me()).toBeNull();
-  });
+  }, BROWSER_TEST_MS);
 });

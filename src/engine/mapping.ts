@@ -150,3 +150,19 @@ export function disconnectInfo(reason: unknown): { reason: string; loggedOut: bo
   const r = String(reason);
   return { reason: r, loggedOut: ['LOGOUT', 'UNPAIRED', 'UNPAIRED_IDLE'].includes(r.toUpperCase()) };
 }
+
+/**
+ * WAHA's `config.ignore` as a test on a chat id: `status@broadcast` (status), other
+ * `…@broadcast` lists (broadcast), `…@newsletter` (channels), `…@g.us` (groups).
+ */
+export function ignoredChats(ignore: { status?: boolean | null; groups?: boolean | null; channels?: boolean | null; broadcast?: boolean | null } | null | undefined): (chatId: string | null | undefined) => boolean {
+  if (!ignore || !(ignore.status || ignore.groups || ignore.channels || ignore.broadcast)) return () => false;
+  return (chatId) => {
+    if (!chatId) return false;
+    if (chatId === 'status@broadcast') return Boolean(ignore.status);
+    if (chatId.endsWith('@broadcast')) return Boolean(ignore.broadcast);
+    if (chatId.endsWith('@newsletter')) return Boolean(ignore.channels);
+    if (chatId.endsWith('@g.us')) return Boolean(ignore.groups);
+    return false;
+  };
+}

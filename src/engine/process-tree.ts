@@ -82,13 +82,29 @@ export function processTree(pid: number): number[] {
 }
 
 /**
- * Every process of one browser: the tree under `rootPid` (if given) plus every process whose
- * command line mentions `marker` (the session's data folder with a trailing '/'), and their trees.
+ * Every process of one browser: the tree under `rootPid` (if given), every process whose command
+ * line mentions `marker` (the session's data folder with a trailing '/'), their trees, and their
+ * process groups. The groups matter once the browser is dead: its GPU and network processes
+ * name no folder and are no longer below it, but stay in the group it led (puppeteer spawns
+ * the browser detached, as a group leader).
  */
 export function sessionProcesses(rootPid: number | null, marker?: string): number[] {
   const procs = allProcs();
-  const roots = rootPid && procs.some((p) => p.pid === rootPid) ? [rootPid] : [];
-  if (marker) for (const p of procs) if (p.pid !== process.pid && readCmdline(p.pid).includes(marker)) roots.push(p.pid);
+  const roots: number[] = [];
+  const groups = new Set<number>();
+  if (rootPid) groups.add(rootPid);
+  if (rootPid && procs.some((p) => p.pid === rootPid)) roots.push(rootPid);
+  if (marker) {
+    for (const p of procs) {
+      if (p.pid === process.pid || !readCmdline(p.pid).includes(marker)) continue;
+      roots.push(p.pid);
+      groups.add(p.pgrp);
+    }
+  }
+  groups.delete(readProc(process.pid)?.pgrp ?? -1); // never our own group
+  groups.delete(0);
+  groups.delete(1);
+  for (const p of procs) if (groups.has(p.pgrp) && p.pid !== process.pid) roots.push(p.pid);
   return [...descendants(roots, procs)];
 }
 
@@ -184,10 +200,10 @@ export async function killTree(rootPid: number | null, opts: KillOptions = {}): 
   // Repeat: a process may fork between the scan and the kill.
   for (let round = 0; round < 5; round++) {
     let fresh = 0;
-    for (const pid of sessionProcesses(rootPid, opts.marker)) {
-      const p = readProc(pid);
-      if (!p || pid === process.pid || killed.get(pid)?.start === p.start) continue;
-      kill(ref(p));
+    // Read every parent before the first kill: a child of a killed process is re-parented at once.
+    for (const r of snapshot(rootPid, opts.marker)) {
+      if (r.pid === process.pid || killed.get(r.pid)?.start === r.start) continue;
+      kill(r);
       fresh++;
     }
     if (fresh === 0) break;

@@ -67,7 +67,22 @@ export interface EngineOptions {
   initTimeoutMs: number;
   destroyTimeoutMs: number;
   log: Logger;
+  /** Chats whose events are dropped at the source, before they are mapped (session config.ignore). */
+  ignore?: EventIgnore | null;
+  /** Stores incoming media and returns its link (WHATSAPP_DOWNLOAD_MEDIA); null: media is not downloaded. */
+  saveMedia?: MediaSaver | null;
 }
+
+/** WAHA's `config.ignore`: which kinds of chat produce no events. */
+export interface EventIgnore {
+  status?: boolean | null;
+  groups?: boolean | null;
+  channels?: boolean | null;
+  broadcast?: boolean | null;
+}
+
+/** Writes one incoming message's media; returns what the event's `media` says. */
+export type MediaSaver = (m: MediaInput & { messageId: string }) => Promise<NonNullable<WAMessage['media']>>;
 
 export interface MediaInput {
   mimetype: string;

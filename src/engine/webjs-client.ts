@@ -2,7 +2,7 @@
  * The options of one session's whatsapp-web.js Client: the page source (WAHA_WEBJS_* web
  * version cache), the device name, the proxy, and how puppeteer launches Chromium.
  */
-import type { AuthStrategy, ClientOptions } from 'whatsapp-web.js';
+import type { AuthStrategy, Client, ClientOptions } from 'whatsapp-web.js';
 import { browserEnv, CHROMIUM_FLAGS, type SessionDirs } from './chromium';
 import type { EngineOptions, WebVersionCache } from './types';
 
@@ -38,5 +38,20 @@ export function clientOptions(opts: EngineOptions, dirs: SessionDirs, authStrate
       handleSIGTERM: false,
       handleSIGHUP: false,
     },
+  };
+}
+
+/**
+ * whatsapp-web.js injects itself again after every navigation, from an event listener: a failure
+ * there would be an unhandled rejection. The first injection (inside initialize()) still throws;
+ * later failures go to `onFail` (the engine reports a transient disconnect).
+ */
+export function guardReinjection(client: Client, onFail: (err: unknown) => void): void {
+  const c = client as unknown as { inject: () => Promise<void> };
+  const inject = c.inject.bind(client);
+  let first = true;
+  c.inject = async () => {
+    if (first) { first = false; await inject(); return; }
+    try { await inject(); } catch (err) { onFail(err); }
   };
 }

@@ -56,11 +56,13 @@ export class WebjsActions {
   /** Forwards, then returns the copy (our newest message in that chat; sends to one chat are queued in order). */
   async forwardMessage(chatId: string, messageId: string): Promise<Plain> {
     const original = await this.message(messageId);
-    await original.forward(chatId);
-    const [copy] = await (await this.chat(chatId)).fetchMessages({ limit: 1, fromMe: true });
-    if (!copy) return toPlain(original);
-    this.events.remember(copy.id._serialized);
-    return toPlain(copy);
+    const forward = async () => {
+      await original.forward(chatId);
+      const [copy] = await (await this.chat(chatId)).fetchMessages({ limit: 1, fromMe: true });
+      return copy;
+    };
+    const copy = await this.events.trackSend(forward());
+    return toPlain(copy ?? original);
   }
 
   async sendSeen(chatId: string): Promise<void> {

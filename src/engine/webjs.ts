@@ -14,10 +14,10 @@ import { UnprocessableError } from '../errors';
 import type { Logger } from '../log';
 import { clearStaleLock, prepareDirs, sessionDirs, type SessionDirs } from './chromium';
 import { disconnectInfo } from './mapping';
-import { adoptOrphans, killTree, snapshot } from './process-tree';
+import { adoptOrphans, killTree, readProc, snapshot } from './process-tree';
 import type { Engine, EngineEvent, EngineListener, EngineOptions, Me } from './types';
 import { WebjsCalls } from './webjs-calls';
-import { clientOptions } from './webjs-client';
+import { clientOptions, guardReinjection } from './webjs-client';
 import { MessageEvents } from './webjs-events';
 import { WebjsActions } from './webjs-messages';
 
@@ -47,6 +47,8 @@ class WebjsEngine extends WebjsCalls implements Engine {
   private client: Client | null = null;
   private currentPage: Page | null = null;
   private pid: number | null = null;
+  /** The browser's start time: tells it from a later process that reuses its pid. */
+  private pidStart = 0;
   private current: Me | null = null;
   private actions: WebjsActions | null = null;
   /** Bumped by every start, stop and logout: callbacks of an older run are ignored. */
@@ -61,7 +63,7 @@ class WebjsEngine extends WebjsCalls implements Engine {
     this.dirs = sessionDirs(opts.dataDir);
     this.marker = this.dirs.root + '/';
     this.log = opts.log.child({ engine: 'webjs' });
-    this.events = new MessageEvents((e) => this.emit(e), () => this.current?.id ?? null, this.log);
+    this.events = new MessageEvents((e) => this.emit(e), () => this.current?.id ?? null, this.log, { ignore: opts.ignore, saveMedia: opts.saveMedia });
   }
 
   async start(): Promise<void> {
@@ -153,7 +155,7 @@ class WebjsEngine extends WebjsCalls implements Engine {
       watched = true;
       await this.watch(run, client.pupBrowser!, client.pupPage!);
     };
-    this.guardReinjection(client, run);
+    guardReinjection(client, (err) => this.lost(run, { type: 'disconnected', info: { reason: `NAVIGATION: ${message(err)}`, loggedOut: false } }));
     this.wire(client, lib, run);
     return client;
   }
@@ -164,8 +166,13 @@ class WebjsEngine extends WebjsCalls implements Engine {
       await killTree(proc?.pid ?? null, { marker: this.marker, timeoutMs: this.opts.destroyTimeoutMs });
       throw new Error('stopped while starting');
     }
+    // puppeteer drops its error listeners from the DevTools pipe when it closes it; a write that
+    // races the browser's exit (two closes at once) then fails with EPIPE and no listener: an
+    // uncaught error. Seen in the e2e CONFLICT test.
+    for (const stream of proc?.stdio ?? []) stream?.on('error', (err) => this.log.debug('browser pipe error', { error: message(err) }));
     this.currentPage = page;
     this.pid = proc?.pid ?? null;
+    this.pidStart = this.pid ? readProc(this.pid)?.start ?? 0 : 0;
     const exited = new Promise<string>((resolve) => {
       proc?.once('exit', (code, signal) => resolve(signal ? `Chromium was killed (${signal})` : `Chromium exited with code ${code}`));
     });
@@ -175,22 +182,6 @@ class WebjsEngine extends WebjsCalls implements Engine {
       this.lost(run, { type: 'browser_exit', reason });
     });
     page.once('error', (err: Error) => this.lost(run, { type: 'browser_exit', reason: `WhatsApp Web's page crashed: ${err.message}` }));
-  }
-
-  /**
-   * whatsapp-web.js injects itself again after every navigation, from an event listener: a
-   * failure there would be an unhandled rejection. It is reported as a transient disconnect.
-   */
-  private guardReinjection(client: Client, run: number): void {
-    const c = client as unknown as { inject: () => Promise<void> };
-    const inject = c.inject.bind(client);
-    let first = true;
-    c.inject = async () => {
-      if (first) { first = false; await inject(); return; }
-      try { await inject(); } catch (err) {
-        this.lost(run, { type: 'disconnected', info: { reason: `NAVIGATION: ${message(err)}`, loggedOut: false } });
-      }
-    };
   }
 
   private wire(client: Client, lib: Lib, run: number): void {
@@ -229,7 +220,9 @@ class WebjsEngine extends WebjsCalls implements Engine {
 
   private async shutdown(): Promise<void> {
     this.run++;
-    const { client, pid } = this;
+    const { client } = this;
+    const live = this.pid ? readProc(this.pid) : null;
+    const pid = live && live.start !== this.pidStart ? null : this.pid; // gone is fine; reused is not ours
     this.client = null;
     this.actions = null;
     this.current = null;

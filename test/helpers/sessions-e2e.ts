@@ -19,12 +19,17 @@ export class E2eWorld {
   readonly dataDir = join(this.root, 'data');
   private readonly services: RunningService[] = [];
 
-  config(env: Record<string, string> = {}): Config {
-    return parseConfig({
+  /** The service's environment on this world (also what a child process is given). */
+  env(extra: Record<string, string> = {}): Record<string, string> {
+    return {
       WAHA_LOCAL_STORE_BASE_DIR: this.dataDir, PORT: '0', WHATSAPP_API_HOSTNAME: '127.0.0.1', WAHA_NO_API_KEY: 'true',
       WAHA_LOG_LEVEL: 'error', WAHA_WEBJS_CACHE_TYPE: 'local', WAHA_WEBJS_CACHE_PATH: join(this.root, 'cache'),
-      WAHA_WEBJS_WEB_VERSION: this.page.version, INITIAL_RECONNECT_DELAY: '100', MAX_RECONNECT_ATTEMPTS: '2', ...env,
-    });
+      WAHA_WEBJS_WEB_VERSION: this.page.version, INITIAL_RECONNECT_DELAY: '100', MAX_RECONNECT_ATTEMPTS: '2', ...extra,
+    };
+  }
+
+  config(env: Record<string, string> = {}): Config {
+    return parseConfig(this.env(env));
   }
 
   async start(env: Record<string, string> = {}, options: StartOptions = {}): Promise<RunningService> {

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import type { Config } from '../../config';
-import type { EngineOptions } from '../../engine/types';
+import type { EngineOptions, MediaSaver } from '../../engine/types';
 import type { Logger } from '../../log';
 import type { SessionConfig } from './model';
 
 /** What the engine of one session is built with: the service's settings plus the session's own. */
-export function engineOptions(c: Config, session: string, config: SessionConfig | null, dataDir: string, chromiumPath: string, log: Logger): EngineOptions {
+export function engineOptions(c: Config, session: string, config: SessionConfig | null, dataDir: string, chromiumPath: string, log: Logger, saveMedia: MediaSaver | null = null): EngineOptions {
   // A session's own proxy wins over WHATSAPP_PROXY_SERVER.
   const proxy = config?.proxy ?? (c.WHATSAPP_PROXY_SERVER ? { server: c.WHATSAPP_PROXY_SERVER } : null);
   const client = config?.client;
@@ -24,5 +24,7 @@ export function engineOptions(c: Config, session: string, config: SessionConfig 
     initTimeoutMs: c.INIT_TIMEOUT_MS,
     destroyTimeoutMs: c.DESTROY_TIMEOUT_MS,
     log,
+    ignore: config?.ignore ?? null,
+    saveMedia,
   };
 }

@@ -7,7 +7,7 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import type { Config } from '../../config';
-import type { Engine, EngineEvent, EngineFactory, Me } from '../../engine/types';
+import type { Engine, EngineEvent, EngineFactory, MediaSaver, Me } from '../../engine/types';
 import type { EventBus } from '../../events/bus';
 import type { Logger } from '../../log';
 import { reconnectDelay } from './backoff';
@@ -32,6 +32,8 @@ export interface RuntimeContext {
   onStatus(name: string, status: SessionStatus): void;
   /** Told of every reconnect attempt (counted in /metrics). */
   onReconnect(name: string): void;
+  /** Where a session's incoming media is stored (WHATSAPP_DOWNLOAD_MEDIA); absent: not downloaded. */
+  mediaSaver?: ((session: string) => MediaSaver) | null;
 }
 
 /** How many status changes `statuses` keeps (the newest). */
@@ -108,7 +110,7 @@ export class SessionRuntime {
     try {
       await mkdir(this.dataDir, { recursive: true });
       if (this.ctx.closing()) return;
-      engine = this.ctx.engineFactory(engineOptions(this.ctx.config, this.name, this.config, this.dataDir, this.ctx.chromiumPath, this.log));
+      engine = this.ctx.engineFactory(engineOptions(this.ctx.config, this.name, this.config, this.dataDir, this.ctx.chromiumPath, this.log, this.ctx.mediaSaver?.(this.name) ?? null));
       this.engine = engine;
       this.detach = engine.on((e) => this.onEvent(gen, e));
       await engine.start();

@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import type { Config } from '../../config';
-import type { Engine, EngineFactory, Me } from '../../engine/types';
+import type { Engine, EngineFactory, MediaSaver, Me } from '../../engine/types';
 import { HttpError, NotFoundError, UnprocessableError } from '../../errors';
 import type { EventBus } from '../../events/bus';
 import type { Logger } from '../../log';
@@ -36,6 +36,8 @@ export interface SessionManagerDeps {
   random?: () => number;
   /** Told of every reconnect attempt (for /metrics). */
   onReconnect?: (session: string) => void;
+  /** Stores a session's incoming media (WHATSAPP_DOWNLOAD_MEDIA); absent: not downloaded. */
+  mediaSaver?: ((session: string) => MediaSaver) | null;
 }
 
 /** How long a QR or pairing-code request waits for a STARTING session to show its QR (WAHA: 5 s). */
@@ -281,6 +283,7 @@ export class SessionManager implements WorkingEngines {
       random: this.deps.random ?? Math.random,
       onStatus: (_n, status) => { if (status === 'FAILED') this.checkAllFailed(); },
       onReconnect: (n) => this.deps.onReconnect?.(n),
+      mediaSaver: this.deps.mediaSaver ?? null,
     });
   }
 
