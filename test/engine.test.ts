@@ -175,11 +175,16 @@ describe('browser lifecycle', () => {
     world = new World();
     const { engine, events, dataDir } = world.engine(world.page());
     mkdirSync(join(dataDir, 'session'), { recursive: true });
-    const leftover = Bun.spawn(['sh', '-c', 'read line', 'sh', join(dataDir, 'session', 'x')], { stdin: 'pipe' });
+    const profileArg = `--user-data-dir=${join(dataDir, 'session')}`; // what a browser of this session has
+    const leftover = Bun.spawn(['sh', '-c', 'read line', 'sh', profileArg], { stdin: 'pipe' });
+    const bystander = Bun.spawn(['sh', '-c', 'read line', 'sh', join(dataDir, 'session', 'notes.txt')], { stdin: 'pipe' }); // e.g. an editor
     const qr = events.next('qr');
     await engine.start();
     expect(await leftover.exited).toBe(137);
     await qr;
+    expect(bystander.exitCode).toBeNull();
+    bystander.kill(9);
+    await bystander.exited;
   }, BROWSER_TEST_MS);
 
   test('a page that never becomes WhatsApp Web: start fails after initTimeoutMs and leaves nothing', async () => {

@@ -82,9 +82,17 @@ export function processTree(pid: number): number[] {
 }
 
 /**
- * Every process of one browser: the tree under `rootPid` (if given), every process whose command
- * line mentions `marker` (the session's data folder with a trailing '/'), their trees, and their
- * process groups. The groups matter once the browser is dead: its GPU and network processes
+ * A Chromium process (main, `--type=` helper or crashpad handler) that names `marker`: an editor
+ * or a `tail -f` in the session folder names it too, and must not be killed with the browser.
+ */
+function isBrowserOf(cmdline: string, marker: string): boolean {
+  return cmdline.includes(marker) && /--user-data-dir=|--type=|crashpad_handler|--database=/.test(cmdline);
+}
+
+/**
+ * Every process of one browser: the tree under `rootPid` (if given), every Chromium process whose
+ * command line mentions `marker` (the session's data folder with a trailing '/'), their trees,
+ * and their process groups. The groups matter once the browser is dead: its GPU and network processes
  * name no folder and are no longer below it, but stay in the group it led (puppeteer spawns
  * the browser detached, as a group leader).
  */
@@ -96,7 +104,7 @@ export function sessionProcesses(rootPid: number | null, marker?: string): numbe
   if (rootPid && procs.some((p) => p.pid === rootPid)) roots.push(rootPid);
   if (marker) {
     for (const p of procs) {
-      if (p.pid === process.pid || !readCmdline(p.pid).includes(marker)) continue;
+      if (p.pid === process.pid || !isBrowserOf(readCmdline(p.pid), marker)) continue;
       roots.push(p.pid);
       groups.add(p.pgrp);
     }
