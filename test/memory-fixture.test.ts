@@ -135,7 +135,7 @@ describe('CgroupReader', () => {
 });
 
 test('parsers: a process name with spaces and parentheses; smaps without Pss is no rollup', () => {
-  expect(parseStat(7, '7 (a (b) c) R 1 7 7 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 555 0 0\n')).toEqual({ pid: 7, comm: 'a (b) c', state: 'R', ppid: 1, start: 555 });
+  expect(parseStat(7, '7 (a (b) c) R 1 7 7 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 555 0 0\n')).toEqual({ pid: 7, comm: 'a (b) c', state: 'R', ppid: 1, pgrp: 7, start: 555 });
   expect(parseStat(7, 'garbage')).toBeNull();
   expect(parseSmaps('nothing here')).toBeNull();
 });

@@ -14,35 +14,16 @@
  */
 import { dlopen, FFIType } from 'bun:ffi';
 import { readdirSync, readFileSync } from 'node:fs';
+import { parseStat, type ProcStat } from '../memory/proc';
 
-/** One line of /proc/<pid>/stat that matters here. */
-export interface ProcInfo {
-  pid: number;
-  ppid: number;
-  /** R, S, D, Z (zombie), … */
-  state: string;
-  comm: string;
-  /** Process group. */
-  pgrp: number;
-  /** Start time in clock ticks since boot: with the pid, identifies a process across pid reuse. */
-  start: number;
-}
+/** One process as /proc/<pid>/stat describes it (state Z: a zombie). */
+export type ProcInfo = ProcStat;
 
 /** Reads /proc/<pid>/stat; null when the process is gone. */
 export function readProc(pid: number): ProcInfo | null {
   let stat: string;
-  try { stat = readFileSync(`/proc/${pid}/stat`, 'utf8'); } catch { return null; }
-  // "pid (comm) state ppid …": comm may hold spaces and parentheses, so split at the last ')'.
-  const close = stat.lastIndexOf(')');
-  const fields = stat.slice(close + 2).split(' ');
-  return {
-    pid,
-    comm: stat.slice(stat.indexOf('(') + 1, close),
-    state: fields[0] ?? '?',
-    ppid: Number(fields[1]),
-    pgrp: Number(fields[2]),
-    start: Number(fields[19]), // field 22 of stat; fields[] starts at field 3
-  };
+  try { stat = readFileSync(`/proc/${pid}/stat`, 'latin1'); } catch { return null; }
+  return parseStat(pid, stat);
 }
 
 /** The command line of a process, arguments joined by spaces ('' for zombies and gone ones). */

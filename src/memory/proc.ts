@@ -14,6 +14,8 @@ export interface ProcStat {
   comm: string;
   state: string;
   ppid: number;
+  /** Process group. */
+  pgrp: number;
   /** Clock ticks after boot: with the pid, identifies a process across pid reuse. */
   start: number;
 }
@@ -100,7 +102,7 @@ export function parseStat(pid: number, text: string): ProcStat | null {
   const ppid = Number(rest[1]);
   const start = Number(rest[19]);
   if (!Number.isFinite(ppid) || !Number.isFinite(start)) return null;
-  return { pid, comm: text.slice(open + 1, close), state: rest[0] ?? '?', ppid, start };
+  return { pid, comm: text.slice(open + 1, close), state: rest[0] ?? '?', ppid, pgrp: Number(rest[2]), start };
 }
 
 /** Parses `smaps_rollup`; null when it has no Pss line (not a rollup, or a kernel thread). */
