@@ -68,6 +68,18 @@ function specific<T>(e: T): T {
   return best as T;
 }
 
+/** The session a request is about (path, query or body: WAHA puts it in all three), for the log. */
+function sessionOf(route: string, ...sources: unknown[]): string | undefined {
+  for (const src of sources) {
+    if (!src || typeof src !== 'object') continue;
+    const o = src as Record<string, unknown>;
+    // POST /api/sessions names the new session `name`; elsewhere `name` is something else (a group's).
+    const v = o.session ?? (route === '/api/sessions' ? o.name : undefined);
+    if (typeof v === 'string' && v.length <= 54) return v;
+  }
+  return undefined;
+}
+
 /** Builds the whole HTTP API. The only place routes, auth and error mapping meet. */
 export function createApp(deps: AppDeps) {
   const { config, log, memory, keyCheck } = deps;
@@ -163,12 +175,15 @@ export function createApp(deps: AppDeps) {
       if (status >= 500) body.requestId = id;
       return body;
     })
-    .onAfterResponse(({ request, set, route }) => {
+    .onAfterResponse(({ request, set, route, params, query, body }) => {
       const s = stateOf(request);
       const path = new URL(request.url).pathname;
       const status = typeof set.status === 'number' ? set.status : 200;
       deps.counters?.httpRequest(request.method, route, status);
-      const fields = { requestId: s.id, method: request.method, path, status, ms: Math.round(performance.now() - s.started) };
+      const fields = {
+        requestId: s.id, session: sessionOf(route, params, query, body), method: request.method, path, status,
+        ms: Math.round(performance.now() - s.started),
+      };
       if (openPaths.has(path) || isDocsPath(path)) log.debug('request', fields);
       else log.info('request', fields);
     })
