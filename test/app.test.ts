@@ -24,6 +24,17 @@ function makeApp(key: string | null = KEY) {
 
 afterAll(() => opened.forEach((a) => a.close()));
 
+/** The first captured log line matching `match`; the request line is written after the response. */
+async function waitForLine(match: (l: Record<string, unknown>) => boolean, timeoutMs = 2000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const hit = lines.find(match);
+    if (hit) return hit;
+    if (Date.now() > until) throw new Error('no such log line');
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
 const { app, lines } = makeApp();
 const get = (path: string, headers: Record<string, string> = {}) => app.handle(new Request(`http://localhost${path}`, { headers }));
 const post = (path: string, body: BodyInit, headers: Record<string, string> = {}) =>
@@ -145,6 +156,13 @@ describe('headers', () => {
   test('X-Request-Id is echoed, or generated when absent', async () => {
     expect((await get('/ping', { 'x-request-id': 'abc-123' })).headers.get('x-request-id')).toBe('abc-123');
     expect((await get('/ping')).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  test('the request log line carries the request id and the session, and never the key', async () => {
+    await get(`/api/server/version?session=sales&x-api-key=${KEY}`, { 'x-request-id': 'req-log-1' });
+    const line = await waitForLine((l) => l.requestId === 'req-log-1');
+    expect(line).toMatchObject({ level: 'info', msg: 'request', session: 'sales', path: '/api/server/version', status: 200 });
+    expect(JSON.stringify(lines)).not.toContain(KEY);
   });
 
   test('X-Memory-Usage-MB on a 401 as well', async () => {
