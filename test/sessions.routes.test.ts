@@ -5,15 +5,15 @@
 import { afterAll, describe, expect, test } from 'bun:test';
 import { createApp } from '../src/app';
 import { silentLogger } from '../src/log';
-import { ProcessMemorySource } from '../src/memory/basic';
+import { MemorySampler } from '../src/memory/sampler';
 import { ServerService } from '../src/modules/server/service';
 import { decodeQrPng, FAKE_ME, fakeManager, reach } from './helpers/sessions';
 
 const f = fakeManager();
-const memory = new ProcessMemorySource(300, 60_000);
+const memory = new MemorySampler({ limitMb: 300, browsers: () => [] });
 const server = new ServerService({ memory, startedAt: Date.now(), workerId: 't', browserVersion: () => 'test', sessionCounts: () => f.manager.counts() });
 const app = createApp({ config: f.config, log: silentLogger, memory, keyCheck: null, server, sessions: f.manager });
-afterAll(async () => { memory.stop(); await f.dispose(); });
+afterAll(async () => { await f.dispose(); });
 
 const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
   app.handle(new Request(`http://localhost${path}`, {

@@ -7,7 +7,7 @@ import { createApp } from '../src/app';
 import { createKeyCheck } from '../src/auth';
 import { parseConfig } from '../src/config';
 import { silentLogger } from '../src/log';
-import { ProcessMemorySource } from '../src/memory/basic';
+import { MemorySampler } from '../src/memory/sampler';
 import { ServerService } from '../src/modules/server/service';
 import { wsRoutes } from '../src/modules/ws';
 import { EventHub, type EventClient } from '../src/modules/ws/service';
@@ -15,7 +15,7 @@ import { Receiver, Rig, TempStore, Waits } from './helpers/webhooks';
 
 const KEY = 'ws-test-key';
 const config = parseConfig({ WAHA_API_KEY: KEY });
-const memory = new ProcessMemorySource(config.MEMORY_THRESHOLD_MB, 60_000);
+const memory = new MemorySampler({ limitMb: config.MEMORY_THRESHOLD_MB, browsers: () => [] });
 const server = new ServerService({ memory, startedAt: Date.now(), workerId: 'ws', browserVersion: () => 'test', sessionCounts: () => ({ total: 0, working: 0 }) });
 const store = new TempStore();
 const receiver = new Receiver();
@@ -33,7 +33,6 @@ afterAll(async () => {
   await app.stop(true);
   await rig.stop();
   await receiver.stop();
-  memory.stop();
   store.dispose();
 });
 

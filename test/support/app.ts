@@ -6,7 +6,7 @@ import { createApp, type AppDeps } from '../../src/app';
 import { createKeyCheck } from '../../src/auth';
 import { parseConfig } from '../../src/config';
 import { Logger } from '../../src/log';
-import { ProcessMemorySource } from '../../src/memory/basic';
+import { MemorySampler } from '../../src/memory/sampler';
 import { ServerService } from '../../src/modules/server/service';
 
 export interface TestAppOptions {
@@ -22,7 +22,8 @@ export function buildTestApp({ key = 'test-key-123', env = {}, deps = {} }: Test
   const config = parseConfig({ WAHA_API_KEY: key ?? '', WAHA_NO_API_KEY: key === null ? 'true' : 'false', ...env });
   const lines: Record<string, unknown>[] = [];
   const log = new Logger({ level: 'debug', format: 'JSON', write: (l) => lines.push(JSON.parse(l)) });
-  const memory = new ProcessMemorySource(config.MEMORY_THRESHOLD_MB, 60_000);
+  // The service's own sampler (no browsers here): sampled on demand, no timer to stop.
+  const memory = new MemorySampler({ limitMb: config.MEMORY_THRESHOLD_MB, browsers: () => [] });
   const server = new ServerService({
     memory,
     startedAt: Date.now(),
@@ -36,8 +37,8 @@ export function buildTestApp({ key = 'test-key-123', env = {}, deps = {} }: Test
     config,
     lines,
     memory,
-    close: () => memory.stop(),
-    [Symbol.dispose]: () => memory.stop(),
+    close: () => {},
+    [Symbol.dispose]: () => {},
   };
 }
 
