@@ -1,5 +1,5 @@
 /** Shared pieces of the benchmarks: medians, starting the service, recording results. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -26,10 +26,12 @@ export function serviceCommand(): { cmd: string[]; kind: 'binary' | 'source' } {
 /** Starts wabun on a free port with a temp data folder; resolves once it logged "listening". */
 export async function spawnService(env: Record<string, string> = {}, opts: { dir?: string } = {}) {
   const { cmd, kind } = serviceCommand();
+  const ownDir = !opts.dir;
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'wabun-bench-'));
   const proc = Bun.spawn(cmd, {
     cwd: dir,
-    env: { ...process.env, PORT: '0', WAHA_API_KEY: 'bench', WAHA_LOCAL_STORE_BASE_DIR: join(dir, 'data'), ...env },
+    // info: the "listening" line below is logged at info level.
+    env: { ...process.env, PORT: '0', WAHA_API_KEY: 'bench', WAHA_LOG_LEVEL: 'info', WAHA_LOCAL_STORE_BASE_DIR: join(dir, 'data'), ...env },
     stdout: 'pipe',
     stderr: 'inherit',
   });
@@ -49,7 +51,12 @@ export async function spawnService(env: Record<string, string> = {}, opts: { dir
   return {
     kind, dir, proc,
     url: `http://127.0.0.1:${port}`,
-    stop: async () => { proc.kill('SIGTERM'); await proc.exited; },
+    /** SIGTERM and wait; a temp folder made here is removed (a given `dir` is the caller's). */
+    stop: async () => {
+      proc.kill('SIGTERM');
+      await proc.exited;
+      if (ownDir) rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 

@@ -1,19 +1,37 @@
 /**
  * `bun run bench [--quick]`: every benchmark, one after the other, each in its own process so
- * that none warms up the next. Each records its own result (startup: its section of BENCHMARKS.md).
+ * that none warms up the next. Each records its result in scripts/bench/results/*.json and its
+ * section of BENCHMARKS.md; summary.ts then writes the verdicts at the top. The full run takes about
+ * 19 minutes (the 10-minute soak is most of it); --quick is a smoke test under 2 minutes that records nothing.
  * Add a benchmark by adding a line to BENCHMARKS below.
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 interface Benchmark {
   script: string;
   /** Why it cannot run here, or null when it can. */
   missing?: () => string | null;
+  /** Extra arguments (besides --quick). */
+  args?: string[];
 }
+
+/** The session benchmarks need Chromium and Node.js (the whatsapp-web.js baseline). */
+const needsSim = () =>
+  !existsSync('/usr/lib/chromium/chromium') ? 'Chromium is not installed (apt-get install -y chromium)' : !Bun.which('node') ? 'node is not installed (the baseline runs on Node.js)' : null;
 
 const BENCHMARKS: Benchmark[] = [
   { script: 'startup.ts' },
   { script: 'http.ts', missing: () => (Bun.which('wrk') ? null : 'wrk is not installed (apt-get install -y wrk)') },
+  { script: 'memory.ts', missing: needsSim },
+  { script: 'latency.ts', missing: needsSim },
+  { script: 'session-startup.ts', missing: needsSim },
+  { script: 'sessions.ts', missing: needsSim },
+  // The same ten sessions on the small account (--quick already uses it).
+  { script: 'sessions.ts', missing: () => needsSim() ?? (process.argv.includes('--quick') ? 'the --quick run above used the small account' : null), args: ['--small'] },
+  { script: 'soak.ts', missing: needsSim },
+  // Last: the verdicts at the top of BENCHMARKS.md, from the results above.
+  { script: 'summary.ts', missing: () => (process.argv.includes('--quick') ? 'a --quick run records nothing' : null) },
 ];
 
 const passOn = process.argv.slice(2).filter((a) => a === '--quick');
@@ -24,9 +42,11 @@ for (const b of BENCHMARKS) {
     console.log(`\n== ${b.script}: skipped, ${why}`);
     continue;
   }
-  console.log(`\n== ${b.script}`);
-  const proc = Bun.spawn(['bun', join(import.meta.dir, b.script), ...passOn], { stdout: 'inherit', stderr: 'inherit' });
+  console.log(`\n== ${[b.script, ...(b.args ?? [])].join(' ')}`);
+  const t0 = performance.now();
+  const proc = Bun.spawn(['bun', join(import.meta.dir, b.script), ...(b.args ?? []), ...passOn], { stdout: 'inherit', stderr: 'inherit' });
   const code = await proc.exited;
+  console.log(`== ${b.script}: ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   if (code !== 0) {
     failed++;
     console.error(`${b.script} failed with exit code ${code}`);

@@ -11,7 +11,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { DEFAULT_OUTFILE, ensureBuilt, ROOT } from '../build';
-import { median } from './harness';
+import { median, writeResult } from './harness';
 import { machineLines, writeSection } from './report';
 
 export interface StartupRun { healthMs: number; listeningMs: number; memoryMb: number }
@@ -125,5 +125,9 @@ if (import.meta.main) {
   const result = await benchStartup(Math.max(5, runs), b !== -1 ? argv[b + 1] : undefined);
   const section = startupSection(result);
   console.log(section);
-  if (!argv.includes('--no-write')) await writeSection('Cold start to the first /health', section);
+  if (!argv.includes('--no-write') && !argv.includes('--quick')) { // --quick: a smoke test, not recorded
+    await writeSection('5a. Cold start to the first /health', section);
+    const col = (k: keyof StartupRun) => median(result.runs.map((x) => x[k]));
+    await writeResult('startup', { command: result.command, runs: result.runs.length, exe_mb: result.bytes / 1e6, health_ms: col('healthMs'), listening_ms: col('listeningMs'), memory_mb: col('memoryMb'), raw: result.runs });
+  }
 }
