@@ -66,14 +66,15 @@ describe('MemoryGovernor: threshold steps', () => {
     expect(w.calls).toEqual(['gc(false)', 'cleanupPage(a)', 'cleanupPage(b)', 'gc(true)', 'aggressivePage(a)', 'aggressivePage(b)', 'recycle(a)']);
     expect(governor.recent()[0]).toMatchObject({ step: 'recycle', session: 'a', before_mb: 375, after_mb: 375 });
 
-    // Still above 120 % within the recycle's cooldown: nothing; after it: exit(1), once.
+    // Still above 120 % within the recycle's cooldown: nothing; after it: exit(1), once (before
+    // the periodic cleanup that is also due again).
     await governor.tick();
     expect(w.exits).toEqual([]);
     advance(180_000);
     await governor.tick();
     await governor.tick();
     expect(w.exits).toEqual([1]);
-    expect(steps().at(-1)).toBe('exit');
+    expect(steps()).toEqual(['cleanup', 'warning', 'aggressive', 'recycle', 'exit']);
     expect(await governor.tick()).toBeNull();
   });
 
@@ -102,19 +103,39 @@ describe('MemoryGovernor: threshold steps', () => {
     expect(w.exits).toEqual([]);
   });
 
-  test('hysteresis: hovering around a threshold fires its step once; it re-arms only below threshold − 5', async () => {
+  test('hysteresis: the warning fires once while usage hovers around 80 %; it re-arms only below 75 %', async () => {
     const { w, governor, steps, advance } = world();
-    for (const pct of [72, 69, 73, 66, 71, 68, 74]) {
+    for (const pct of [82, 79, 83, 76, 81, 78, 84]) {
       w.percent = pct;
       await governor.tick();
-      advance(120_000); // well past every cooldown: only hysteresis holds it back
+      advance(120_000); // well past every cooldown: only hysteresis holds the warning back
     }
-    expect(steps()).toEqual(['cleanup']);
-    w.percent = 64;
+    // Cleanup is periodic (every round here is past its cooldown and ≥ 70 %); the warning's first
+    // run in its crossing (83 %) goes before that round's repeat of cleanup.
+    expect(steps()).toEqual(['cleanup', 'cleanup', 'warning', 'cleanup', 'cleanup', 'cleanup', 'cleanup']);
+    w.percent = 74;
+    await governor.tick(); // re-arms the warning (and, ≥ 70 %, repeats cleanup)
+    advance(10_000);
+    w.percent = 81;
     await governor.tick();
-    w.percent = 72;
-    await governor.tick();
-    expect(steps()).toEqual(['cleanup', 'cleanup']);
+    expect(steps().slice(-2)).toEqual(['cleanup', 'warning']);
+  });
+
+  test('usage parked at 75 %: cleanup repeats exactly once per cooldown, never more, never a warning', async () => {
+    const { w, governor, steps, advance } = world();
+    w.percent = 75;
+    const start = w.clock;
+    for (let i = 0; i < 120; i++) { await governor.tick(); advance(5_000); } // 10 minutes of 5 s samples
+    expect(steps()).toEqual(Array(10).fill('cleanup'));
+    const at = governor.recent().reverse().map((a) => Date.parse(a.at) - start);
+    expect(at).toEqual(Array.from({ length: 10 }, (_, i) => i * 60_000));
+    expect(w.calls.filter((c) => c.startsWith('cleanupPage(a)'))).toHaveLength(10);
+    expect(w.lines.filter((l) => l.msg === 'memory governor: cleanup').every((l) => typeof l.before_mb === 'number' && typeof l.after_mb === 'number')).toBe(true);
+    // Below 70 % it stops at once.
+    w.percent = 69;
+    advance(600_000);
+    for (let i = 0; i < 12; i++) { await governor.tick(); advance(5_000); }
+    expect(steps()).toHaveLength(10);
   });
 
   test('cooldown: a re-armed step waits for its cooldown; a higher step that is due goes first', async () => {

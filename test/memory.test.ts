@@ -123,8 +123,8 @@ describe('MemorySampler on a real Chromium tree', () => {
 describe('the governor\'s page actions in a real page', () => {
   const actions = runtimeActions({ keepPerChat: 20 });
 
-  test('cleanup: a V8 collection and the HTTP cache dropped, without errors', async () => {
-    expect(await actions.cleanupPage(control)).toEqual({});
+  test('cleanup on a page without WhatsApp Web\'s collections: the trim touches nothing, collection and cache drop without errors', async () => {
+    expect(await actions.cleanupPage(control)).toEqual({ trim: { available: false, chats: 0, trimmedChats: 0, removed: 0, errors: 0 } });
   });
 
   test('aggressive on a page without WhatsApp Web\'s collections touches nothing', async () => {
@@ -152,6 +152,12 @@ describe('the governor\'s page actions in a real page', () => {
     else w.Store = C;
     w.__c = C;
   }, as);
+
+  test('cleanup trims too: the trim is cheap and keeps the open chat, the newest 20 and unacknowledged sends', async () => {
+    await installCollections('require');
+    expect(await actions.cleanupPage(control)).toEqual({ trim: { available: true, chats: 3, trimmedChats: 1, removed: 10, errors: 0 } });
+    expect(await actions.cleanupPage(control)).toEqual({ trim: { available: true, chats: 3, trimmedChats: 0, removed: 0, errors: 0 } });
+  });
 
   const counts = () => page.evaluate(() => {
     const C = (window as unknown as { __c: { Chat: { getModelsArray(): { id: string; msgs: { getModelsArray(): { id: { _serialized: string } }[] } }[] }; Msg: { getModelsArray(): unknown[] } } }).__c;
