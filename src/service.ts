@@ -18,6 +18,7 @@ import { Store } from './store';
 import { join } from 'node:path';
 import { VERSION } from './version';
 import { startEventDelivery, type EventDelivery } from './webhooks';
+import { PublishedMessages } from './webhooks/published';
 
 const MB = 1024 * 1024;
 
@@ -69,6 +70,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const keyCheck = keyCheckFor(config, log);
   const store = Store.open(config.WAHA_LOCAL_STORE_BASE_DIR);
   const bus = new EventBus(log);
+  const published = new PublishedMessages(store.db);
   let stop: () => Promise<void> = async () => {};
   const exitOnAllFailed = () => {
     log.error('every session FAILED; exiting with code 1 so the supervisor restarts the service (EXIT_ON_ALL_SESSIONS_FAILED=true)');
@@ -87,6 +89,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
     onAllFailed: config.EXIT_ON_ALL_SESSIONS_FAILED ? (options.onAllFailed ?? exitOnAllFailed) : null,
     onReconnect: (n) => metrics.reconnect(n),
     mediaSaver: media && ((session) => (m) => media.save(session, m)),
+    published,
   });
   // Chromium's version is asked once, off the start-up path (it costs ~50 ms of a cold start).
   let browser = 'unknown';
@@ -96,7 +99,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
   let delivery: EventDelivery;
   try {
     delivery = startEventDelivery({
-      config, db: store.db, bus, log,
+      config, db: store.db, bus, log, published,
       webhooksOf: (name) => sessions.webhooksOf(name),
       environment: () => ({ version: VERSION, engine: 'WEBJS', tier: 'CORE', browser }),
       onAttempt: (a) => {

@@ -131,6 +131,12 @@ export interface Engine {
 
   getChats(q: { limit?: number; offset?: number; sortBy?: string; sortOrder?: 'asc' | 'desc' }): Promise<Record<string, unknown>[]>;
   getMessages(chatId: string, q: { limit: number; downloadMedia: boolean }): Promise<WAMessage[]>;
+  /**
+   * Incoming messages WhatsApp Web holds from `sinceSec` on, in the chats active since then, that
+   * `known` does not know, oldest first (bounded), as `message` events carry them, honouring
+   * `ignore`: the catch-up after a restart publishes those that never went out.
+   */
+  recentIncoming(sinceSec: number, known?: (id: string) => boolean): Promise<WAMessage[]>;
   getContacts(): Promise<Record<string, unknown>[]>;
   getContact(contactId: string): Promise<Record<string, unknown> | null>;
   checkNumber(phone: string): Promise<string | null>;

@@ -51,6 +51,7 @@ export abstract class WebjsCalls implements Calls {
   star: Engine['star'] = async (...a) => { await this.ready().star(...a); };
   getChats: Engine['getChats'] = async (...a) => { const r = await this.ready().getChats(...a); return r; };
   getMessages: Engine['getMessages'] = async (...a) => { const r = await this.ready().getMessages(...a); return r; };
+  recentIncoming: Engine['recentIncoming'] = async (...a) => { const r = await this.ready().recentIncoming(...a); return r; };
   getContacts: Engine['getContacts'] = async () => { const r = await this.ready().getContacts(); return r; };
   getContact: Engine['getContact'] = async (...a) => { const r = await this.ready().getContact(...a); return r; };
   checkNumber: Engine['checkNumber'] = async (...a) => { const r = await this.ready().checkNumber(...a); return r; };

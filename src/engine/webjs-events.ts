@@ -27,7 +27,9 @@ export class MessageEvents {
     private readonly me: () => string | null,
     private readonly log: Logger,
     private readonly opts: { ignore?: EventIgnore | null; saveMedia?: MediaSaver | null } = {},
-  ) {}
+  ) {
+    this.ignored = ignoredChats(opts.ignore);
+  }
 
   /** Incoming media being stored, by message id: `message` and `message_create` share one download. */
   private readonly downloads = new Map<string, Promise<WAMessage['media']>>();
@@ -53,12 +55,20 @@ export class MessageEvents {
     return this.apiIds.has(id) ? 'api' : 'app';
   }
 
+  /** config.ignore: true for a chat whose events are dropped. */
+  readonly ignored: (chatId: string | null | undefined) => boolean;
+
+  /** An incoming message as its `message` event carries it (media stored when configured). */
+  async incoming(m: Message): Promise<WAMessage> {
+    return toWAMessage(lib(m), this.source(m.id._serialized), await this.media(m));
+  }
+
   /** Subscribes to the client's events. */
   attach(client: Client): void {
     // config.ignore: an ignored chat's events stop here, before anything is mapped or queued.
-    const skip = ignoredChats(this.opts.ignore);
+    const skip = this.ignored;
     const msg = (m: Message) => toWAMessage(lib(m), this.source(m.id._serialized));
-    const incoming = async (m: Message) => toWAMessage(lib(m), this.source(m.id._serialized), await this.media(m));
+    const incoming = (m: Message) => this.incoming(m);
     client.on('message_create', (m: Message) => {
       if (!skip(m.id.remote)) this.push(m.fromMe, async () => [{ event: 'message.any', payload: m.fromMe ? msg(m) : await incoming(m) }]);
     });

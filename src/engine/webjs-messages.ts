@@ -19,6 +19,49 @@ type Plain = Record<string, unknown>;
  */
 export const INLINE_MEDIA_MAX_BYTES = 2 * 1024 * 1024;
 
+/**
+ * The catch-up's bounds (recentIncoming): the most recently active chats, the messages looked at
+ * per chat (ids and times only), and the messages serialized and published at most.
+ */
+export const CATCH_UP_CHATS = 20;
+export const CATCH_UP_SCAN_PER_CHAT = 5000;
+export const CATCH_UP_MAX = 2000;
+
+/**
+ * In WhatsApp Web's page: ids and times of incoming messages from `since` (s) on, in the `limit`
+ * chats active most recently. The same reads as whatsapp-web.js's `Chat.fetchMessages`
+ * (chat.msgs, then loadEarlierMsgs pages), but it stops paging once the loaded messages reach
+ * back past `since`, and skips what `message` never carries: our own messages, notifications,
+ * group changes, undecrypted ones. Only ids cross to Node: most are already published.
+ */
+const RECENT_INCOMING_IDS = async (since: number, limit: number, perChat: number) => {
+  const w = window as unknown as { require(m: string): any };
+  const chats = w.require('WAWebCollections').Chat.getModelsArray()
+    .filter((c: any) => (c.t ?? 0) >= since)
+    .sort((a: any, b: any) => b.t - a.t)
+    .slice(0, limit);
+  const wanted = (m: any) => !m.id.fromMe && !m.isNotification && m.type !== 'gp2' && m.type !== 'ciphertext' && m.t >= since;
+  const out: { id: string; t: number }[] = [];
+  for (const chat of chats) {
+    let msgs: any[] = chat.msgs.getModelsArray();
+    const oldest = () => msgs.reduce((t, m) => Math.min(t, m.t), Infinity);
+    while (msgs.length < perChat && oldest() >= since) {
+      const earlier = await w.require('WAWebChatLoadMessages').loadEarlierMsgs({ chat });
+      if (!earlier || !earlier.length) break;
+      msgs = [...earlier, ...msgs];
+    }
+    for (const m of msgs) if (wanted(m)) out.push({ id: m.id._serialized, t: m.t });
+  }
+  return out;
+};
+
+/** In the page: the messages with these ids, serialized like the library's own events. */
+const MESSAGES_BY_ID = (ids: string[]) => {
+  const w = window as unknown as { require(m: string): any; WWebJS: { getMessageModel(m: unknown): unknown } };
+  const Msg = w.require('WAWebCollections').Msg;
+  return ids.map((id) => Msg.get(id)).filter(Boolean).map((m: unknown) => w.WWebJS.getMessageModel(m));
+};
+
 const chatNotFound = (chatId: string) =>
   new NotFoundError(`Chat '${chatId}' not found — use an id like 14155550123@c.us or …@g.us; GET /api/contacts/check-exists tells whether a number is on WhatsApp.`);
 
@@ -105,6 +148,20 @@ export class WebjsActions {
       const media = q.downloadMedia ? await this.inlineMedia(m) : mediaInfo(m as unknown as LibMessage);
       out.push(toWAMessage(m as unknown as LibMessage, this.events.source(m.id._serialized), media));
     }
+    return out;
+  }
+
+  /** Incoming messages from `sinceSec` on that `known` does not know, oldest first, as `message` events carry them. */
+  async recentIncoming(sinceSec: number, known: (id: string) => boolean = () => false): Promise<WAMessage[]> {
+    const page = this.client.pupPage;
+    if (!page) return [];
+    const found = await page.evaluate(RECENT_INCOMING_IDS, sinceSec, CATCH_UP_CHATS, CATCH_UP_SCAN_PER_CHAT);
+    // Beyond CATCH_UP_MAX, the oldest go now and the rest at the next `ready` (it starts after them).
+    const missing = found.filter((m) => !known(m.id) && !this.events.ignored(m.id.split('_')[1])).sort((a, b) => a.t - b.t).slice(0, CATCH_UP_MAX);
+    const data = await page.evaluate(MESSAGES_BY_ID, missing.map((m) => m.id));
+    const { Message: MessageClass } = this.lib as unknown as { Message: new (client: Client, data: unknown) => Message };
+    const out: WAMessage[] = [];
+    for (const d of data) out.push(await this.events.incoming(new MessageClass(this.client, d))); // one media download at a time
     return out;
   }
 

@@ -1,7 +1,6 @@
 /**
  * The store's schema, as an append-only list. Entry i moves a database from version i to i+1
- * (`PRAGMA user_version`); never edit a released entry, add a new one. A later issue adds the
- * webhook outbox as the next entry.
+ * (`PRAGMA user_version`); never edit a released entry, add a new one.
  */
 export interface Migration {
   /** What it does, for the log line when it runs. */
@@ -58,6 +57,22 @@ export const MIGRATIONS: readonly Migration[] = [
         last_error TEXT,
         dead_at    INTEGER NOT NULL
       ) STRICT;
+    `,
+  },
+  {
+    // Incoming messages whose `message` event was committed (src/webhooks/published.ts): after a
+    // restart or reconnect the session catches up on what WhatsApp Web holds and this table lacks.
+    name: 'published messages',
+    sql: `
+      CREATE TABLE published_messages (
+        session     TEXT NOT NULL,
+        id          TEXT NOT NULL,             -- the message id, "false_<chat>_<id>"
+        timestamp   INTEGER NOT NULL,          -- the message's own time (s), as WhatsApp stamps it
+        recorded_at INTEGER NOT NULL,          -- ms since epoch: pruned after a retention period
+        PRIMARY KEY (session, id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX published_messages_by_time ON published_messages (session, timestamp);
+      CREATE INDEX published_messages_by_age ON published_messages (recorded_at);
     `,
   },
 ];

@@ -10,6 +10,7 @@ import { EventHub } from '../modules/ws/service';
 import { WebhookDispatcher, type Attempt } from './delivery';
 import type { Environment } from './envelope';
 import { WebhookOutbox } from './outbox';
+import type { PublishedMessages } from './published';
 import { globalWebhook, type WebhookConfig } from './targets';
 
 export interface EventDeliveryDeps {
@@ -23,6 +24,8 @@ export interface EventDeliveryDeps {
   log: Logger;
   /** Each delivery attempt's outcome (for /metrics). */
   onAttempt?: (a: Attempt) => void;
+  /** Records committed `message` events, for the catch-up after a restart. */
+  published?: PublishedMessages | null;
 }
 
 /** The running event delivery: outbox (stats for /metrics), dispatcher, WebSocket hub. */
@@ -37,7 +40,7 @@ export interface EventDelivery {
 /** Wires bus → outbox → (dispatcher, hub) and starts delivering, pending rows first. Throws ConfigError. */
 export function startEventDelivery(deps: EventDeliveryDeps): EventDelivery {
   const log = deps.log.child({ module: 'webhooks' });
-  const outbox = new WebhookOutbox({ db: deps.db, webhooksOf: deps.webhooksOf, global: globalWebhook(deps.config), environment: deps.environment, log });
+  const outbox = new WebhookOutbox({ db: deps.db, webhooksOf: deps.webhooksOf, global: globalWebhook(deps.config), environment: deps.environment, log, published: deps.published });
   const dispatcher = new WebhookDispatcher({ outbox, timeoutMs: deps.config.WEBHOOK_TIMEOUT_MS, log, onAttempt: deps.onAttempt });
   const hub = new EventHub(log);
   hub.follow(outbox);

@@ -9,6 +9,7 @@
 import type { Database, Statement } from 'bun:sqlite';
 import type { Logger } from '../log';
 import { buildEnvelope, wantsEvent, type Envelope, type Environment, type EventInput } from './envelope';
+import type { PublishedMessages } from './published';
 import { GLOBAL_SCOPE, settingsOf, type TargetSettings, type WebhookConfig } from './targets';
 
 /** One pending delivery: an event for one target. */
@@ -52,9 +53,23 @@ export interface OutboxOptions {
   environment: () => Environment;
   now?: () => number;
   log: Logger;
+  /** Incoming messages whose `message` event was committed, recorded in the event's transaction. */
+  published?: PublishedMessages | null;
 }
 
 const encoder = new TextEncoder();
+
+/** An incoming message's id and time (s), as the `message` event carries them. */
+interface IncomingRef {
+  id: string;
+  timestamp: number;
+}
+
+function incomingRef(e: EventInput): IncomingRef | null {
+  if (e.event !== 'message') return null;
+  const p = e.payload as { id?: unknown; timestamp?: unknown } | null;
+  return p && typeof p.id === 'string' && typeof p.timestamp === 'number' ? { id: p.id, timestamp: p.timestamp } : null;
+}
 
 /** The outbox over the store's webhook_* tables: publish() writes, the dispatcher reads and settles rows. */
 export class WebhookOutbox {
@@ -65,7 +80,7 @@ export class WebhookOutbox {
   private readonly listeners = new Set<(w: Written) => void>();
   private readonly counters = { delivered: 0, failedAttempts: 0, deadLettered: 0, pending: 0 };
   private readonly sql: Record<'upsertTarget' | 'insert' | 'head' | 'anyFor' | 'remove' | 'fail' | 'bury', Statement>;
-  private readonly writeRows: (env: Envelope, body: Uint8Array, targets: Iterable<[key: string, settings: string]>) => number[];
+  private readonly writeRows: (env: Envelope, body: Uint8Array, targets: Iterable<[key: string, settings: string]>, message: IncomingRef | null) => number[];
 
   constructor(private readonly opts: OutboxOptions) {
     this.db = opts.db;
@@ -84,8 +99,9 @@ export class WebhookOutbox {
         SELECT seq, target_id, ?, event_id, event, session, body, created_at, attempts + 1, ?, ? FROM webhook_outbox WHERE seq = ?`),
     };
     // One transaction per event: all of its rows are committed, or none.
-    this.writeRows = this.db.transaction((env: Envelope, body: Uint8Array, targets: Iterable<[string, string]>) => {
+    this.writeRows = this.db.transaction((env: Envelope, body: Uint8Array, targets: Iterable<[string, string]>, message: IncomingRef | null) => {
       const ids: number[] = [];
+      if (message) this.opts.published?.record(env.session, message.id, message.timestamp);
       for (const [key, settings] of targets) {
         const id = this.targetId(key, settings);
         this.sql.insert.run(id, env.id, env.event, env.session, body, env.timestamp, env.timestamp);
@@ -112,9 +128,10 @@ export class WebhookOutbox {
     if (this.opts.global) add(GLOBAL_SCOPE, this.opts.global);
     for (const w of this.opts.webhooksOf(e.session)) add(e.session, w);
     let targetIds: number[] = [];
-    if (targets.size > 0) {
+    const message = this.opts.published ? incomingRef(e) : null;
+    if (targets.size > 0 || message) {
       try {
-        targetIds = this.writeRows(env, body, targets);
+        targetIds = this.writeRows(env, body, targets, message);
       } catch (err) {
         this.loadTargets(); // the rollback may have undone a target row the cache already holds
         this.opts.log.error('webhook outbox write failed; the event is not delivered', { session: e.session, event: e.event, id: env.id, error: err });

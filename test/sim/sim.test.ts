@@ -81,18 +81,27 @@ describe('pairing', () => {
     expect(await sim.missing()).toEqual({ modules: [], props: [] });
   });
 
-  test('a restart with the same profile goes straight to ready, with no qr', async () => {
+  test('a restart with the same profile goes straight to ready, with no qr, keeping received and sent messages', async () => {
     root = new SimRoot({ autoScan: true });
     const first = root.client();
     await startReady(first);
+    const peer = simContactId(2);
+    const received = await simOf(first).receive({ from: peer, body: 'kept across the restart' });
+    const sent = await first.sendMessage(peer, 'also kept');
     await first.destroy();
 
     const again = root.client();
     const qrs: string[] = [];
+    const events: string[] = [];
     again.on('qr', (qr: string) => qrs.push(qr));
+    again.on('message', (m: Message) => events.push(m.id._serialized));
     await startReady(again);
     expect(qrs).toEqual([]);
     expect(again.info.wid._serialized).toBe(ME);
+    // Like WhatsApp Web's database: the messages are history again, not new ones.
+    const last = (await (await again.getChatById(peer)).fetchMessages({ limit: 2 })).map((m) => [m.body, m.id._serialized, m.fromMe]);
+    expect(last.sort()).toEqual([['also kept', sent.id._serialized, true], ['kept across the restart', received, false]]); // same second: either order
+    expect(events).toEqual([]);
     const status = await simOf(again).status();
     expect({ paired: status.paired, state: status.state, missing: status.missing }).toEqual({
       paired: true, state: 'CONNECTED', missing: { modules: [], props: [] },

@@ -69,6 +69,8 @@ export interface Started {
   lines: Record<string, unknown>[];
   stderr: () => string;
   kill: (signal?: NodeJS.Signals) => void;
+  /** Resolves with the first log line (past or coming) that `match` accepts. */
+  line: (match: (l: Record<string, unknown>) => boolean, timeoutMs?: number) => Promise<Record<string, unknown>>;
 }
 
 /**
@@ -78,6 +80,7 @@ export interface Started {
 export async function startProcess(cmd: string[], opts: { cwd: string; env: Record<string, string>; timeoutMs?: number }): Promise<Started> {
   const proc = Bun.spawn(cmd, { cwd: opts.cwd, env: opts.env, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
   const lines: Record<string, unknown>[] = [];
+  const waiters = new Set<(l: Record<string, unknown>) => void>();
   let err = '';
   void eachChunk(proc.stderr, (text) => (err += text));
 
@@ -93,6 +96,7 @@ export async function startProcess(cmd: string[], opts: { cwd: string; env: Reco
       try {
         const record = JSON.parse(line) as Record<string, unknown>;
         lines.push(record);
+        for (const w of [...waiters]) w(record);
         if (record.msg === 'listening' && typeof record.port === 'number') onListening(record.port);
       } catch {
         // Not a log line (e.g. a QR code drawn in the terminal).
@@ -108,7 +112,14 @@ export async function startProcess(cmd: string[], opts: { cwd: string; env: Reco
   });
   try {
     const port = await Promise.race([listening, failed]);
-    return { proc, port, lines, stderr: () => err, kill: (signal = 'SIGTERM') => { if (proc.exitCode === null) proc.kill(signal); } };
+    const line = (match: (l: Record<string, unknown>) => boolean, ms = 30_000) => new Promise<Record<string, unknown>>((resolve, reject) => {
+      const seen = lines.find(match);
+      if (seen) return resolve(seen);
+      const timer = setTimeout(() => { waiters.delete(check); reject(new Error(`no matching log line within ${ms} ms`)); }, ms);
+      const check = (l: Record<string, unknown>) => { if (match(l)) { clearTimeout(timer); waiters.delete(check); resolve(l); } };
+      waiters.add(check);
+    });
+    return { proc, port, lines, stderr: () => err, line, kill: (signal = 'SIGTERM') => { if (proc.exitCode === null) proc.kill(signal); } };
   } catch (e) {
     proc.kill('SIGKILL');
     throw e;

@@ -7,9 +7,10 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import type { Config } from '../../config';
-import type { Engine, EngineEvent, EngineFactory, MediaSaver, Me } from '../../engine/types';
+import type { Engine, EngineEvent, EngineFactory, MediaSaver, Me, WAMessage } from '../../engine/types';
 import type { EventBus } from '../../events/bus';
 import type { Logger } from '../../log';
+import type { PublishedMessages } from '../../webhooks/published';
 import { reconnectDelay } from './backoff';
 import { engineOptions } from './engine-options';
 import type { SessionConfig, SessionStatus } from './model';
@@ -34,7 +35,15 @@ export interface RuntimeContext {
   onReconnect(name: string): void;
   /** Where a session's incoming media is stored (WHATSAPP_DOWNLOAD_MEDIA); absent: not downloaded. */
   mediaSaver?: ((session: string) => MediaSaver) | null;
+  /** Incoming messages already published; absent: no catch-up after (re)connecting. */
+  published?: PublishedMessages | null;
 }
+
+/**
+ * The catch-up looks this far before the newest published message: messages of one second
+ * can be committed out of order, and a phone's clock may step back a little.
+ */
+export const CATCH_UP_MARGIN_SEC = 60;
 
 /** How many status changes `statuses` keeps (the newest). */
 const HISTORY = 20;
@@ -57,6 +66,8 @@ export class SessionRuntime {
   private qrTimer: Timer | null = null;
   private reconnectTimer: Timer | null = null;
   private attempts = 0;
+  /** Ids the catch-up published for the current engine: their live events (if any come) are dropped. */
+  private caughtUp = new Set<string>();
   private readonly log: Logger;
 
   constructor(readonly name: string, public config: SessionConfig | null, private readonly ctx: RuntimeContext) {
@@ -130,6 +141,7 @@ export class SessionRuntime {
 
   /** Removes the session's folder: Chromium profile, and with it the login. */
   async wipeData(): Promise<void> {
+    this.ctx.published?.forget(this.name); // a new pairing starts with no history to catch up on
     await rm(this.dataDir, { recursive: true, force: true, maxRetries: 3 });
   }
 
@@ -142,6 +154,7 @@ export class SessionRuntime {
     this.gen++;
     this.clearQr();
     this.me = null;
+    this.caughtUp = new Set();
     const engine = this.engine;
     if (!engine) return;
     this.engine = null;
@@ -185,6 +198,7 @@ export class SessionRuntime {
         this.me = e.me;
         this.attempts = 0;
         this.setStatus('WORKING');
+        void this.catchUp(gen);
         return;
       case 'auth_failure':
         return this.locked(gen, () => this.fail(`Authentication failed: ${e.reason}`));
@@ -202,7 +216,42 @@ export class SessionRuntime {
       case 'browser_exit':
         return this.locked(gen, async () => { await this.dropEngine(); this.retryOrFail(`Browser exited: ${e.reason}`); });
       case 'wa_event':
+        if ((e.event === 'message' || e.event === 'message.any') && this.caughtUp.has((e.payload as WAMessage).id)) return;
         return this.publish(e.event, e.payload);
+    }
+  }
+
+  /**
+   * After each `ready`: incoming messages WhatsApp Web holds that never went out as `message`
+   * (received by the page while this process was dying, or while it was down) are published
+   * now, oldest first, as `message.any` and `message`. whatsapp-web.js emits only messages that
+   * arrive after it injected, so without this a kill -9 loses the tail of a burst. Only from the
+   * newest published message on, and after the session's first `ready`: a fresh pairing does not
+   * replay its history. Runs beside the WORKING status; errors are logged, never thrown.
+   */
+  private async catchUp(gen: number): Promise<void> {
+    const published = this.ctx.published;
+    const engine = this.engine;
+    if (!published || !engine) return;
+    try {
+      const since = published.catchUpSince(this.name, Date.now() / 1000, CATCH_UP_MARGIN_SEC);
+      if (since === null) {
+        this.log.info('catch-up: first ready of this account, its history is not replayed');
+        return;
+      }
+      const found = await engine.recentIncoming(since, (id) => published.has(this.name, id));
+      if (gen !== this.gen) return;
+      let count = 0;
+      for (const m of [...found].sort((a, b) => a.timestamp - b.timestamp)) {
+        if (this.caughtUp.has(m.id) || published.has(this.name, m.id)) continue; // checked and published in one turn: no race with live events
+        this.caughtUp.add(m.id);
+        this.publish('message.any', m);
+        this.publish('message', m);
+        count++;
+      }
+      this.log.info('catch-up done: published the incoming messages missed while away', { count, since, scanned: found.length });
+    } catch (err) {
+      if (gen === this.gen) this.log.warn('catch-up on missed messages failed', { error: messageOf(err) });
     }
   }
 

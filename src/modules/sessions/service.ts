@@ -17,6 +17,7 @@ import type { WorkingEngines } from '../messages/service';
 import { KeyedLock } from './lock';
 import { SESSION_NAME_HINT, type SessionConfig, type SessionDetails, type SessionInfo, type SessionStatus } from './model';
 import type { QrPrinter } from './qr';
+import type { PublishedMessages } from '../../webhooks/published';
 import { SessionRuntime } from './runtime';
 import { assertSessionConfig, assertSessionName, isSessionName, notExpected } from './validate';
 
@@ -38,6 +39,8 @@ export interface SessionManagerDeps {
   onReconnect?: (session: string) => void;
   /** Stores a session's incoming media (WHATSAPP_DOWNLOAD_MEDIA); absent: not downloaded. */
   mediaSaver?: ((session: string) => MediaSaver) | null;
+  /** Incoming messages already published; with it, a session catches up on missed ones at each `ready`. */
+  published?: PublishedMessages | null;
 }
 
 /** How long a QR or pairing-code request waits for a STARTING session to show its QR (WAHA: 5 s). */
@@ -284,6 +287,7 @@ export class SessionManager implements WorkingEngines {
       onStatus: (_n, status) => { if (status === 'FAILED') this.checkAllFailed(); },
       onReconnect: (n) => this.deps.onReconnect?.(n),
       mediaSaver: this.deps.mediaSaver ?? null,
+      published: this.deps.published ?? null,
     });
   }
 

@@ -21,7 +21,8 @@ function seedAccount(profile, ids) {
   const { contacts = 0, chats = 0, groups = 0, messagesPerChat = 0 } = profile;
   const rand = prng(CONFIG.seed);
   const pick = (arr) => arr[(rand() * arr.length) | 0];
-  const now = nowSec();
+  // History ends just before the pairing, at every load: a restart must not make old messages look new.
+  const now = Math.floor((session.pairedAt ?? Date.now()) / 1000) - 1;
 
   const people = [];
   for (let i = 0; i < contacts; i++) {

@@ -74,6 +74,7 @@ function addAndSendMsgToChat(chat, data) {
   }
   const msg = new MsgModel({ ...data, isUnsentMedia: Boolean(data.directPath) });
   store.addToChat(chat, msg);
+  msgHistory.save(msg);
   pushOutbox({ msg });
   const result = (async () => {
     await delay(0);
@@ -117,7 +118,8 @@ async function receive(spec) {
   }
   if (spec.vcard) Object.assign(data, { type: 'vcard', body: spec.vcard, vcardFormattedName: vcardName(spec.vcard) });
   if (spec.type && !spec.media) data.type = spec.type;
-  store.addToChat(chat, new MsgModel(data));
+  const msg = store.addToChat(chat, new MsgModel(data));
+  msgHistory.save(msg);
   chat.set('unreadCount', chat.unreadCount + 1);
   return id._serialized;
 }

@@ -59,6 +59,7 @@ const session = {
   me: null, // { wid, pushName }
   pairingCode: null,
   pairingPhone: null,
+  pairedAt: null, // ms: the seeded history ends here
   qrCount: 0,
   qrTimer: null,
   syncScheduled: false,
@@ -71,8 +72,10 @@ const session = {
     localStorage.setItem(STORAGE.profile, this.profileId);
     const paired = readJson(STORAGE.pairing);
     if (paired?.me) {
+      this.pairedAt = paired.at ?? null;
       this.setMe(paired.me);
       store.seedAccount();
+      msgHistory.restore();
       setTimeout(() => this.connect(), CONFIG.connectDelayMs);
     } else {
       setTimeout(() => this.showQr(), CONFIG.connectDelayMs);
@@ -123,7 +126,8 @@ const session = {
     const pushName = me.pushName ?? CONFIG.me.pushName;
     clearInterval(this.qrTimer);
     const device = browserInfo();
-    localStorage.setItem(STORAGE.pairing, JSON.stringify({ me: { number, pushName }, device, at: Date.now() }));
+    this.pairedAt = Date.now();
+    localStorage.setItem(STORAGE.pairing, JSON.stringify({ me: { number, pushName }, device, at: this.pairedAt }));
     localStorage.removeItem(STORAGE.unlinked);
     actionLog.push({ kind: 'paired', number, device, t: nowSec() });
     this.setMe({ number, pushName });
@@ -151,6 +155,7 @@ const session = {
   },
   clearPairing() {
     localStorage.removeItem(STORAGE.pairing);
+    msgHistory.clear(); // WhatsApp Web wipes its database when unlinked
   },
   /** Unlinked from the phone: WhatsApp Web fires Cmd 'logout' and reloads into a QR page. */
   logoutFromPhone() {

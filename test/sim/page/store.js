@@ -237,3 +237,54 @@ const groups = {
     store.changeParticipants(chat, action, participants.map((p) => p.id ?? createWid(p)));
   },
 };
+
+/**
+ * Messages received (receive()) and sent in this profile, kept in localStorage like WhatsApp
+ * Web keeps them in IndexedDB, and put back into their chats at the next load (silently:
+ * history, not new messages). Without it a restart would forget what the page had received,
+ * which WhatsApp Web does not. Seeded history is regenerated from the seed instead, so only
+ * these are stored: one key per message, the newest HISTORY_CAP kept. A new pairing clears it.
+ */
+const HISTORY_CAP = 3000;
+const HISTORY_KEY = 'wa-sim/history';
+const msgHistory = {
+  range() {
+    return readJson(HISTORY_KEY) ?? { first: 0, next: 0 };
+  },
+  save(msg) {
+    const r = this.range();
+    try {
+      localStorage.setItem(`${HISTORY_KEY}/${r.next}`, JSON.stringify(msg.serialize()));
+    } catch (err) {
+      console.error('[wa-sim] history: not stored', err);
+      return;
+    }
+    r.next++;
+    while (r.next - r.first > HISTORY_CAP) localStorage.removeItem(`${HISTORY_KEY}/${r.first++}`);
+    localStorage.setItem(HISTORY_KEY, JSON.stringify(r));
+  },
+  /** At load, after the seeded account: the stored messages, back in their chats. */
+  restore() {
+    const r = this.range();
+    for (let i = r.first; i < r.next; i++) {
+      const data = readJson(`${HISTORY_KEY}/${i}`);
+      if (!data || collections.Msg.get(data.id?._serialized)) continue;
+      const { id, ...rest } = revive(data);
+      const msg = new MsgModel({ ...rest, id: new MsgKey(id), isNewMsg: false });
+      store.addToChat(store.chat(msg.id.remote), msg, { silent: true });
+    }
+  },
+  clear() {
+    const r = this.range();
+    for (let i = r.first; i < r.next; i++) localStorage.removeItem(`${HISTORY_KEY}/${i}`);
+    localStorage.removeItem(HISTORY_KEY);
+  },
+};
+
+/** JSON of a model back to ids: `{ server, user, _serialized }` objects become Wids again. */
+function revive(v) {
+  if (Array.isArray(v)) return v.map(revive);
+  if (!v || typeof v !== 'object') return v;
+  if (typeof v._serialized === 'string' && typeof v.server === 'string' && typeof v.user === 'string') return createWid(v._serialized);
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, revive(x)]));
+}
