@@ -149,7 +149,7 @@ if (!quick && !args.includes('--no-write')) {
     `Target ≤ 0.6× the baseline (private, worst of idle/after traffic: ${worstRatio}×): ${verdict(worstRatio <= 0.6)}. ` +
     `Target ≤ 250 MB (private, worst: ${worst} MB): ${verdict(worst <= 250)}.` +
     (result.governor_actions.some((a) => a.length)
-      ? ` Governor steps taken during the wabun runs (per run): ${result.governor_actions.map((a) => a.join('+') || 'none').join('; ')}. The "cleanup" step (70 % of MEMORY_THRESHOLD_MB: page GC, HTTP cache dropped) usually ran before the idle reading; it is part of the defaults, so the figure is what a deployment gets.`
+      ? ` Governor steps taken during the wabun runs (per run): ${result.governor_actions.map((a) => a.join('+') || 'none').join('; ')}. The "cleanup" step (70 % of MEMORY_THRESHOLD_MB: in-page trim, page GC, HTTP cache dropped) usually ran before the idle reading; it is part of the defaults, so the figure is what a deployment gets.`
       : ' The governor took no step during these runs.'),
     '',
     'Private memory is the stable figure here. PSS also splits the Chromium binary and libraries mapped by every Chromium on the machine, so it moves with whatever else runs (other test suites on this shared machine): compare PSS only within one run.',

@@ -48,10 +48,10 @@ if (mem && (Math.max(mem.ratio.idle_private, mem.ratio.after_private) > 0.6 || M
   gaps.push([
     '- **One session (ratio, MB)**: both sides run the same page, whose JS heap on the busy account (~77 MB after GC) and renderer dominate;',
     'wabun saves on Chromium flags (no omnibox popup renderer, no software rasterizer, one renderer), not on the page. Part of the idle',
-    "advantage is the governor's cleanup step (page GC) firing at 70 % of MEMORY_THRESHOLD_MB: the highest wabun idle reading, taken before",
-    `that step, was ${before} MB (${(before / mem.baseline.idle_private_mb).toFixed(2)}× the baseline). What would close it: run the governor's`,
-    '"aggressive" step (trim each chat to its newest messages, critical memory-pressure signal, page GC) once the session is idle, not only at',
-    '90 % of MEMORY_THRESHOLD_MB' + (soak ? ` (in the soak the governor-on service read ${soak.governor_on.min_private_mb} MB just after its cleanup step, vs up to ${soak.governor_off.max_private_mb} MB with the governor off before the page collected by itself)` : ''),
+    "advantage is the governor's cleanup step (in-page trim, page GC) firing at 70 % of MEMORY_THRESHOLD_MB: the highest wabun idle reading, taken before",
+    `that step, was ${before} MB (${(before / mem.baseline.idle_private_mb).toFixed(2)}× the baseline). What would close it: the governor's`,
+    '"aggressive" step (critical memory-pressure signal to Chromium, on top of the trim and page GC) once the session is idle, not only at',
+    '90 % of MEMORY_THRESHOLD_MB' + (soak ? ` (in the soak the governor-on service read ${soak.governor_on.min_private_mb} MB at its lowest, vs up to ${soak.governor_off.max_private_mb} MB with the governor off before the page collected by itself)` : ''),
     '— or a lower default MEMORY_THRESHOLD_MB; either to be confirmed by this benchmark before changing the default.',
   ].join(' '));
 }
