@@ -58,8 +58,12 @@ const api = {
   failNextSend({ mode = 'throw', message } = {}) {
     failNext = { mode, message };
   },
+  /**
+   * After this call has answered: the library reacts to a lost connection by closing its
+   * browser, which must not overtake the answer (the caller would see "page went away").
+   */
   disconnect(state = 'CONFLICT') {
-    session.disconnect(state);
+    setTimeout(() => session.disconnect(state), 0);
   },
   reconnect() {
     return session.reconnect();
