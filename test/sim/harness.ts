@@ -7,20 +7,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, LocalAuth } from 'whatsapp-web.js';
+import { OFFLINE_FLAGS } from '../support/process';
 import { webjsOptions, writeSimPage, type SimPageOptions } from './index';
 
 export const CHROMIUM =
   process.env.PUPPETEER_EXECUTABLE_PATH ?? ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => existsSync(p)) ?? 'chromium';
-
-/** Offline, root-in-a-container flags (see /work/shared/notes/platform.md). */
-export const BROWSER_ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 /** A temp root with the simulator page written into `${root}/cache`. */
 export class SimRoot {
@@ -48,7 +39,7 @@ export class SimRoot {
         handleSIGINT: false,
         handleSIGTERM: false,
         handleSIGHUP: false,
-        args: BROWSER_ARGS,
+        args: OFFLINE_FLAGS, // offline, root in a container (platform.md)
         env: { ...process.env, HOME: this.dir, XDG_CONFIG_HOME: join(this.dir, '.config'), XDG_CACHE_HOME: join(this.dir, '.cache') },
       },
       ...opts.extra,
