@@ -36,7 +36,8 @@ export const EXTERNALS = ['unzipper', 'archiver', 'fs-extra'];
 export const KNOWN_BAKED_PATHS: Record<string, string> = {
   'node_modules/node-webpmux/libwebp':
     'libwebp.wasm is read only by Image.initLib() (pixel encode/decode); whatsapp-web.js only uses load()/save() to set sticker EXIF, which work without it',
-  'node_modules/fluent-ffmpeg/lib': 'the presets folder, read only for named presets; whatsapp-web.js uses none (and ffmpeg itself is an external program)',
+  'node_modules/fluent-ffmpeg/lib':
+    'the presets folder, read only for named presets; whatsapp-web.js uses none (and ffmpeg itself is an external program)',
   'node_modules/@tootallnate/quickjs-emscripten/dist/generated':
     'its SYNC wasm variant embeds the wasm as base64; used only for PAC proxy files',
 };
@@ -73,8 +74,7 @@ export function findBakedPaths(file: string, root = ROOT): string[] {
  * Paths found that do not start with a KNOWN_BAKED_PATHS entry. A plain prefix test: in bytecode
  * a string can run straight into the next printable byte (`…/libwebp7`).
  */
-export const unknownBakedPaths = (paths: string[]) =>
-  paths.filter((p) => !Object.keys(KNOWN_BAKED_PATHS).some((k) => p.startsWith(k)));
+export const unknownBakedPaths = (paths: string[]) => paths.filter((p) => !Object.keys(KNOWN_BAKED_PATHS).some((k) => p.startsWith(k)));
 
 /**
  * Compiles the executable. Throws with Bun's messages when the bundle fails, and when the
@@ -140,7 +140,11 @@ export function newestSourceMtime(root = ROOT): number {
 /** The executable at `outfile`, built again only when a source is newer than it (keeps tests fast). */
 export async function ensureBuilt(outfile = DEFAULT_OUTFILE): Promise<{ outfile: string; rebuilt: boolean }> {
   let builtAt = 0;
-  try { builtAt = statSync(outfile).mtimeMs; } catch { /* not built yet */ }
+  try {
+    builtAt = statSync(outfile).mtimeMs;
+  } catch {
+    /* not built yet */
+  }
   if (builtAt > newestSourceMtime()) return { outfile, rebuilt: false };
   await build({ outfile });
   return { outfile, rebuilt: true };

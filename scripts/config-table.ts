@@ -19,7 +19,10 @@ export const showDefault = (d: string) => (d === '' ? '(empty)' : `\`${d}\``);
 /** The Markdown table: one row per variable, aliases after the canonical name. */
 export function configTable(): string {
   const rows = describeVariables().map((v) => {
-    const names = v.names.split(' / ').map((n) => `\`${n}\``).join(' / ');
+    const names = v.names
+      .split(' / ')
+      .map((n) => `\`${n}\``)
+      .join(' / ');
     return `| ${names} | ${cell(v.values)} | ${cell(showDefault(v.default))} | ${cell(v.doc)} |`;
   });
   return ['| Variable (aliases) | Values | Default | Meaning |', '|---|---|---|---|', ...rows].join('\n');

@@ -1,7 +1,7 @@
 import { Elysia } from 'elysia';
 import type { KeyCheck } from './auth';
 import type { Config } from './config';
-import { HttpError, PayloadTooLargeError, UnauthorizedError, reasonPhrase } from './errors';
+import { HttpError, PayloadTooLargeError, reasonPhrase, UnauthorizedError } from './errors';
 import type { Logger } from './log';
 import type { MemorySource } from './memory/types';
 import { chatRoutes } from './modules/chats';
@@ -44,7 +44,10 @@ export interface AppDeps {
   media?: MediaStore;
 }
 
-interface RequestState { id: string; started: number }
+interface RequestState {
+  id: string;
+  started: number;
+}
 
 const MB = 1024 * 1024;
 
@@ -108,7 +111,9 @@ export function createApp(deps: AppDeps) {
 
       const length = Number(request.headers.get('content-length') ?? 0);
       if (length > bodyLimit)
-        throw new PayloadTooLargeError(`Request body is ${(length / MB).toFixed(1)} MB; the limit is ${config.BODY_LIMIT_MB} MB (BODY_LIMIT_MB).`);
+        throw new PayloadTooLargeError(
+          `Request body is ${(length / MB).toFixed(1)} MB; the limit is ${config.BODY_LIMIT_MB} MB (BODY_LIMIT_MB).`,
+        );
 
       if (!keyCheck) return;
       const path = new URL(request.url).pathname;
@@ -123,7 +128,8 @@ export function createApp(deps: AppDeps) {
       let size = 0;
       for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
         size += chunk.byteLength;
-        if (size > bodyLimit) throw new PayloadTooLargeError(`Request body is over the limit of ${config.BODY_LIMIT_MB} MB (BODY_LIMIT_MB).`);
+        if (size > bodyLimit)
+          throw new PayloadTooLargeError(`Request body is over the limit of ${config.BODY_LIMIT_MB} MB (BODY_LIMIT_MB).`);
         chunks.push(chunk);
       }
       const text = Buffer.concat(chunks).toString('utf8');
@@ -158,7 +164,11 @@ export function createApp(deps: AppDeps) {
         // A schema's own `error` text (e.g. how a session name must look) says more than TypeBox's.
         const custom = first && 'schema' in first && typeof first.schema.error === 'string' ? first.schema.error : undefined;
         message = `Invalid ${where}${field ? ` field '${field}'` : ''}: ${custom ?? first?.summary ?? first?.message ?? 'does not match the schema'}`;
-        details = { in: where, field: field || null, errors: error.all.map((e) => ({ path: 'path' in e ? e.path : '', message: e.summary ?? e.message })) };
+        details = {
+          in: where,
+          field: field || null,
+          errors: error.all.map((e) => ({ path: 'path' in e ? e.path : '', message: e.summary ?? e.message })),
+        };
       } else if (code === 'NOT_FOUND') {
         status = 404;
         message = `No route ${request.method} ${new URL(request.url).pathname}. The API is listed at /docs.`;
@@ -166,7 +176,12 @@ export function createApp(deps: AppDeps) {
         status = 413;
         message = `Request body is over the limit of ${config.BODY_LIMIT_MB} MB (BODY_LIMIT_MB).`;
       } else {
-        log.error('unhandled error', { requestId: id, code, error: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined });
+        log.error('unhandled error', {
+          requestId: id,
+          code,
+          error: error instanceof Error ? error.message : String(error),
+          stack: error instanceof Error ? error.stack : undefined,
+        });
       }
       set.status = status;
       set.headers['content-type'] = 'application/json';
@@ -181,7 +196,11 @@ export function createApp(deps: AppDeps) {
       const status = typeof set.status === 'number' ? set.status : 200;
       deps.counters?.httpRequest(request.method, route, status);
       const fields = {
-        requestId: s.id, session: sessionOf(route, params, query, body), method: request.method, path, status,
+        requestId: s.id,
+        session: sessionOf(route, params, query, body),
+        method: request.method,
+        path,
+        status,
         ms: Math.round(performance.now() - s.started),
       };
       if (openPaths.has(path) || isDocsPath(path)) log.debug('request', fields);

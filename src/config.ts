@@ -40,49 +40,166 @@ export const VARIABLES = [
   { names: ['WAHA_BASE_URL'], kind: str, default: '', doc: 'Public base URL used in media links; empty = http://localhost:PORT.' },
   { names: ['BODY_LIMIT_MB'], kind: int(1, 100), default: '5', doc: 'Largest request body accepted; larger bodies get 413 (seed: 5 MB).' },
   // --- auth
-  { names: ['WAHA_API_KEY', 'WHATSAPP_API_KEY'], kind: str, default: '', secret: true, doc: 'API key, plain or `sha512:<hex>`. Empty: a key is generated at start and printed once.' },
+  {
+    names: ['WAHA_API_KEY', 'WHATSAPP_API_KEY'],
+    kind: str,
+    default: '',
+    secret: true,
+    doc: 'API key, plain or `sha512:<hex>`. Empty: a key is generated at start and printed once.',
+  },
   { names: ['WAHA_NO_API_KEY'], kind: bool, default: 'false', doc: 'true turns authentication off deliberately (a warning is logged).' },
-  { names: ['WHATSAPP_API_KEY_EXCLUDE_PATH'], kind: list, default: 'health,ping', doc: 'Comma list of paths (without the leading /) open without a key.' },
+  {
+    names: ['WHATSAPP_API_KEY_EXCLUDE_PATH'],
+    kind: list,
+    default: 'health,ping',
+    doc: 'Comma list of paths (without the leading /) open without a key.',
+  },
   // --- logs
   { names: ['WAHA_LOG_LEVEL'], kind: oneOf('error', 'warn', 'info', 'debug', 'trace'), default: 'info', doc: 'Lowest level written.' },
   { names: ['WAHA_LOG_FORMAT'], kind: oneOf('JSON', 'PRETTY'), default: 'JSON', doc: 'JSON lines for machines, PRETTY for a terminal.' },
   // --- sessions and the engine
-  { names: ['WAHA_LOCAL_STORE_BASE_DIR'], kind: str, default: './.sessions', doc: 'Data folder: the SQLite store, browser profiles, media.' },
-  { names: ['WHATSAPP_RESTART_ALL_SESSIONS'], kind: bool, default: 'false', doc: 'At start also start sessions that were stopped (running ones always come back).' },
-  { names: ['WHATSAPP_START_SESSION'], kind: list, default: '', doc: 'Comma list of sessions to create (if missing) and start at start-up.' },
+  {
+    names: ['WAHA_LOCAL_STORE_BASE_DIR'],
+    kind: str,
+    default: './.sessions',
+    doc: 'Data folder: the SQLite store, browser profiles, media.',
+  },
+  {
+    names: ['WHATSAPP_RESTART_ALL_SESSIONS'],
+    kind: bool,
+    default: 'false',
+    doc: 'At start also start sessions that were stopped (running ones always come back).',
+  },
+  {
+    names: ['WHATSAPP_START_SESSION'],
+    kind: list,
+    default: '',
+    doc: 'Comma list of sessions to create (if missing) and start at start-up.',
+  },
   { names: ['WAHA_PRINT_QR', 'SHOW_QR'], kind: bool, default: 'false', doc: 'Print each new QR code in the terminal.' },
-  { names: ['PUPPETEER_EXECUTABLE_PATH', 'CHROME_PATH'], kind: str, default: '', doc: 'Chromium binary; empty = search the usual Debian and Chrome paths.' },
-  { names: ['WHATSAPP_PROXY_SERVER'], kind: str, default: '', doc: 'Proxy for every session\'s browser (`host:port`), unless the session sets its own.' },
-  { names: ['WAHA_WEBJS_CACHE_TYPE'], kind: oneOf('none', 'local', 'remote'), default: 'none', doc: 'Where the WhatsApp Web page comes from: live (none), a local folder of cached pages, or a remote URL template.' },
-  { names: ['WAHA_WEBJS_CACHE_PATH'], kind: str, default: '', doc: 'Folder of cached pages `<version>.html` for the local cache; empty = `<store>/webjs-cache`.' },
+  {
+    names: ['PUPPETEER_EXECUTABLE_PATH', 'CHROME_PATH'],
+    kind: str,
+    default: '',
+    doc: 'Chromium binary; empty = search the usual Debian and Chrome paths.',
+  },
+  {
+    names: ['WHATSAPP_PROXY_SERVER'],
+    kind: str,
+    default: '',
+    doc: "Proxy for every session's browser (`host:port`), unless the session sets its own.",
+  },
+  {
+    names: ['WAHA_WEBJS_CACHE_TYPE'],
+    kind: oneOf('none', 'local', 'remote'),
+    default: 'none',
+    doc: 'Where the WhatsApp Web page comes from: live (none), a local folder of cached pages, or a remote URL template.',
+  },
+  {
+    names: ['WAHA_WEBJS_CACHE_PATH'],
+    kind: str,
+    default: '',
+    doc: 'Folder of cached pages `<version>.html` for the local cache; empty = `<store>/webjs-cache`.',
+  },
   { names: ['WAHA_WEBJS_CACHE_REMOTE_PATH'], kind: str, default: '', doc: 'URL template with `{version}` for the remote cache.' },
-  { names: ['WAHA_WEBJS_WEB_VERSION'], kind: str, default: '', doc: 'Pin the WhatsApp Web version (e.g. 2.3000.1017054665); empty = the library default.' },
-  { names: ['ENABLE_REAL_WHATSAPP'], kind: bool, default: 'true', doc: 'Must be true: there is no mock mode (kept for the seed\'s deployments).' },
+  {
+    names: ['WAHA_WEBJS_WEB_VERSION'],
+    kind: str,
+    default: '',
+    doc: 'Pin the WhatsApp Web version (e.g. 2.3000.1017054665); empty = the library default.',
+  },
+  {
+    names: ['ENABLE_REAL_WHATSAPP'],
+    kind: bool,
+    default: 'true',
+    doc: "Must be true: there is no mock mode (kept for the seed's deployments).",
+  },
   { names: ['INIT_TIMEOUT_MS'], kind: int(1000, 600000), default: '45000', doc: 'Browser launch and page load time-out (seed: 45 s).' },
-  { names: ['DESTROY_TIMEOUT_MS'], kind: int(100, 60000), default: '5000', doc: 'Graceful browser close before SIGKILL of its process tree; also the shutdown budget (seed: 5 s).' },
-  { names: ['MAX_RECONNECT_ATTEMPTS'], kind: int(0, 100), default: '2', doc: 'Reconnect attempts after a crash or disconnect before FAILED (seed: 2).' },
-  { names: ['INITIAL_RECONNECT_DELAY'], kind: int(0, 3600000), default: '10000', doc: 'First reconnect delay in ms; each next one ×1.5 with jitter (seed: 10 s).' },
-  { names: ['EXIT_ON_ALL_SESSIONS_FAILED'], kind: bool, default: 'false', doc: 'Exit non-zero when the last running session FAILED, so a supervisor restarts us (the seed\'s behaviour).' },
+  {
+    names: ['DESTROY_TIMEOUT_MS'],
+    kind: int(100, 60000),
+    default: '5000',
+    doc: 'Graceful browser close before SIGKILL of its process tree; also the shutdown budget (seed: 5 s).',
+  },
+  {
+    names: ['MAX_RECONNECT_ATTEMPTS'],
+    kind: int(0, 100),
+    default: '2',
+    doc: 'Reconnect attempts after a crash or disconnect before FAILED (seed: 2).',
+  },
+  {
+    names: ['INITIAL_RECONNECT_DELAY'],
+    kind: int(0, 3600000),
+    default: '10000',
+    doc: 'First reconnect delay in ms; each next one ×1.5 with jitter (seed: 10 s).',
+  },
+  {
+    names: ['EXIT_ON_ALL_SESSIONS_FAILED'],
+    kind: bool,
+    default: 'false',
+    doc: "Exit non-zero when the last running session FAILED, so a supervisor restarts us (the seed's behaviour).",
+  },
   { names: ['QR_FIRST_TIMEOUT_MS'], kind: int(1000, 600000), default: '60000', doc: 'Lifetime of the first QR code.' },
   { names: ['QR_NEXT_TIMEOUT_MS'], kind: int(1000, 600000), default: '20000', doc: 'Lifetime of each next QR code.' },
   { names: ['QR_MAX_COUNT'], kind: int(1, 100), default: '6', doc: 'QR codes shown before an unscanned session goes FAILED.' },
   // --- memory
-  { names: ['MEMORY_THRESHOLD_MB'], kind: int(32, 1048576), default: '300', doc: 'Memory budget for the service and its browsers; the governor acts at 70/80/90/120 %.' },
-  { names: ['MAX_HEAP_SIZE_MB'], kind: int(16, 1048576), default: '256', doc: 'Ceiling for the Bun heap; above it the governor collects and trims.' },
-  { names: ['GC_INTERVAL_MS'], kind: int(0, 3600000), default: '15000', doc: 'Periodic collection, only when the heap grew since the last one; 0 = off.' },
-  { names: ['MEMORY_SAMPLE_INTERVAL_MS'], kind: int(250, 600000), default: '5000', doc: 'How often memory (service + browsers) is sampled.' },
+  {
+    names: ['MEMORY_THRESHOLD_MB'],
+    kind: int(32, 1048576),
+    default: '300',
+    doc: 'Memory budget for the service and its browsers; the governor acts at 70/80/90/120 %.',
+  },
+  {
+    names: ['MAX_HEAP_SIZE_MB'],
+    kind: int(16, 1048576),
+    default: '256',
+    doc: 'Ceiling for the Bun heap; above it the governor collects and trims.',
+  },
+  {
+    names: ['GC_INTERVAL_MS'],
+    kind: int(0, 3600000),
+    default: '15000',
+    doc: 'Periodic collection, only when the heap grew since the last one; 0 = off.',
+  },
+  {
+    names: ['MEMORY_SAMPLE_INTERVAL_MS'],
+    kind: int(250, 600000),
+    default: '5000',
+    doc: 'How often memory (service + browsers) is sampled.',
+  },
   { names: ['MEMORY_GOVERNOR'], kind: bool, default: 'true', doc: 'false samples and reports but never acts.' },
   // --- webhooks
   { names: ['WHATSAPP_HOOK_URL'], kind: url, default: '', doc: 'Global webhook for every session (not shown in session configs).' },
   { names: ['WHATSAPP_HOOK_EVENTS'], kind: list, default: '*', doc: 'Events for the global webhook, comma list or *.' },
   { names: ['WHATSAPP_HOOK_HMAC_KEY'], kind: str, default: '', secret: true, doc: 'HMAC-SHA512 key for the global webhook.' },
-  { names: ['WHATSAPP_HOOK_RETRIES_POLICY'], kind: oneOf('constant', 'linear', 'exponential'), default: 'exponential', doc: 'Retry delays for the global webhook.' },
+  {
+    names: ['WHATSAPP_HOOK_RETRIES_POLICY'],
+    kind: oneOf('constant', 'linear', 'exponential'),
+    default: 'exponential',
+    doc: 'Retry delays for the global webhook.',
+  },
   { names: ['WHATSAPP_HOOK_RETRIES_DELAY_SECONDS'], kind: int(0, 3600), default: '2', doc: 'Base retry delay for the global webhook.' },
-  { names: ['WHATSAPP_HOOK_RETRIES_ATTEMPTS'], kind: int(0, 100), default: '15', doc: 'Retries for the global webhook before the dead-letter table.' },
-  { names: ['WHATSAPP_HOOK_CUSTOM_HEADERS'], kind: str, default: '', secret: true, doc: 'Extra headers for the global webhook: `Name:value;Name2:value2`.' },
+  {
+    names: ['WHATSAPP_HOOK_RETRIES_ATTEMPTS'],
+    kind: int(0, 100),
+    default: '15',
+    doc: 'Retries for the global webhook before the dead-letter table.',
+  },
+  {
+    names: ['WHATSAPP_HOOK_CUSTOM_HEADERS'],
+    kind: str,
+    default: '',
+    secret: true,
+    doc: 'Extra headers for the global webhook: `Name:value;Name2:value2`.',
+  },
   { names: ['WEBHOOK_TIMEOUT_MS'], kind: int(100, 600000), default: '10000', doc: 'A delivery without a 2xx within this time is retried.' },
   // --- media
-  { names: ['WHATSAPP_DOWNLOAD_MEDIA'], kind: bool, default: 'true', doc: 'Store incoming media under the data folder and link it in events.' },
+  {
+    names: ['WHATSAPP_DOWNLOAD_MEDIA'],
+    kind: bool,
+    default: 'true',
+    doc: 'Store incoming media under the data folder and link it in events.',
+  },
   { names: ['WHATSAPP_FILES_LIFETIME'], kind: int(0, 31536000), default: '180', doc: 'Seconds stored media is kept; 0 = forever.' },
   { names: ['MEDIA_MAX_MB'], kind: int(1, 1024), default: '16', doc: 'Largest media fetched from a URL for sending (413 above it).' },
   { names: ['MEDIA_FETCH_TIMEOUT_MS'], kind: int(100, 600000), default: '30000', doc: 'Time-out for fetching media from a URL.' },
@@ -90,11 +207,15 @@ export const VARIABLES = [
 
 export type VariableName = (typeof VARIABLES)[number]['names'][0];
 
-type ValueOf<K extends Kind> = K extends { type: 'int' } ? number
-  : K extends { type: 'bool' } ? boolean
-  : K extends { type: 'list' } ? readonly string[]
-  : K extends { type: 'enum'; values: readonly (infer V)[] } ? V
-  : string;
+type ValueOf<K extends Kind> = K extends { type: 'int' }
+  ? number
+  : K extends { type: 'bool' }
+    ? boolean
+    : K extends { type: 'list' }
+      ? readonly string[]
+      : K extends { type: 'enum'; values: readonly (infer V)[] }
+        ? V
+        : string;
 
 /** The parsed configuration, keyed by each variable's canonical name. */
 export type Config = {
@@ -103,7 +224,11 @@ export type Config = {
 
 /** A variable with a value that cannot be used. Start-up prints `message` and exits 2. */
 export class ConfigError extends Error {
-  constructor(readonly variable: string, value: string, expected: string) {
+  constructor(
+    readonly variable: string,
+    value: string,
+    expected: string,
+  ) {
     super(`Invalid ${variable}=${JSON.stringify(value)}: expected ${expected}.`);
   }
 }
@@ -129,11 +254,20 @@ function parseValue(name: string, raw: string, kind: Kind): unknown {
       return hit;
     }
     case 'list':
-      return Object.freeze(value.split(',').map((s) => s.trim()).filter(Boolean));
+      return Object.freeze(
+        value
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      );
     case 'url': {
       if (value === '') return '';
       let u: URL;
-      try { u = new URL(value); } catch { throw new ConfigError(name, raw, 'an http(s) URL'); }
+      try {
+        u = new URL(value);
+      } catch {
+        throw new ConfigError(name, raw, 'an http(s) URL');
+      }
       if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConfigError(name, raw, 'an http(s) URL');
       return value;
     }
@@ -151,18 +285,28 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     out[v.names[0]!] = parseValue(name, given ? env[given]! : v.default, v.kind);
   }
   if (out.ENABLE_REAL_WHATSAPP === false)
-    throw new ConfigError('ENABLE_REAL_WHATSAPP', env.ENABLE_REAL_WHATSAPP ?? '', 'true: there is no mock mode — wabun always drives real WhatsApp Web in Chromium');
+    throw new ConfigError(
+      'ENABLE_REAL_WHATSAPP',
+      env.ENABLE_REAL_WHATSAPP ?? '',
+      'true: there is no mock mode — wabun always drives real WhatsApp Web in Chromium',
+    );
   return Object.freeze(out) as Config;
 }
 
 function describeKind(kind: Kind): string {
   switch (kind.type) {
-    case 'int': return `${kind.min}–${kind.max}`;
-    case 'bool': return 'true|false';
-    case 'enum': return kind.values.join('|');
-    case 'list': return 'comma list';
-    case 'url': return 'http(s) URL';
-    case 'string': return 'text';
+    case 'int':
+      return `${kind.min}–${kind.max}`;
+    case 'bool':
+      return 'true|false';
+    case 'enum':
+      return kind.values.join('|');
+    case 'list':
+      return 'comma list';
+    case 'url':
+      return 'http(s) URL';
+    case 'string':
+      return 'text';
   }
 }
 

@@ -33,32 +33,47 @@ export class HttpError extends Error {
 }
 
 export class BadRequestError extends HttpError {
-  constructor(message: string, details?: Record<string, unknown>) { super(400, message, details); }
+  constructor(message: string, details?: Record<string, unknown>) {
+    super(400, message, details);
+  }
 }
 
 export class UnauthorizedError extends HttpError {
-  constructor() { super(401, 'Unauthorized'); }
+  constructor() {
+    super(401, 'Unauthorized');
+  }
 }
 
 export class NotFoundError extends HttpError {
-  constructor(message: string, details?: Record<string, unknown>) { super(404, message, details); }
+  constructor(message: string, details?: Record<string, unknown>) {
+    super(404, message, details);
+  }
 }
 
 export class UnprocessableError extends HttpError {
-  constructor(message: string, details?: Record<string, unknown>) { super(422, message, details); }
+  constructor(message: string, details?: Record<string, unknown>) {
+    super(422, message, details);
+  }
 }
 
 export class PayloadTooLargeError extends HttpError {
-  constructor(message: string, details?: Record<string, unknown>) { super(413, message, details); }
+  constructor(message: string, details?: Record<string, unknown>) {
+    super(413, message, details);
+  }
 }
 
 export class UpstreamError extends HttpError {
-  constructor(message: string, details?: Record<string, unknown>) { super(502, message, details); }
+  constructor(message: string, details?: Record<string, unknown>) {
+    super(502, message, details);
+  }
 }
 
 /** A required piece of the machine (Chromium, a folder) is missing: start-up stops with this. */
 export class MissingDependencyError extends Error {
-  constructor(message: string, readonly hint: string) {
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
     super(message);
     this.name = 'MissingDependencyError';
   }

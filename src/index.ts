@@ -59,8 +59,14 @@ const onSignal = (signal: string) => {
     process.exit(1);
   }, config.DESTROY_TIMEOUT_MS + 1000);
   service.stop().then(
-    () => { clearTimeout(deadline); process.exit(0); },
-    (e) => { service.log.error('shutdown failed', { error: String(e) }); process.exit(1); },
+    () => {
+      clearTimeout(deadline);
+      process.exit(0);
+    },
+    (e) => {
+      service.log.error('shutdown failed', { error: String(e) });
+      process.exit(1);
+    },
   );
 };
 process.on('SIGTERM', () => onSignal('SIGTERM'));

@@ -41,11 +41,21 @@ export class Logger {
     return RANK[level] <= RANK[this.opts.level];
   }
 
-  error(msg: string, fields?: Fields) { this.emit('error', msg, fields); }
-  warn(msg: string, fields?: Fields) { this.emit('warn', msg, fields); }
-  info(msg: string, fields?: Fields) { this.emit('info', msg, fields); }
-  debug(msg: string, fields?: Fields) { this.emit('debug', msg, fields); }
-  trace(msg: string, fields?: Fields) { this.emit('trace', msg, fields); }
+  error(msg: string, fields?: Fields) {
+    this.emit('error', msg, fields);
+  }
+  warn(msg: string, fields?: Fields) {
+    this.emit('warn', msg, fields);
+  }
+  info(msg: string, fields?: Fields) {
+    this.emit('info', msg, fields);
+  }
+  debug(msg: string, fields?: Fields) {
+    this.emit('debug', msg, fields);
+  }
+  trace(msg: string, fields?: Fields) {
+    this.emit('trace', msg, fields);
+  }
 
   private emit(level: LogLevel, msg: string, fields?: Fields) {
     if (!this.enabled(level)) return;
@@ -57,7 +67,9 @@ export class Logger {
 
 function pretty(r: Fields): string {
   const { time, level, msg, ...rest } = r;
-  const extra = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ');
+  const extra = Object.entries(rest)
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(' ');
   return `${String(time).slice(11, 23)} ${String(level).toUpperCase().padEnd(5)} ${msg}${extra ? '  ' + extra : ''}`;
 }
 

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { createApp } from './app';
 import { createKeyCheck, generateKey, type KeyCheck } from './auth';
 import type { Config } from './config';
@@ -12,12 +13,11 @@ import { MessagingService } from './modules/messages/service';
 import { createMetrics } from './modules/metrics/metrics';
 import { MetricsService } from './modules/metrics/service';
 import { ServerService } from './modules/server/service';
-import { terminalQrPrinter, type QrPrinter } from './modules/sessions/qr';
+import { type QrPrinter, terminalQrPrinter } from './modules/sessions/qr';
 import { SessionManager } from './modules/sessions/service';
 import { Store } from './store';
-import { join } from 'node:path';
 import { VERSION } from './version';
-import { startEventDelivery, type EventDelivery } from './webhooks';
+import { type EventDelivery, startEventDelivery } from './webhooks';
 import { PublishedMessages } from './webhooks/published';
 
 const MB = 1024 * 1024;
@@ -55,7 +55,9 @@ function keyCheckFor(config: Config, log: Logger): KeyCheck | null {
   if (config.WAHA_API_KEY) return createKeyCheck(config.WAHA_API_KEY);
   const key = generateKey();
   // Printed once, to stderr and outside the JSON log, as WAHA does; never logged or stored.
-  process.stderr.write(`\nwabun: no WAHA_API_KEY set — generated one for this run:\n\n    WAHA_API_KEY=${key}\n\nSet WAHA_API_KEY to keep a key across restarts.\n\n`);
+  process.stderr.write(
+    `\nwabun: no WAHA_API_KEY set — generated one for this run:\n\n    WAHA_API_KEY=${key}\n\nSet WAHA_API_KEY to keep a key across restarts.\n\n`,
+  );
   log.warn('generated an API key for this run (printed once on stderr); set WAHA_API_KEY to choose one');
   return createKeyCheck(key);
 }
@@ -80,10 +82,19 @@ export async function startService(config: Config, options: StartOptions = {}): 
   // The port is known once listening; media links use it unless WAHA_BASE_URL says otherwise.
   let baseUrl = config.WAHA_BASE_URL;
   const media = config.WHATSAPP_DOWNLOAD_MEDIA
-    ? new MediaStore({ dir: join(config.WAHA_LOCAL_STORE_BASE_DIR, 'media'), baseUrl: () => baseUrl, lifetimeSec: config.WHATSAPP_FILES_LIFETIME, log })
+    ? new MediaStore({
+        dir: join(config.WAHA_LOCAL_STORE_BASE_DIR, 'media'),
+        baseUrl: () => baseUrl,
+        lifetimeSec: config.WHATSAPP_FILES_LIFETIME,
+        log,
+      })
     : null;
   const sessions = new SessionManager({
-    config, store: store.sessions, bus, log, chromiumPath,
+    config,
+    store: store.sessions,
+    bus,
+    log,
+    chromiumPath,
     engineFactory: options.engineFactory ?? createWebjsEngine,
     printQr: config.WAHA_PRINT_QR ? (options.printQr ?? terminalQrPrinter()) : null,
     onAllFailed: config.EXIT_ON_ALL_SESSIONS_FAILED ? (options.onAllFailed ?? exitOnAllFailed) : null,
@@ -94,12 +105,18 @@ export async function startService(config: Config, options: StartOptions = {}): 
   // Chromium's version is asked once, off the start-up path (it costs ~50 ms of a cold start).
   let browser = 'unknown';
   const browserVersion = () => browser;
-  setTimeout(() => { browser = chromiumVersion(chromiumPath); }, 0);
+  setTimeout(() => {
+    browser = chromiumVersion(chromiumPath);
+  }, 0);
 
   let delivery: EventDelivery;
   try {
     delivery = startEventDelivery({
-      config, db: store.db, bus, log, published,
+      config,
+      db: store.db,
+      bus,
+      log,
+      published,
       webhooksOf: (name) => sessions.webhooksOf(name),
       environment: () => ({ version: VERSION, engine: 'WEBJS', tier: 'CORE', browser }),
       onAttempt: (a) => {
@@ -114,7 +131,8 @@ export async function startService(config: Config, options: StartOptions = {}): 
   }
 
   const memory = createMemory({
-    config, log,
+    config,
+    log,
     sessions: () => sessions.memoryView(),
     recycle: async (name) => {
       await sessions.restart(name);
@@ -139,11 +157,24 @@ export async function startService(config: Config, options: StartOptions = {}): 
   });
   const messaging = new MessagingService(sessions, { maxBytes: config.MEDIA_MAX_MB * MB, timeoutMs: config.MEDIA_FETCH_TIMEOUT_MS });
   const metricsService = new MetricsService({
-    metrics, memory: memory.sampler, sample: () => memory.sampler.sample(), governor: memory.governor, budgetOf: memory.budgetOf,
+    metrics,
+    memory: memory.sampler,
+    sample: () => memory.sampler.sample(),
+    governor: memory.governor,
+    budgetOf: memory.budgetOf,
   });
   const app = createApp({
-    config, log, memory: memory.sampler, keyCheck, server, sessions, messaging,
-    hub: delivery.hub, metrics: metricsService, counters: metrics, media: media ?? undefined,
+    config,
+    log,
+    memory: memory.sampler,
+    keyCheck,
+    server,
+    sessions,
+    messaging,
+    hub: delivery.hub,
+    metrics: metricsService,
+    counters: metrics,
+    media: media ?? undefined,
   });
   app.listen({ port: config.PORT, hostname: config.WHATSAPP_API_HOSTNAME });
   const port = app.server!.port;
@@ -154,16 +185,17 @@ export async function startService(config: Config, options: StartOptions = {}): 
   const restored = sessions.restore();
 
   let stopping: Promise<void> | null = null;
-  stop = () => (stopping ??= (async () => {
-    const started = Date.now();
-    await app.stop(true);
-    // Browsers get what is left of DESTROY_TIMEOUT_MS; what they store as "running" is kept for the next start.
-    memory.stop();
-    media?.stop();
-    const left = () => Math.max(100, config.DESTROY_TIMEOUT_MS - (Date.now() - started));
-    await Promise.all([sessions.close(left()), delivery.stop(left())]);
-    store.close();
-    log.info('stopped');
-  })());
+  stop = () =>
+    (stopping ??= (async () => {
+      const started = Date.now();
+      await app.stop(true);
+      // Browsers get what is left of DESTROY_TIMEOUT_MS; what they store as "running" is kept for the next start.
+      memory.stop();
+      media?.stop();
+      const left = () => Math.max(100, config.DESTROY_TIMEOUT_MS - (Date.now() - started));
+      await Promise.all([sessions.close(left()), delivery.stop(left())]);
+      store.close();
+      log.info('stopped');
+    })());
   return { log, url, sessions, bus, restored, stop };
 }

@@ -38,7 +38,13 @@ async function waitForLine(match: (l: Record<string, unknown>) => boolean, timeo
 const { app, lines } = makeApp();
 const get = (path: string, headers: Record<string, string> = {}) => app.handle(new Request(`http://localhost${path}`, { headers }));
 const post = (path: string, body: BodyInit, headers: Record<string, string> = {}) =>
-  app.handle(new Request(`http://localhost${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-api-key': KEY, ...headers } }));
+  app.handle(
+    new Request(`http://localhost${path}`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'x-api-key': KEY, ...headers },
+    }),
+  );
 
 describe('auth', () => {
   test('401 without a key, in the one error shape', async () => {
@@ -90,7 +96,9 @@ describe('errors', () => {
     expect(res.headers.get('content-type')).toStartWith('application/json');
     expect(res.headers.get('x-memory-usage-mb')).toMatch(/^\d+$/);
     expect(await res.json()).toEqual({
-      statusCode: 404, error: 'Not Found', message: 'No route GET /no/such/route. The API is listed at /docs.',
+      statusCode: 404,
+      error: 'Not Found',
+      message: 'No route GET /no/such/route. The API is listed at /docs.',
     });
   });
 
@@ -108,7 +116,10 @@ describe('errors', () => {
   test('413 also for a body sent without Content-Length (streamed)', async () => {
     const chunk = new Uint8Array(1024 * 1024).fill(0x20);
     const stream = new ReadableStream<Uint8Array>({
-      start(c) { for (let i = 0; i < 6; i++) c.enqueue(chunk); c.close(); },
+      start(c) {
+        for (let i = 0; i < 6; i++) c.enqueue(chunk);
+        c.close();
+      },
     });
     const res = await post('/test/echo', stream);
     expect(res.status).toBe(413);
@@ -144,8 +155,10 @@ describe('errors', () => {
     expect(text).not.toContain('internal detail');
     expect(text).not.toMatch(/\bat .+:\d+/);
     expect(JSON.parse(text)).toEqual({
-      statusCode: 500, error: 'Internal Server Error',
-      message: 'Unexpected error. Quote request id req-500 when reporting it.', requestId: 'req-500',
+      statusCode: 500,
+      error: 'Internal Server Error',
+      message: 'Unexpected error. Quote request id req-500 when reporting it.',
+      requestId: 'req-500',
     });
     const logged = lines.find((l) => l.msg === 'unhandled error' && l.requestId === 'req-500');
     expect(logged?.error).toBe('internal detail that must not leak');
@@ -177,9 +190,16 @@ describe('headers', () => {
     expect(body).toMatchObject({ status: 'healthy', mode: 'production-optimized', whatsapp_ready: false });
     expect(typeof body.memory_mb).toBe('number');
     expect(Number.isNaN(Date.parse(body.timestamp as string))).toBe(false);
-    expect(Object.keys(body.memory as object).sort()).toEqual(
-      ['browsers_mb', 'heap_mb', 'last_action', 'limit_mb', 'percent', 'sampled_at', 'service_mb', 'total_mb'],
-    );
+    expect(Object.keys(body.memory as object).sort()).toEqual([
+      'browsers_mb',
+      'heap_mb',
+      'last_action',
+      'limit_mb',
+      'percent',
+      'sampled_at',
+      'service_mb',
+      'total_mb',
+    ]);
     expect(res.headers.get('x-memory-usage-mb')).toBe(String(body.memory_mb));
   });
 });

@@ -15,7 +15,7 @@ import pkg from '../package.json' with { type: 'json' };
 import { ensureBuilt, ROOT } from '../scripts/build';
 import { VARIABLES } from '../src/config';
 import { buildTestApp, documentedRoutes } from './support/app';
-import { allGone, chromiumPath, livingWithEnv, OFFLINE_FLAGS, startProcess, type Started } from './support/process';
+import { allGone, chromiumPath, livingWithEnv, OFFLINE_FLAGS, type Started, startProcess } from './support/process';
 
 const KEY = 'binary-test-key';
 /** Inherited by every process the test's Chromium starts: how the test finds them all. */
@@ -133,8 +133,16 @@ describe('over HTTP', () => {
       headless: true,
       userDataDir: join(profile, 'user-data'),
       args: OFFLINE_FLAGS,
-      env: { ...process.env, [MARK.split('=')[0]!]: MARK.split('=')[1]!, HOME: profile, XDG_CONFIG_HOME: join(profile, 'config'), XDG_CACHE_HOME: join(profile, 'cache') },
-      handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
+      env: {
+        ...process.env,
+        [MARK.split('=')[0]!]: MARK.split('=')[1]!,
+        HOME: profile,
+        XDG_CONFIG_HOME: join(profile, 'config'),
+        XDG_CACHE_HOME: join(profile, 'cache'),
+      },
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
     });
     const page = await browser.newPage();
     const requested: string[] = [];
@@ -159,7 +167,10 @@ describe('over HTTP', () => {
     await page.click('.swagger-ui .opblock.is-open .try-out__btn');
     await page.click('.swagger-ui .opblock.is-open .btn.execute');
     const status = await page.waitForFunction(
-      () => document.querySelector('.swagger-ui .opblock.is-open .live-responses-table tr.response td.response-col_status')?.textContent?.trim(),
+      () =>
+        document
+          .querySelector('.swagger-ui .opblock.is-open .live-responses-table tr.response td.response-col_status')
+          ?.textContent?.trim(),
       { timeout: 10_000 },
     );
     expect(await status.jsonValue()).toBe('200');

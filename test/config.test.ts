@@ -23,10 +23,21 @@ describe('parseConfig', () => {
   test('defaults, typed and frozen', () => {
     const c = parseConfig({});
     expect(c).toMatchObject({
-      PORT: 3000, WHATSAPP_API_HOSTNAME: '0.0.0.0', BODY_LIMIT_MB: 5, WAHA_API_KEY: '', WAHA_NO_API_KEY: false,
-      WHATSAPP_API_KEY_EXCLUDE_PATH: ['health', 'ping'], WAHA_LOG_LEVEL: 'info', WAHA_LOG_FORMAT: 'JSON',
-      ENABLE_REAL_WHATSAPP: true, INIT_TIMEOUT_MS: 45000, DESTROY_TIMEOUT_MS: 5000, MAX_RECONNECT_ATTEMPTS: 2,
-      MEMORY_THRESHOLD_MB: 300, WHATSAPP_HOOK_EVENTS: ['*'], WHATSAPP_START_SESSION: [],
+      PORT: 3000,
+      WHATSAPP_API_HOSTNAME: '0.0.0.0',
+      BODY_LIMIT_MB: 5,
+      WAHA_API_KEY: '',
+      WAHA_NO_API_KEY: false,
+      WHATSAPP_API_KEY_EXCLUDE_PATH: ['health', 'ping'],
+      WAHA_LOG_LEVEL: 'info',
+      WAHA_LOG_FORMAT: 'JSON',
+      ENABLE_REAL_WHATSAPP: true,
+      INIT_TIMEOUT_MS: 45000,
+      DESTROY_TIMEOUT_MS: 5000,
+      MAX_RECONNECT_ATTEMPTS: 2,
+      MEMORY_THRESHOLD_MB: 300,
+      WHATSAPP_HOOK_EVENTS: ['*'],
+      WHATSAPP_START_SESSION: [],
     });
     expect(Object.isFrozen(c)).toBe(true);
     expect(Object.keys(c).sort()).toEqual(VARIABLES.map((v) => v.names[0]).sort());

@@ -62,7 +62,9 @@ describe('Dockerfile', () => {
   });
 
   test('.dockerignore keeps node_modules, dist and session data out of the context', () => {
-    const ignored = read('.dockerignore').split('\n').map((l) => l.trim());
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim());
     expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'dist', '.sessions']));
   });
 });
@@ -112,8 +114,13 @@ describe('Dockerfile replayed on this machine', () => {
     const started = await startProcess(cmd, {
       cwd: home,
       env: {
-        ...env, PATH: `${at('/run/usr/local/bin')}:/usr/bin:/bin`, PORT: '0', HOME: home, WAHA_LOCAL_STORE_BASE_DIR: data,
-        PUPPETEER_EXECUTABLE_PATH: existsSync(env.PUPPETEER_EXECUTABLE_PATH!) ? env.PUPPETEER_EXECUTABLE_PATH! : '', WAHA_API_KEY: 'k',
+        ...env,
+        PATH: `${at('/run/usr/local/bin')}:/usr/bin:/bin`,
+        PORT: '0',
+        HOME: home,
+        WAHA_LOCAL_STORE_BASE_DIR: data,
+        PUPPETEER_EXECUTABLE_PATH: existsSync(env.PUPPETEER_EXECUTABLE_PATH!) ? env.PUPPETEER_EXECUTABLE_PATH! : '',
+        WAHA_API_KEY: 'k',
       },
     });
     try {

@@ -12,7 +12,12 @@ import { EventHub } from '../src/modules/ws/service';
 import { fakeManager } from './helpers/sessions';
 import { buildTestApp, documentedRoutes } from './support/app';
 
-interface Operation { summary?: string; tags?: string[]; responses?: Record<string, unknown>; security?: unknown[] }
+interface Operation {
+  summary?: string;
+  tags?: string[];
+  responses?: Record<string, unknown>;
+  security?: unknown[];
+}
 interface Spec {
   openapi: string;
   tags?: { name: string }[];
@@ -43,14 +48,20 @@ afterAll(async () => {
 const get = (path: string) => app.handle(new Request(`http://localhost${path}`));
 const spec = async () => (await (await get('/docs/json')).json()) as Spec;
 const operations = (s: Spec) =>
-  Object.entries(s.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ id: `${method.toUpperCase()} ${path}`, op })));
+  Object.entries(s.paths).flatMap(([path, ops]) =>
+    Object.entries(ops).map(([method, op]) => ({ id: `${method.toUpperCase()} ${path}`, op })),
+  );
 
 describe('/docs/json', () => {
   test('is OpenAPI 3 and lists exactly the routes of the app (hidden asset routes aside)', async () => {
     const s = await spec();
     expect(s.openapi).toStartWith('3.');
     // /ws is a WebSocket route (hidden from Elysia's generator) described by hand as its GET upgrade.
-    expect(operations(s).map((o) => o.id).sort()).toEqual([...documentedRoutes(app.routes), 'GET /ws'].sort());
+    expect(
+      operations(s)
+        .map((o) => o.id)
+        .sort(),
+    ).toEqual([...documentedRoutes(app.routes), 'GET /ws'].sort());
   });
 
   test('every operation has a summary, a declared tag and its responses', async () => {

@@ -3,7 +3,7 @@
  * (the same mapping runs against real Chromium and the simulator in engine.test.ts).
  */
 import { describe, expect, test } from 'bun:test';
-import { ackName, disconnectInfo, groupEvents, toCall, toPlain, toReaction, toWAMessage, type LibMessage } from '../src/engine/mapping';
+import { ackName, disconnectInfo, groupEvents, type LibMessage, toCall, toPlain, toReaction, toWAMessage } from '../src/engine/mapping';
 
 const ME = '15550001000@c.us';
 
@@ -25,16 +25,35 @@ const libMessage = (over: Partial<LibMessage> = {}): LibMessage => ({
 describe('messages', () => {
   test('an incoming text in WAHA shape', () => {
     expect(toWAMessage(libMessage(), 'app')).toEqual({
-      id: 'false_15550100001@c.us_ABC', timestamp: 1741249702, from: '15550100001@c.us', fromMe: false, source: 'app',
-      to: ME, participant: null, body: 'hi', hasMedia: false, media: null, ack: 1, ackName: 'SERVER', replyTo: null,
+      id: 'false_15550100001@c.us_ABC',
+      timestamp: 1741249702,
+      from: '15550100001@c.us',
+      fromMe: false,
+      source: 'app',
+      to: ME,
+      participant: null,
+      body: 'hi',
+      hasMedia: false,
+      media: null,
+      ack: 1,
+      ackName: 'SERVER',
+      replyTo: null,
       _data: { t: 1741249702 },
     });
   });
 
   test('media metadata, a reply and a group author', () => {
     const m = libMessage({
-      hasMedia: true, body: 'caption', author: '15550100002@c.us',
-      _data: { mimetype: 'image/jpeg', filename: 'a.jpg', quotedStanzaID: 'Q1', quotedParticipant: { _serialized: '15550100003@c.us' }, quotedMsg: { body: 'earlier' } },
+      hasMedia: true,
+      body: 'caption',
+      author: '15550100002@c.us',
+      _data: {
+        mimetype: 'image/jpeg',
+        filename: 'a.jpg',
+        quotedStanzaID: 'Q1',
+        quotedParticipant: { _serialized: '15550100003@c.us' },
+        quotedMsg: { body: 'earlier' },
+      },
     });
     const w = toWAMessage(m, 'api');
     expect({ media: w.media, replyTo: w.replyTo, participant: w.participant, source: w.source }).toEqual({
@@ -58,30 +77,60 @@ describe('messages', () => {
 
 describe('other events', () => {
   test('reaction and call', () => {
-    const r = { id: { fromMe: false, remote: '15550100001@c.us', _serialized: 'false_15550100001@c.us_R1' }, msgId: { _serialized: 'true_15550100001@c.us_M1' }, senderId: '15550100001@c.us', reaction: '👍', timestamp: 5 };
+    const r = {
+      id: { fromMe: false, remote: '15550100001@c.us', _serialized: 'false_15550100001@c.us_R1' },
+      msgId: { _serialized: 'true_15550100001@c.us_M1' },
+      senderId: '15550100001@c.us',
+      reaction: '👍',
+      timestamp: 5,
+    };
     expect(toReaction(r, ME)).toEqual({
-      id: 'false_15550100001@c.us_R1', from: '15550100001@c.us', fromMe: false, participant: '15550100001@c.us', to: ME, timestamp: 5,
+      id: 'false_15550100001@c.us_R1',
+      from: '15550100001@c.us',
+      fromMe: false,
+      participant: '15550100001@c.us',
+      to: ME,
+      timestamp: 5,
       reaction: { text: '👍', messageId: 'true_15550100001@c.us_M1' },
     });
     expect(toCall({ id: 'C1', from: '15550100001@c.us', timestamp: 9, isVideo: true, isGroup: false })).toEqual({
-      id: 'C1', from: '15550100001@c.us', timestamp: 9, isVideo: true, isGroup: false,
+      id: 'C1',
+      from: '15550100001@c.us',
+      timestamp: 9,
+      isVideo: true,
+      isGroup: false,
     });
   });
 
   test('group notifications: participants always, join when it is us, update for settings', () => {
     const base = { chatId: '120363990000000001@g.us', author: '15550100001@c.us', body: '', timestamp: 7 };
-    expect(groupEvents({ ...base, type: 'add', recipientIds: [ME] }, ME).map((e) => e.event)).toEqual(['group.v2.join', 'group.v2.participants']);
-    expect(groupEvents({ ...base, type: 'remove', recipientIds: ['15550100009@c.us'] }, ME)).toEqual([{
-      event: 'group.v2.participants',
-      payload: { group: { id: base.chatId }, type: 'leave', timestamp: 7, participants: [{ id: '15550100009@c.us', role: 'participant' }], by: base.author },
-    }]);
-    expect(groupEvents({ ...base, type: 'subject', body: 'New name', recipientIds: [] }, ME)).toEqual([{
-      event: 'group.v2.update', payload: { group: { id: base.chatId, subject: 'New name' }, type: 'subject', by: base.author, timestamp: 7 },
-    }]);
+    expect(groupEvents({ ...base, type: 'add', recipientIds: [ME] }, ME).map((e) => e.event)).toEqual([
+      'group.v2.join',
+      'group.v2.participants',
+    ]);
+    expect(groupEvents({ ...base, type: 'remove', recipientIds: ['15550100009@c.us'] }, ME)).toEqual([
+      {
+        event: 'group.v2.participants',
+        payload: {
+          group: { id: base.chatId },
+          type: 'leave',
+          timestamp: 7,
+          participants: [{ id: '15550100009@c.us', role: 'participant' }],
+          by: base.author,
+        },
+      },
+    ]);
+    expect(groupEvents({ ...base, type: 'subject', body: 'New name', recipientIds: [] }, ME)).toEqual([
+      {
+        event: 'group.v2.update',
+        payload: { group: { id: base.chatId, subject: 'New name' }, type: 'subject', by: base.author, timestamp: 7 },
+      },
+    ]);
   });
 
   test('disconnect reasons: unlinked ones are logged out, the rest are retried', () => {
-    expect(['LOGOUT', 'UNPAIRED', 'UNPAIRED_IDLE', 'CONFLICT', 'TOS_BLOCK', 'NAVIGATION: x'].map((r) => disconnectInfo(r).loggedOut))
-      .toEqual([true, true, true, false, false, false]);
+    expect(
+      ['LOGOUT', 'UNPAIRED', 'UNPAIRED_IDLE', 'CONFLICT', 'TOS_BLOCK', 'NAVIGATION: x'].map((r) => disconnectInfo(r).loggedOut),
+    ).toEqual([true, true, true, false, false, false]);
   });
 });

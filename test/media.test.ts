@@ -7,7 +7,9 @@ import { silentLogger } from '../src/log';
 import { MediaStore } from '../src/modules/media/service';
 
 const dirs: string[] = [];
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 function store(lifetimeSec: number, now = () => Date.now()) {
   const dir = mkdtempSync(join(tmpdir(), 'wabun-media-'));
@@ -18,8 +20,17 @@ function store(lifetimeSec: number, now = () => Date.now()) {
 describe('MediaStore', () => {
   test('saves under <dir>/<session>/ and links to /api/files on the base URL', async () => {
     const { dir, media } = store(60);
-    const saved = await media.save('s1', { messageId: 'false_1555@c.us_ABC', mimetype: 'image/jpeg', filename: null, data: Buffer.from('jpg').toString('base64') });
-    expect(saved).toEqual({ url: 'https://api.example.invalid/api/files/s1/false_1555%40c.us_ABC.jpg', mimetype: 'image/jpeg', filename: null });
+    const saved = await media.save('s1', {
+      messageId: 'false_1555@c.us_ABC',
+      mimetype: 'image/jpeg',
+      filename: null,
+      data: Buffer.from('jpg').toString('base64'),
+    });
+    expect(saved).toEqual({
+      url: 'https://api.example.invalid/api/files/s1/false_1555%40c.us_ABC.jpg',
+      mimetype: 'image/jpeg',
+      filename: null,
+    });
     expect(await media.find('s1', 'false_1555@c.us_ABC.jpg')).toBe(join(dir, 's1', 'false_1555@c.us_ABC.jpg'));
     expect(await Bun.file(join(dir, 's1', 'false_1555@c.us_ABC.jpg')).text()).toBe('jpg');
   });

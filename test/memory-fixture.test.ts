@@ -11,7 +11,9 @@ import { ProcReader, parseSmaps, parseStat } from '../src/memory/proc';
 import { MemorySampler } from '../src/memory/sampler';
 
 const dirs: string[] = [];
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 /** A folder with `files` (path → content). */
 function fixture(files: Record<string, string>): string {
@@ -34,7 +36,14 @@ const heap = () => ({ heapSize: 8 * 2 ** 20, heapCapacity: 16 * 2 ** 20 });
 
 describe('MemorySampler degrades, never throws', () => {
   test('no /proc at all: RSS from the runtime, no browsers, a note for each', () => {
-    const s = new MemorySampler({ limitMb: 300, procRoot: '/nonexistent/proc', cgroupRoot: '/nonexistent/cgroup', selfPid: 10, heap, browsers: () => [{ session: 'a', pid: 20, dataDir: '/d/a' }] }).latest();
+    const s = new MemorySampler({
+      limitMb: 300,
+      procRoot: '/nonexistent/proc',
+      cgroupRoot: '/nonexistent/cgroup',
+      selfPid: 10,
+      heap,
+      browsers: () => [{ session: 'a', pid: 20, dataDir: '/d/a' }],
+    }).latest();
     expect(s.service.privateMb).toBeNull();
     expect(s.service.rssMb).toBeGreaterThan(0);
     expect(s.service.heapMb).toBe(8);
@@ -53,17 +62,35 @@ describe('MemorySampler degrades, never throws', () => {
       '10/status': status(1, 50_000, 30_000),
       '10/smaps_rollup': smaps(35_000, 20_000, 1_000),
       // Browser 20: its tree 21 (renderer) and 22 (exited: no status); crashpad 30 re-parented to 1.
-      '20/stat': stat(20, 'chromium', 10), '20/status': status(10, 100_000, 40_000, 2_000), '20/smaps_rollup': smaps(60_000, 30_000, 1_000),
-      '21/stat': stat(21, 'chromium', 20), '21/status': status(20, 80_000, 50_000), // no smaps_rollup: estimated
+      '20/stat': stat(20, 'chromium', 10),
+      '20/status': status(10, 100_000, 40_000, 2_000),
+      '20/smaps_rollup': smaps(60_000, 30_000, 1_000),
+      '21/stat': stat(21, 'chromium', 20),
+      '21/status': status(20, 80_000, 50_000), // no smaps_rollup: estimated
       '22/stat': stat(22, 'chromium', 20),
-      '30/stat': stat(30, 'chrome_crashpad', 1), '30/status': status(1, 4_000, 1_000), '30/smaps_rollup': smaps(1_500, 500),
+      '30/stat': stat(30, 'chrome_crashpad', 1),
+      '30/status': status(1, 4_000, 1_000),
+      '30/smaps_rollup': smaps(1_500, 500),
       '30/cmdline': '/usr/lib/chromium/chrome_crashpad_handler\0--database=/data/sessions/a/.config/chromium/Crash Reports\0',
       // Another session's crashpad (a folder with our name as prefix) and an unrelated process.
-      '31/stat': stat(31, 'chrome_crashpad', 1), '31/status': status(1, 4_000, 1_000), '31/cmdline': '--database=/data/sessions/ab/x\0',
-      '40/stat': stat(40, 'bash', 1), '40/status': status(1, 3_000, 2_000),
+      '31/stat': stat(31, 'chrome_crashpad', 1),
+      '31/status': status(1, 4_000, 1_000),
+      '31/cmdline': '--database=/data/sessions/ab/x\0',
+      '40/stat': stat(40, 'bash', 1),
+      '40/status': status(1, 3_000, 2_000),
       'self/cgroup': '0::/wabun.slice\n',
     });
-    const sampler = new MemorySampler({ limitMb: 400, procRoot: root, cgroupRoot: join(root, 'none'), selfPid: 10, heap, browsers: () => [{ session: 'a', pid: 20, dataDir: '/data/sessions/a' }, { session: 'gone', pid: 99, dataDir: null }] });
+    const sampler = new MemorySampler({
+      limitMb: 400,
+      procRoot: root,
+      cgroupRoot: join(root, 'none'),
+      selfPid: 10,
+      heap,
+      browsers: () => [
+        { session: 'a', pid: 20, dataDir: '/data/sessions/a' },
+        { session: 'gone', pid: 99, dataDir: null },
+      ],
+    });
     await sampler.settled();
     const s = sampler.sample();
     expect(s.service).toEqual({ rssMb: 48.8, privateMb: 20.5, pssMb: 34.2, heapMb: 8, heapCapacityMb: 16 });
@@ -99,28 +126,54 @@ describe('MemorySampler degrades, never throws', () => {
 
   test('a session list that throws and a heap reader that throws are notes too', () => {
     const s = new MemorySampler({
-      limitMb: 300, procRoot: '/nonexistent', cgroupRoot: '/nonexistent', selfPid: 10,
-      heap: () => { throw new Error('no jsc'); },
-      browsers: () => { throw new Error('not ready'); },
+      limitMb: 300,
+      procRoot: '/nonexistent',
+      cgroupRoot: '/nonexistent',
+      selfPid: 10,
+      heap: () => {
+        throw new Error('no jsc');
+      },
+      browsers: () => {
+        throw new Error('not ready');
+      },
     }).latest();
-    expect(s.notes.slice(0, 3)).toEqual(['heap: unreadable (no jsc)', 'service: /nonexistent/10/status unreadable; RSS from the runtime, no private memory', 'browsers: the session list failed (not ready)']);
+    expect(s.notes.slice(0, 3)).toEqual([
+      'heap: unreadable (no jsc)',
+      'service: /nonexistent/10/status unreadable; RSS from the runtime, no private memory',
+      'browsers: the session list failed (not ready)',
+    ]);
   });
 });
 
 describe('CgroupReader', () => {
   test('v2: memory.current and memory.max ("max" = no limit)', () => {
-    const root = fixture({ 'proc/self/cgroup': '0::/wabun.slice\n', 'cg/wabun.slice/memory.current': `${300 * 2 ** 20}\n`, 'cg/wabun.slice/memory.max': 'max\n' });
+    const root = fixture({
+      'proc/self/cgroup': '0::/wabun.slice\n',
+      'cg/wabun.slice/memory.current': `${300 * 2 ** 20}\n`,
+      'cg/wabun.slice/memory.max': 'max\n',
+    });
     const notes: string[] = [];
-    expect(new CgroupReader(new ProcReader(join(root, 'proc')), join(root, 'cg')).read(notes)).toEqual({ currentMb: 300, maxMb: null, version: 2, path: '/wabun.slice' });
+    expect(new CgroupReader(new ProcReader(join(root, 'proc')), join(root, 'cg')).read(notes)).toEqual({
+      currentMb: 300,
+      maxMb: null,
+      version: 2,
+      path: '/wabun.slice',
+    });
     expect(notes).toEqual([]);
   });
 
   test('v1 on a hybrid host: usage_in_bytes and limit_in_bytes', () => {
     const root = fixture({
       'proc/self/cgroup': '4:memory:/docker/abc\n1:cpu:/\n0::/\n',
-      'cg/memory/docker/abc/memory.usage_in_bytes': `${100 * 2 ** 20}`, 'cg/memory/docker/abc/memory.limit_in_bytes': `${512 * 2 ** 20}`,
+      'cg/memory/docker/abc/memory.usage_in_bytes': `${100 * 2 ** 20}`,
+      'cg/memory/docker/abc/memory.limit_in_bytes': `${512 * 2 ** 20}`,
     });
-    expect(new CgroupReader(new ProcReader(join(root, 'proc')), join(root, 'cg')).read([])).toEqual({ currentMb: 100, maxMb: 512, version: 1, path: '/docker/abc' });
+    expect(new CgroupReader(new ProcReader(join(root, 'proc')), join(root, 'cg')).read([])).toEqual({
+      currentMb: 100,
+      maxMb: 512,
+      version: 1,
+      path: '/docker/abc',
+    });
   });
 
   test('a counter that disappears: a note, and it looks again next time', () => {
@@ -135,7 +188,14 @@ describe('CgroupReader', () => {
 });
 
 test('parsers: a process name with spaces and parentheses; smaps without Pss is no rollup', () => {
-  expect(parseStat(7, '7 (a (b) c) R 1 7 7 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 555 0 0\n')).toEqual({ pid: 7, comm: 'a (b) c', state: 'R', ppid: 1, pgrp: 7, start: 555 });
+  expect(parseStat(7, '7 (a (b) c) R 1 7 7 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 555 0 0\n')).toEqual({
+    pid: 7,
+    comm: 'a (b) c',
+    state: 'R',
+    ppid: 1,
+    pgrp: 7,
+    start: 555,
+  });
   expect(parseStat(7, 'garbage')).toBeNull();
   expect(parseSmaps('nothing here')).toBeNull();
 });

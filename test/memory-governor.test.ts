@@ -3,10 +3,10 @@
  * a manual clock. No timers, no sleeps: each `tick()` is one round.
  */
 import { describe, expect, test } from 'bun:test';
-import type { MemoryActions } from '../src/memory/actions';
-import { MemoryGovernor, type GovernorOptions } from '../src/memory/governor';
-import type { GovernedSession, MemorySample } from '../src/memory/types';
 import { Logger } from '../src/log';
+import type { MemoryActions } from '../src/memory/actions';
+import { type GovernorOptions, MemoryGovernor } from '../src/memory/governor';
+import type { GovernedSession, MemorySample } from '../src/memory/types';
 
 const LIMIT = 300;
 
@@ -33,37 +33,100 @@ function world(opts: Partial<GovernorOptions> = {}) {
     const percent = exact && w.measured !== null ? w.measured : w.percent;
     const total = (percent / 100) * LIMIT;
     const service = 40;
-    const browsers = Object.entries(w.browsers).map(([session, share], i) => ({ session, pid: 100 + i, processes: 10, privateMb: Math.round((total - service) * share * 10) / 10, pssMb: 0, ...(w.measured !== null && !exact ? { estimated: 1 } : {}) }));
-    return { at: w.clock, service: { rssMb: 60, privateMb: service, heapMb: w.heapMb, heapCapacityMb: w.heapMb + 5 }, browsers, totalMb: total, limitMb: LIMIT, percent, cgroup: null, notes: [] };
+    const browsers = Object.entries(w.browsers).map(([session, share], i) => ({
+      session,
+      pid: 100 + i,
+      processes: 10,
+      privateMb: Math.round((total - service) * share * 10) / 10,
+      pssMb: 0,
+      ...(w.measured !== null && !exact ? { estimated: 1 } : {}),
+    }));
+    return {
+      at: w.clock,
+      service: { rssMb: 60, privateMb: service, heapMb: w.heapMb, heapCapacityMb: w.heapMb + 5 },
+      browsers,
+      totalMb: total,
+      limitMb: LIMIT,
+      percent,
+      cgroup: null,
+      notes: [],
+    };
   };
-  const page = (session: string) => ({ cdp: async () => { throw new Error('not used by the fake actions'); }, evaluate: async <T>() => session as T });
+  const page = (session: string) => ({
+    cdp: async () => {
+      throw new Error('not used by the fake actions');
+    },
+    evaluate: async <T>() => session as T,
+  });
   const actions: MemoryActions = {
-    gc: (full) => { w.calls.push(`gc(${full})`); },
-    cleanupPage: async (p) => { w.calls.push(`cleanupPage(${await p.evaluate('')})`); return {}; },
-    aggressivePage: async (p) => { w.calls.push(`aggressivePage(${await p.evaluate('')})`); return { trim: { removed: 3 } }; },
+    gc: (full) => {
+      w.calls.push(`gc(${full})`);
+    },
+    cleanupPage: async (p) => {
+      w.calls.push(`cleanupPage(${await p.evaluate('')})`);
+      return {};
+    },
+    aggressivePage: async (p) => {
+      w.calls.push(`aggressivePage(${await p.evaluate('')})`);
+      return { trim: { removed: 3 } };
+    },
   };
-  const sessions = (): GovernedSession[] => Object.keys(w.browsers).map((s) => ({ session: s, page: page(s), memoryLimitMb: w.limits[s] ?? null }));
+  const sessions = (): GovernedSession[] =>
+    Object.keys(w.browsers).map((s) => ({ session: s, page: page(s), memoryLimitMb: w.limits[s] ?? null }));
   const governor = new MemoryGovernor(
     { enabled: true, maxHeapMb: 256, gcIntervalMs: 0, ...opts },
     {
-      sample: () => sample(), measure: async () => { w.measures++; return sample(true); }, sessions, actions,
-      recycle: async (s) => { w.calls.push(`recycle(${s})`); w.onRecycle(s); },
-      exit: (code) => { w.exits.push(code); },
+      sample: () => sample(),
+      measure: async () => {
+        w.measures++;
+        return sample(true);
+      },
+      sessions,
+      actions,
+      recycle: async (s) => {
+        w.calls.push(`recycle(${s})`);
+        w.onRecycle(s);
+      },
+      exit: (code) => {
+        w.exits.push(code);
+      },
       now: () => w.clock,
       log: new Logger({ level: 'debug', format: 'JSON', write: (l) => w.lines.push(JSON.parse(l)) }),
     },
   );
-  const steps = () => governor.recent().reverse().map((a) => a.step);
-  return { w, governor, steps, advance: (ms: number) => { w.clock += ms; } };
+  const steps = () =>
+    governor
+      .recent()
+      .reverse()
+      .map((a) => a.step);
+  return {
+    w,
+    governor,
+    steps,
+    advance: (ms: number) => {
+      w.clock += ms;
+    },
+  };
 }
 
 describe('MemoryGovernor: threshold steps', () => {
   test('a jump to 125 % escalates one step per round: cleanup → warning → aggressive → recycle, then exit', async () => {
     const { w, governor, steps, advance } = world();
     w.percent = 125;
-    for (let i = 0; i < 4; i++) { await governor.tick(); advance(5_000); }
+    for (let i = 0; i < 4; i++) {
+      await governor.tick();
+      advance(5_000);
+    }
     expect(steps()).toEqual(['cleanup', 'warning', 'aggressive', 'recycle']);
-    expect(w.calls).toEqual(['gc(false)', 'cleanupPage(a)', 'cleanupPage(b)', 'gc(true)', 'aggressivePage(a)', 'aggressivePage(b)', 'recycle(a)']);
+    expect(w.calls).toEqual([
+      'gc(false)',
+      'cleanupPage(a)',
+      'cleanupPage(b)',
+      'gc(true)',
+      'aggressivePage(a)',
+      'aggressivePage(b)',
+      'recycle(a)',
+    ]);
     expect(governor.recent()[0]).toMatchObject({ step: 'recycle', session: 'a', before_mb: 375, after_mb: 375 });
 
     // Still above 120 % within the recycle's cooldown: nothing; after it: exit(1), once (before
@@ -87,15 +150,25 @@ describe('MemoryGovernor: threshold steps', () => {
     expect(line).toMatchObject({ level: 'info', step: 'cleanup', before_mb: 276, after_mb: 276, freed_mb: 0, limit_mb: LIMIT });
     await governor.tick();
     const warning = w.lines.find((l) => l.msg === 'memory governor: warning')!;
-    expect(warning).toMatchObject({ level: 'warn', before_mb: 276, after_mb: 276, detail: { service_mb: 40, heap_mb: 20, percent: 92, browsers: { a: { private_mb: 141.6, processes: 10 } } } });
+    expect(warning).toMatchObject({
+      level: 'warn',
+      before_mb: 276,
+      after_mb: 276,
+      detail: { service_mb: 40, heap_mb: 20, percent: 92, browsers: { a: { private_mb: 141.6, processes: 10 } } },
+    });
     expect(governor.lastAction()).toEqual({ step: 'warning', at: new Date(w.clock).toISOString(), before_mb: 276, after_mb: 276 });
   });
 
   test('a recycle that brings usage down cancels the exit', async () => {
     const { w, governor, steps, advance } = world();
     w.percent = 121;
-    w.onRecycle = () => { w.percent = 60; };
-    for (let i = 0; i < 4; i++) { await governor.tick(); advance(5_000); }
+    w.onRecycle = () => {
+      w.percent = 60;
+    };
+    for (let i = 0; i < 4; i++) {
+      await governor.tick();
+      advance(5_000);
+    }
     expect(steps()).toEqual(['cleanup', 'warning', 'aggressive', 'recycle']);
     expect(governor.recent()[0]).toMatchObject({ before_mb: 363, after_mb: 180 });
     advance(600_000);
@@ -125,16 +198,29 @@ describe('MemoryGovernor: threshold steps', () => {
     const { w, governor, steps, advance } = world();
     w.percent = 75;
     const start = w.clock;
-    for (let i = 0; i < 120; i++) { await governor.tick(); advance(5_000); } // 10 minutes of 5 s samples
+    for (let i = 0; i < 120; i++) {
+      await governor.tick();
+      advance(5_000);
+    } // 10 minutes of 5 s samples
     expect(steps()).toEqual(Array(10).fill('cleanup'));
-    const at = governor.recent().reverse().map((a) => Date.parse(a.at) - start);
+    const at = governor
+      .recent()
+      .reverse()
+      .map((a) => Date.parse(a.at) - start);
     expect(at).toEqual(Array.from({ length: 10 }, (_, i) => i * 60_000));
     expect(w.calls.filter((c) => c.startsWith('cleanupPage(a)'))).toHaveLength(10);
-    expect(w.lines.filter((l) => l.msg === 'memory governor: cleanup').every((l) => typeof l.before_mb === 'number' && typeof l.after_mb === 'number')).toBe(true);
+    expect(
+      w.lines
+        .filter((l) => l.msg === 'memory governor: cleanup')
+        .every((l) => typeof l.before_mb === 'number' && typeof l.after_mb === 'number'),
+    ).toBe(true);
     // Below 70 % it stops at once.
     w.percent = 69;
     advance(600_000);
-    for (let i = 0; i < 12; i++) { await governor.tick(); advance(5_000); }
+    for (let i = 0; i < 12; i++) {
+      await governor.tick();
+      advance(5_000);
+    }
     expect(steps()).toHaveLength(10);
   });
 
@@ -174,7 +260,10 @@ describe('MemoryGovernor: threshold steps', () => {
     w.percent = 200;
     w.heapMb = 900;
     w.limits = { a: 1 };
-    for (let i = 0; i < 10; i++) { await governor.tick(); advance(600_000); }
+    for (let i = 0; i < 10; i++) {
+      await governor.tick();
+      advance(600_000);
+    }
     expect(w.samples).toBe(10);
     expect(w.calls).toEqual([]);
     expect(w.exits).toEqual([]);
@@ -241,7 +330,9 @@ describe('MemoryGovernor: budgets, heap, periodic GC', () => {
   test('a failing recycle is recorded with its error, never thrown', async () => {
     const { w, governor } = world();
     w.limits = { b: 10 };
-    w.onRecycle = () => { throw new Error('restart failed'); };
+    w.onRecycle = () => {
+      throw new Error('restart failed');
+    };
     await governor.tick();
     expect(governor.recent()[0]).toMatchObject({ step: 'budget', session: 'b', detail: { error: 'restart failed' } });
   });

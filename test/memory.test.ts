@@ -8,13 +8,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { silentLogger } from '../src/log';
 import { createMemory } from '../src/memory';
 import { runtimeActions } from '../src/memory/actions';
 import { ProcReader } from '../src/memory/proc';
 import { MemorySampler } from '../src/memory/sampler';
 import { ProcessTable } from '../src/memory/tree';
 import type { PageControl } from '../src/memory/types';
-import { silentLogger } from '../src/log';
 
 const CHROMIUM = '/usr/lib/chromium/chromium';
 let dir: string;
@@ -25,9 +25,16 @@ let control: PageControl;
 
 /** Pids whose command line mentions `needle` (the browser's processes and its crashpad handlers). */
 function pidsMentioning(needle: string): number[] {
-  return readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map(Number).filter((p) => {
-    try { return readFileSync(`/proc/${p}/cmdline`, 'latin1').includes(needle); } catch { return false; }
-  });
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .map(Number)
+    .filter((p) => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, 'latin1').includes(needle);
+      } catch {
+        return false;
+      }
+    });
 }
 
 beforeAll(async () => {
@@ -36,16 +43,31 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     headless: true,
     userDataDir: join(dir, 'profile'),
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
     env: { ...process.env, HOME: dir, XDG_CONFIG_HOME: join(dir, '.config'), XDG_CACHE_HOME: join(dir, '.cache') },
   });
   page = (await browser.pages())[0] ?? (await browser.newPage());
   pid = browser.process()!.pid!;
   const cdp = await page.createCDPSession();
   control = {
-    cdp: async (method, params) => { const r = await cdp.send(method as 'Runtime.enable', params as never); return r; },
-    evaluate: async <T>(fn: string) => { const r = await page.evaluate(`(${fn})()`); return r as T; },
+    cdp: async (method, params) => {
+      const r = await cdp.send(method as 'Runtime.enable', params as never);
+      return r;
+    },
+    evaluate: async <T>(fn: string) => {
+      const r = await page.evaluate(`(${fn})()`);
+      return r as T;
+    },
   };
 }, 60_000);
 
@@ -53,7 +75,13 @@ afterAll(async () => {
   const leftovers = dir ? pidsMentioning(dir) : [];
   await Promise.race([browser?.close().catch(() => {}), new Promise((r) => setTimeout(r, 5_000))]);
   // The crashpad handlers are not children of the browser: end them by pid.
-  for (const p of [pid, ...leftovers]) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } }
+  for (const p of [pid, ...leftovers]) {
+    try {
+      process.kill(p, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -91,7 +119,7 @@ describe('MemorySampler on a real Chromium tree', () => {
     expect(table.treeOf(pid, dir.slice(0, -1)).crashpad).toBe(0);
   });
 
-  test('until a process\'s smaps_rollup is read its figures are marked estimated; the background read replaces them', async () => {
+  test("until a process's smaps_rollup is read its figures are marked estimated; the background read replaces them", async () => {
     const sampler = new MemorySampler({ limitMb: 300, browsers: () => [{ session: 'default', pid, dataDir: dir }] });
     const first = sampler.latest().browsers[0]!;
     expect(first.estimated).toBe(first.processes);
@@ -105,11 +133,24 @@ describe('MemorySampler on a real Chromium tree', () => {
   test('createMemory: the sessions view feeds the sampler; a governor round under the limit does nothing', async () => {
     const recycled: string[] = [];
     const memory = createMemory({
-      config: { MEMORY_THRESHOLD_MB: 100_000, MAX_HEAP_SIZE_MB: 100_000, GC_INTERVAL_MS: 0, MEMORY_SAMPLE_INTERVAL_MS: 5_000, MEMORY_GOVERNOR: true },
+      config: {
+        MEMORY_THRESHOLD_MB: 100_000,
+        MAX_HEAP_SIZE_MB: 100_000,
+        GC_INTERVAL_MS: 0,
+        MEMORY_SAMPLE_INTERVAL_MS: 5_000,
+        MEMORY_GOVERNOR: true,
+      },
       log: silentLogger,
-      sessions: () => [{ session: 'default', pid, dataDir: dir, page: control, memoryLimitMb: null }, { session: 'stopped', pid: null, dataDir: null, page: null, memoryLimitMb: null }],
-      recycle: async (s) => { recycled.push(s); },
-      exit: () => { throw new Error('must not exit'); },
+      sessions: () => [
+        { session: 'default', pid, dataDir: dir, page: control, memoryLimitMb: null },
+        { session: 'stopped', pid: null, dataDir: null, page: null, memoryLimitMb: null },
+      ],
+      recycle: async (s) => {
+        recycled.push(s);
+      },
+      exit: () => {
+        throw new Error('must not exit');
+      },
     });
     const s = await memory.governor.tick();
     expect(s!.browsers.map((b) => b.session)).toEqual(['default']);
@@ -120,38 +161,45 @@ describe('MemorySampler on a real Chromium tree', () => {
   });
 });
 
-describe('the governor\'s page actions in a real page', () => {
+describe("the governor's page actions in a real page", () => {
   const actions = runtimeActions({ keepPerChat: 20 });
 
-  test('cleanup on a page without WhatsApp Web\'s collections: the trim touches nothing, collection and cache drop without errors', async () => {
+  test("cleanup on a page without WhatsApp Web's collections: the trim touches nothing, collection and cache drop without errors", async () => {
     expect(await actions.cleanupPage(control)).toEqual({ trim: { available: false, chats: 0, trimmedChats: 0, removed: 0, errors: 0 } });
   });
 
-  test('aggressive on a page without WhatsApp Web\'s collections touches nothing', async () => {
+  test("aggressive on a page without WhatsApp Web's collections touches nothing", async () => {
     expect(await actions.aggressivePage(control)).toEqual({ trim: { available: false, chats: 0, trimmedChats: 0, removed: 0, errors: 0 } });
   });
 
   /** Collections shaped like WhatsApp Web's (getModelsArray/remove), in the page. */
-  const installCollections = (as: 'require' | 'Store') => page.evaluate((as) => {
-    class Coll {
-      constructor(public models: object[]) {}
-      getModelsArray() { return this.models.slice(); }
-      remove(ms: object | object[]) { const out = new Set(([] as object[]).concat(ms)); this.models = this.models.filter((m) => !out.has(m)); }
-    }
-    const msgs = (chat: string, n: number) => Array.from({ length: n }, (_, i) => ({ id: { fromMe: false, _serialized: `${chat}_${i + 1}` }, t: i + 1, ack: 2 }));
-    const pending = { id: { fromMe: true, _serialized: 'busy_pending' }, t: 0, ack: 0 };
-    const busy = { id: 'busy', msgs: new Coll([...msgs('busy', 30), pending]) };
-    const open = { id: 'open', active: true, msgs: new Coll(msgs('open', 30)) };
-    const quiet = { id: 'quiet', msgs: new Coll(msgs('quiet', 5)) };
-    const all = [busy, open, quiet].flatMap((c) => c.msgs.getModelsArray());
-    const C = { Chat: new Coll([busy, open, quiet]), Msg: new Coll(all) };
-    const w = window as unknown as Record<string, unknown>;
-    delete w.require;
-    delete w.Store;
-    if (as === 'require') w.require = (name: string) => (name === 'WAWebCollections' ? C : undefined);
-    else w.Store = C;
-    w.__c = C;
-  }, as);
+  const installCollections = (as: 'require' | 'Store') =>
+    page.evaluate((as) => {
+      class Coll {
+        constructor(public models: object[]) {}
+        getModelsArray() {
+          return this.models.slice();
+        }
+        remove(ms: object | object[]) {
+          const out = new Set(([] as object[]).concat(ms));
+          this.models = this.models.filter((m) => !out.has(m));
+        }
+      }
+      const msgs = (chat: string, n: number) =>
+        Array.from({ length: n }, (_, i) => ({ id: { fromMe: false, _serialized: `${chat}_${i + 1}` }, t: i + 1, ack: 2 }));
+      const pending = { id: { fromMe: true, _serialized: 'busy_pending' }, t: 0, ack: 0 };
+      const busy = { id: 'busy', msgs: new Coll([...msgs('busy', 30), pending]) };
+      const open = { id: 'open', active: true, msgs: new Coll(msgs('open', 30)) };
+      const quiet = { id: 'quiet', msgs: new Coll(msgs('quiet', 5)) };
+      const all = [busy, open, quiet].flatMap((c) => c.msgs.getModelsArray());
+      const C = { Chat: new Coll([busy, open, quiet]), Msg: new Coll(all) };
+      const w = window as unknown as Record<string, unknown>;
+      delete w.require;
+      delete w.Store;
+      if (as === 'require') w.require = (name: string) => (name === 'WAWebCollections' ? C : undefined);
+      else w.Store = C;
+      w.__c = C;
+    }, as);
 
   test('cleanup trims too: the trim is cheap and keeps the open chat, the newest 20 and unacknowledged sends', async () => {
     await installCollections('require');
@@ -159,11 +207,19 @@ describe('the governor\'s page actions in a real page', () => {
     expect(await actions.cleanupPage(control)).toEqual({ trim: { available: true, chats: 3, trimmedChats: 0, removed: 0, errors: 0 } });
   });
 
-  const counts = () => page.evaluate(() => {
-    const C = (window as unknown as { __c: { Chat: { getModelsArray(): { id: string; msgs: { getModelsArray(): { id: { _serialized: string } }[] } }[] }; Msg: { getModelsArray(): unknown[] } } }).__c;
-    const chats = Object.fromEntries(C.Chat.getModelsArray().map((c) => [c.id, c.msgs.getModelsArray().map((m) => m.id._serialized)]));
-    return { chats, msg: C.Msg.getModelsArray().length };
-  });
+  const counts = () =>
+    page.evaluate(() => {
+      const C = (
+        window as unknown as {
+          __c: {
+            Chat: { getModelsArray(): { id: string; msgs: { getModelsArray(): { id: { _serialized: string } }[] } }[] };
+            Msg: { getModelsArray(): unknown[] };
+          };
+        }
+      ).__c;
+      const chats = Object.fromEntries(C.Chat.getModelsArray().map((c) => [c.id, c.msgs.getModelsArray().map((m) => m.id._serialized)]));
+      return { chats, msg: C.Msg.getModelsArray().length };
+    });
 
   test.each(['require', 'Store'] as const)('aggressive trims old messages of chats nobody reads (collections via %s)', async (as) => {
     await installCollections(as);

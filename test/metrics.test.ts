@@ -18,7 +18,9 @@ const sample: MemorySample = {
     { session: 'default', pid: 101, processes: 11, privateMb: 150, pssMb: 380 },
     { session: 'sales "eu"\\\n2', pid: 202, processes: 10, privateMb: 120, pssMb: 300, estimated: 2 },
   ],
-  totalMb: 310, limitMb: 300, percent: 103.3,
+  totalMb: 310,
+  limitMb: 300,
+  percent: 103.3,
   cgroup: { currentMb: 500, maxMb: 1024, version: 2, path: '/wabun' },
   notes: ['example note'],
 };
@@ -48,7 +50,12 @@ describe('MetricsRegistry', () => {
     expect(text).toContain('# HELP x_total Help with a \\\\ backslash\\nand a newline.\n# TYPE x_total counter\n');
     expect(text).toContain('x_total{path="a\\"b\\\\c\\nd"} 3\n');
     const parsed = parsePrometheus(text);
-    expect(parsed.get('x_total')).toEqual({ name: 'x_total', type: 'counter', help: 'Help with a \\ backslash\nand a newline.', samples: [{ name: 'x_total', labels: { path: 'a"b\\c\nd' }, value: 3 }] });
+    expect(parsed.get('x_total')).toEqual({
+      name: 'x_total',
+      type: 'counter',
+      help: 'Help with a \\ backslash\nand a newline.',
+      samples: [{ name: 'x_total', labels: { path: 'a"b\\c\nd' }, value: 3 }],
+    });
     expect(Number.isNaN(parsed.get('y')!.samples[0]!.value)).toBe(true);
   });
 
@@ -105,17 +112,41 @@ describe('GET /metrics', () => {
     expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
     const f = parsePrometheus(await res.text());
     const values = (name: string) => f.get(name)!.samples.map((s) => [s.labels, s.value]);
-    expect(values('wabun_memory_browser_private_bytes')).toEqual([[{ session: 'default' }, 150 * 2 ** 20], [{ session: 'sales "eu"\\\n2' }, 120 * 2 ** 20]]);
+    expect(values('wabun_memory_browser_private_bytes')).toEqual([
+      [{ session: 'default' }, 150 * 2 ** 20],
+      [{ session: 'sales "eu"\\\n2' }, 120 * 2 ** 20],
+    ]);
     expect(values('wabun_memory_total_bytes')).toEqual([[{}, 310 * 2 ** 20]]);
     expect(values('wabun_memory_limit_bytes')).toEqual([[{}, 300 * 2 ** 20]]);
     expect(values('wabun_memory_heap_bytes')).toEqual([[{}, 12.5 * 2 ** 20]]);
-    expect(values('wabun_memory_service_bytes')).toEqual([[{ kind: 'rss' }, 70 * 2 ** 20], [{ kind: 'private' }, 40 * 2 ** 20], [{ kind: 'pss' }, 55 * 2 ** 20]]);
+    expect(values('wabun_memory_service_bytes')).toEqual([
+      [{ kind: 'rss' }, 70 * 2 ** 20],
+      [{ kind: 'private' }, 40 * 2 ** 20],
+      [{ kind: 'pss' }, 55 * 2 ** 20],
+    ]);
     expect(values('wabun_memory_usage_ratio')).toEqual([[{}, 1.033]]);
-    expect(values('wabun_memory_cgroup_bytes')).toEqual([[{ kind: 'current' }, 500 * 2 ** 20], [{ kind: 'max' }, 1024 * 2 ** 20]]);
-    expect(values('wabun_http_requests_total')).toEqual([[{ method: 'GET', route: '/api/sessions/:session', status: '200' }, 1], [{ method: 'GET', route: 'unmatched', status: '404' }, 1]]);
-    expect(values('wabun_memory_governor_actions_total')).toEqual([[{ step: 'recycle' }, 1], [{ step: 'budget' }, 1]]);
-    expect(values('wabun_memory_recycles_total')).toEqual([[{ session: 'default', reason: 'threshold' }, 1], [{ session: 'default', reason: 'budget' }, 1]]);
-    for (const name of ['wabun_session_reconnects_total', 'wabun_webhook_deliveries_total', 'wabun_webhook_failures_total', 'wabun_webhook_dead_letters_total'])
+    expect(values('wabun_memory_cgroup_bytes')).toEqual([
+      [{ kind: 'current' }, 500 * 2 ** 20],
+      [{ kind: 'max' }, 1024 * 2 ** 20],
+    ]);
+    expect(values('wabun_http_requests_total')).toEqual([
+      [{ method: 'GET', route: '/api/sessions/:session', status: '200' }, 1],
+      [{ method: 'GET', route: 'unmatched', status: '404' }, 1],
+    ]);
+    expect(values('wabun_memory_governor_actions_total')).toEqual([
+      [{ step: 'recycle' }, 1],
+      [{ step: 'budget' }, 1],
+    ]);
+    expect(values('wabun_memory_recycles_total')).toEqual([
+      [{ session: 'default', reason: 'threshold' }, 1],
+      [{ session: 'default', reason: 'budget' }, 1],
+    ]);
+    for (const name of [
+      'wabun_session_reconnects_total',
+      'wabun_webhook_deliveries_total',
+      'wabun_webhook_failures_total',
+      'wabun_webhook_dead_letters_total',
+    ])
       expect(values(name)).toEqual([[{ session: 'default' }, 1]]);
     for (const fam of f.values()) expect(fam.help).not.toBeNull();
   });
@@ -141,7 +172,9 @@ test('GET /api/server/memory: the per-session breakdown and the governor', async
       { session: 'default', pid: 101, processes: 11, private_mb: 150, pss_mb: 380, estimated_processes: 0, limit_mb: 200 },
       { session: 'sales "eu"\\\n2', pid: 202, processes: 10, private_mb: 120, pss_mb: 300, estimated_processes: 2, limit_mb: null },
     ],
-    total_mb: 310, limit_mb: 300, percent: 103.3,
+    total_mb: 310,
+    limit_mb: 300,
+    percent: 103.3,
     cgroup: { current_mb: 500, max_mb: 1024, version: 2, path: '/wabun' },
     notes: ['example note'],
     governor: { enabled: true, last_action: action, recent_actions: [gc, action] },

@@ -11,15 +11,26 @@ import { decodeQrPng, FAKE_ME, fakeManager, reach } from './helpers/sessions';
 
 const f = fakeManager();
 const memory = new MemorySampler({ limitMb: 300, browsers: () => [] });
-const server = new ServerService({ memory, startedAt: Date.now(), workerId: 't', browserVersion: () => 'test', sessionCounts: () => f.manager.counts() });
+const server = new ServerService({
+  memory,
+  startedAt: Date.now(),
+  workerId: 't',
+  browserVersion: () => 'test',
+  sessionCounts: () => f.manager.counts(),
+});
 const app = createApp({ config: f.config, log: silentLogger, memory, keyCheck: null, server, sessions: f.manager });
-afterAll(async () => { await f.dispose(); });
+afterAll(async () => {
+  await f.dispose();
+});
 
 const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-  app.handle(new Request(`http://localhost${path}`, {
-    method, headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  }));
+  app.handle(
+    new Request(`http://localhost${path}`, {
+      method,
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }),
+  );
 
 describe('sessions routes', () => {
   test('POST /api/sessions → 201 {name, status, config, me}; default name "default"', async () => {
@@ -28,11 +39,14 @@ describe('sessions routes', () => {
     expect(await res.json()).toEqual({ name: 'default', status: 'STOPPED', config: null, me: null });
   });
 
-  test('duplicate → 422 with WAHA\'s message in the one error shape', async () => {
+  test("duplicate → 422 with WAHA's message in the one error shape", async () => {
     const res = await call('POST', '/api/sessions', { name: 'default' });
     expect(res.status).toBe(422);
     expect(await res.json()).toEqual({
-      statusCode: 422, error: 'Unprocessable Entity', message: "Session 'default' already exists. Use PUT to update it.", details: { session: 'default' },
+      statusCode: 422,
+      error: 'Unprocessable Entity',
+      message: "Session 'default' already exists. Use PUT to update it.",
+      details: { session: 'default' },
     });
   });
 
@@ -43,11 +57,17 @@ describe('sessions routes', () => {
       expect((await res.json()).message).toContain('1–54 letters, digits, _ or -');
     }
     expect((await call('POST', '/api/sessions', { name: 'no/slash' })).status).toBe(400);
-    expect((await call('POST', '/api/sessions', { name: 'h', config: { webhooks: [{ url: 'file:///etc/passwd', events: ['message'] }] } })).status).toBe(400);
+    expect(
+      (await call('POST', '/api/sessions', { name: 'h', config: { webhooks: [{ url: 'file:///etc/passwd', events: ['message'] }] } }))
+        .status,
+    ).toBe(400);
     const res = await call('GET', '/api/sessions/ghost');
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({
-      statusCode: 404, error: 'Not Found', message: 'Session \'ghost\' not found. Create it with POST /api/sessions {"name":"ghost"}.', details: { session: 'ghost' },
+      statusCode: 404,
+      error: 'Not Found',
+      message: 'Session \'ghost\' not found. Create it with POST /api/sessions {"name":"ghost"}.',
+      details: { session: 'ghost' },
     });
     expect((await call('POST', '/api/sessions/ghost/start')).status).toBe(404);
   });
@@ -74,11 +94,18 @@ describe('sessions routes', () => {
     await reach(f.manager, 'default', 'WORKING');
     expect(await (await call('GET', '/api/sessions/default/me')).json()).toEqual(FAKE_ME);
     expect(await (await call('GET', '/api/sessions/default')).json()).toEqual({
-      name: 'default', status: 'WORKING', config: null, me: FAKE_ME, engine: { engine: 'WEBJS', WWebVersion: null, state: 'CONNECTED' },
+      name: 'default',
+      status: 'WORKING',
+      config: null,
+      me: FAKE_ME,
+      engine: { engine: 'WEBJS', WWebVersion: null, state: 'CONNECTED' },
     });
     const qr = await call('GET', '/api/default/auth/qr');
     expect(qr.status).toBe(422);
-    expect(await qr.json()).toMatchObject({ statusCode: 422, details: { session: 'default', status: 'WORKING', expected: ['SCAN_QR_CODE'] } });
+    expect(await qr.json()).toMatchObject({
+      statusCode: 422,
+      details: { session: 'default', status: 'WORKING', expected: ['SCAN_QR_CODE'] },
+    });
     const shot = await call('GET', '/api/screenshot?session=default');
     expect(shot.headers.get('content-type')).toBe('image/png');
     expect((await server.health()).whatsapp_ready).toBe(true);
@@ -86,7 +113,9 @@ describe('sessions routes', () => {
 
   test('list, PUT, stop, logout, restart, DELETE', async () => {
     expect((await (await call('GET', '/api/sessions')).json()).map((s: { name: string }) => s.name)).toEqual(['default']);
-    const put = await call('PUT', '/api/sessions/default', { config: { metadata: { a: '1' }, webhooks: [{ url: 'https://example.invalid/h', events: ['message'] }] } });
+    const put = await call('PUT', '/api/sessions/default', {
+      config: { metadata: { a: '1' }, webhooks: [{ url: 'https://example.invalid/h', events: ['message'] }] },
+    });
     expect(put.status).toBe(200);
     expect((await put.json()).config.metadata).toEqual({ a: '1' });
     const stopped = await call('POST', '/api/sessions/default/stop');
@@ -106,7 +135,15 @@ describe('sessions routes', () => {
 
   test('every route is documented with a summary and a tag', async () => {
     const spec = await (await call('GET', '/docs/json')).json();
-    for (const p of ['/api/sessions', '/api/sessions/{session}', '/api/sessions/{session}/start', '/api/{session}/auth/qr', '/api/{session}/auth/request-code', '/api/screenshot', '/api/qr']) {
+    for (const p of [
+      '/api/sessions',
+      '/api/sessions/{session}',
+      '/api/sessions/{session}/start',
+      '/api/{session}/auth/qr',
+      '/api/{session}/auth/request-code',
+      '/api/screenshot',
+      '/api/qr',
+    ]) {
       for (const op of Object.values(spec.paths[p] as Record<string, { summary?: string; tags?: string[] }>)) {
         expect(op.summary).toBeTruthy();
         expect(op.tags?.length).toBeGreaterThan(0);

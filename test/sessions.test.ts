@@ -10,14 +10,18 @@ import type { BusEvent } from '../src/events/bus';
 import { reconnectDelay } from '../src/modules/sessions/backoff';
 import { KeyedLock } from '../src/modules/sessions/lock';
 import { terminalQrPrinter } from '../src/modules/sessions/qr';
-import { FAKE_ME, fakeManager, nextStatus, reach, type ManagerFixture } from './helpers/sessions';
+import { FAKE_ME, fakeManager, type ManagerFixture, nextStatus, reach } from './helpers/sessions';
 
 let f: ManagerFixture;
-afterEach(async () => { await f?.dispose(); });
+afterEach(async () => {
+  await f?.dispose();
+});
 
 const statusEvents = (fx: ManagerFixture) => {
   const seen: BusEvent[] = [];
-  fx.bus.subscribe((e) => { if (e.event === 'session.status') seen.push(e); });
+  fx.bus.subscribe((e) => {
+    if (e.event === 'session.status') seen.push(e);
+  });
   return seen;
 };
 
@@ -55,13 +59,20 @@ describe('lifecycle', () => {
     expect(f.manager.get('b').status).toBe('STOPPED');
   });
 
-  test('duplicate → 422 with WAHA\'s message; unknown → 404 saying how to create it; bad name → 400', async () => {
+  test("duplicate → 422 with WAHA's message; unknown → 404 saying how to create it; bad name → 400", async () => {
     f = fakeManager();
     await f.manager.create({ name: 'c', start: false });
-    expect(f.manager.create({ name: 'c' })).rejects.toMatchObject({ status: 422, message: "Session 'c' already exists. Use PUT to update it." });
-    expect(() => f.manager.get('nope')).toThrow(expect.objectContaining({ status: 404, message: expect.stringContaining('POST /api/sessions {"name":"nope"}') }));
+    expect(f.manager.create({ name: 'c' })).rejects.toMatchObject({
+      status: 422,
+      message: "Session 'c' already exists. Use PUT to update it.",
+    });
+    expect(() => f.manager.get('nope')).toThrow(
+      expect.objectContaining({ status: 404, message: expect.stringContaining('POST /api/sessions {"name":"nope"}') }),
+    );
     expect(f.manager.create({ name: '../etc' })).rejects.toMatchObject({ status: 400 });
-    expect(f.manager.create({ name: 'w', config: { webhooks: [{ url: 'ftp://x', events: ['message'] }] } })).rejects.toMatchObject({ status: 400 });
+    expect(f.manager.create({ name: 'w', config: { webhooks: [{ url: 'ftp://x', events: ['message'] }] } })).rejects.toMatchObject({
+      status: 400,
+    });
   });
 
   test('QR while WORKING → 422 with session, status and expected', async () => {
@@ -70,7 +81,10 @@ describe('lifecycle', () => {
     await reach(f.manager, 'q', 'SCAN_QR_CODE');
     f.engine('q').scan();
     await reach(f.manager, 'q', 'WORKING');
-    expect(f.manager.qr('q')).rejects.toMatchObject({ status: 422, details: { session: 'q', status: 'WORKING', expected: ['SCAN_QR_CODE'] } });
+    expect(f.manager.qr('q')).rejects.toMatchObject({
+      status: 422,
+      details: { session: 'q', status: 'WORKING', expected: ['SCAN_QR_CODE'] },
+    });
   });
 
   test('delete stops, removes the folder and the row, and is idempotent', async () => {
@@ -184,7 +198,11 @@ describe('lock', () => {
   test('runs one key in call order, other keys in parallel', async () => {
     const lock = new KeyedLock();
     const order: string[] = [];
-    const slow = (tag: string, ms: number) => async () => { order.push(`${tag}+`); await Bun.sleep(ms); order.push(`${tag}-`); };
+    const slow = (tag: string, ms: number) => async () => {
+      order.push(`${tag}+`);
+      await Bun.sleep(ms);
+      order.push(`${tag}-`);
+    };
     await Promise.all([lock.run('a', slow('a1', 5)), lock.run('a', slow('a2', 1)), lock.run('b', slow('b1', 1))]);
     expect(order.indexOf('a1-')).toBeLessThan(order.indexOf('a2+'));
     expect(order.indexOf('b1+')).toBeLessThan(order.indexOf('a1-'));
@@ -194,10 +212,32 @@ describe('lock', () => {
   test('20 concurrent start/stop/restart end in the state of the last call, with one browser or none', async () => {
     f = fakeManager();
     await f.manager.create({ name: 'x', start: false });
-    const ops = ['start', 'restart', 'stop', 'start', 'stop', 'restart', 'start', 'restart', 'stop', 'start',
-      'restart', 'stop', 'start', 'start', 'restart', 'stop', 'stop', 'restart', 'start', 'restart'] as const;
+    const ops = [
+      'start',
+      'restart',
+      'stop',
+      'start',
+      'stop',
+      'restart',
+      'start',
+      'restart',
+      'stop',
+      'start',
+      'restart',
+      'stop',
+      'start',
+      'start',
+      'restart',
+      'stop',
+      'stop',
+      'restart',
+      'start',
+      'restart',
+    ] as const;
     let maxLive = 0;
-    const off = f.bus.subscribe(() => { maxLive = Math.max(maxLive, f.world.live.size); });
+    const off = f.bus.subscribe(() => {
+      maxLive = Math.max(maxLive, f.world.live.size);
+    });
     await Promise.all(ops.map((op) => f.manager[op]('x')));
     off();
     expect(maxLive).toBeLessThanOrEqual(1);
@@ -228,7 +268,12 @@ describe('persistence', () => {
     f = fakeManager();
     await f.manager.create({ name: 's', start: false });
     await f.restart({ WHATSAPP_RESTART_ALL_SESSIONS: 'true', WHATSAPP_START_SESSION: 'n1,n2,bad name' });
-    expect(f.manager.list().map((s) => s.name).sort()).toEqual(['n1', 'n2', 's']);
+    expect(
+      f.manager
+        .list()
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(['n1', 'n2', 's']);
     expect(f.store.sessions.list().map((r) => r.running)).toEqual([true, true, true]);
   });
 });

@@ -3,14 +3,20 @@ import { afterEach, describe, expect, test } from 'bun:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EventBus, type BusEvent } from '../src/events/bus';
+import { type BusEvent, EventBus } from '../src/events/bus';
 import { Logger } from '../src/log';
 import { Store } from '../src/store';
 import { MIGRATIONS } from '../src/store/migrations';
 
 const dirs: string[] = [];
-const tempDir = () => { const d = mkdtempSync(join(tmpdir(), 'wabun-store-')); dirs.push(d); return d; };
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'wabun-store-'));
+  dirs.push(d);
+  return d;
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 describe('store', () => {
   test('creates wabun.sqlite in WAL mode at the newest schema version', () => {
@@ -56,7 +62,9 @@ describe('event bus', () => {
     const lines: string[] = [];
     const bus = new EventBus(new Logger({ level: 'error', format: 'JSON', write: (l) => lines.push(l) }));
     const got: BusEvent[] = [];
-    bus.subscribe(() => { throw new Error('boom'); });
+    bus.subscribe(() => {
+      throw new Error('boom');
+    });
     const off = bus.subscribe((e) => got.push(e));
     bus.publish({ session: 's', event: 'session.status', payload: { n: 1 }, me: null, metadata: {} });
     bus.publish({ session: 's', event: 'message', payload: { n: 2 }, me: null, metadata: { a: 'b' }, timestamp: 5 });

@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { Receiver, Rig, TempStore } from './helpers/webhooks';
 
 const cleanups: (() => unknown)[] = [];
-afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
 
 const WRITER = join(import.meta.dir, 'fixtures', 'outbox-writer.ts');
 const KILL_AFTER = 2000;
@@ -18,7 +20,10 @@ test('kill -9 mid-burst, then a new process: every committed event arrives, in o
   const t = new TempStore();
   cleanups.push(() => t.dispose());
   // Slow while the child runs (~5 ms an answer), so rows pile up in the outbox; fast afterwards.
-  const r = new Receiver(async () => { await Bun.sleep(5); return new Response('ok'); });
+  const r = new Receiver(async () => {
+    await Bun.sleep(5);
+    return new Response('ok');
+  });
   cleanups.push(() => r.stop());
   t.store.close(); // the child owns the file until it dies
 
@@ -46,8 +51,10 @@ test('kill -9 mid-burst, then a new process: every committed event arrives, in o
   const seen = new Set(r.ids());
   const missing = acked.filter((id) => !seen.has(id));
   const duplicates = r.arrivals.length - seen.size;
-  console.log(`kill -9: ${acked.length} acknowledged, ${beforeRestart} delivered before the kill, ${pendingAtRestart} pending at restart, ` +
-    `${seen.size} distinct delivered, ${duplicates} duplicate(s), ${missing.length} missing`);
+  console.log(
+    `kill -9: ${acked.length} acknowledged, ${beforeRestart} delivered before the kill, ${pendingAtRestart} pending at restart, ` +
+      `${seen.size} distinct delivered, ${duplicates} duplicate(s), ${missing.length} missing`,
+  );
   expect(missing).toEqual([]);
   expect(beforeRestart).toBeLessThan(acked.length); // the kill did land mid-burst
   expect(r.ids()).toEqual([...r.ids()].sort()); // first arrivals in write order (ids are monotonic)

@@ -12,7 +12,10 @@ import { ENV, TempStore } from './helpers/webhooks';
 
 const log = new Logger({ level: 'error', format: 'JSON' });
 let temp: TempStore | undefined;
-afterEach(() => { temp?.dispose(); temp = undefined; });
+afterEach(() => {
+  temp?.dispose();
+  temp = undefined;
+});
 
 function rig(webhooks: WebhookConfig[] = []) {
   temp = new TempStore();
@@ -28,12 +31,16 @@ test('a message event is recorded with its commit, also without webhooks; other 
   outbox.publish({ session: 's', event: 'message', payload: message('false_1@c.us_A', 100) });
   outbox.publish({ session: 's', event: 'message.any', payload: message('false_1@c.us_B', 101) });
   outbox.publish({ session: 's', event: 'session.status', payload: { status: 'WORKING' } });
-  expect([published.has('s', 'false_1@c.us_A'), published.has('s', 'false_1@c.us_B'), published.has('t', 'false_1@c.us_A')]).toEqual([true, false, false]);
+  expect([published.has('s', 'false_1@c.us_A'), published.has('s', 'false_1@c.us_B'), published.has('t', 'false_1@c.us_A')]).toEqual([
+    true,
+    false,
+    false,
+  ]);
 });
 
 test('a write that rolls back records nothing', () => {
   const { published, outbox, db } = rig([{ url: 'http://127.0.0.1:1/hook', events: ['message'] }]);
-  db.exec('CREATE TRIGGER no_rows BEFORE INSERT ON webhook_outbox BEGIN SELECT RAISE(ABORT, \'disk full\'); END');
+  db.exec("CREATE TRIGGER no_rows BEFORE INSERT ON webhook_outbox BEGIN SELECT RAISE(ABORT, 'disk full'); END");
   expect(() => outbox.publish({ session: 's', event: 'message', payload: message('false_1@c.us_A', 100) })).toThrow('disk full');
   expect(published.has('s', 'false_1@c.us_A')).toBe(false);
 });

@@ -8,15 +8,29 @@ import { BadRequestError } from '../src/errors';
 import type { Store } from '../src/store';
 import { retryDelayMs } from '../src/webhooks/delivery';
 import { EVENT_NAMES, monotonicUlid, validateEventNames } from '../src/webhooks/envelope';
-import { globalWebhook, parseCustomHeaders, validateWebhook, type RetryPolicy } from '../src/webhooks/targets';
-import { FastClock, Receiver, Rig, TempStore, type Responder } from './helpers/webhooks';
+import { globalWebhook, parseCustomHeaders, type RetryPolicy, validateWebhook } from '../src/webhooks/targets';
+import { FastClock, Receiver, type Responder, Rig, TempStore } from './helpers/webhooks';
 
 const cleanups: (() => unknown)[] = [];
-afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
 
-const temp = () => { const t = new TempStore(); cleanups.push(() => t.dispose()); return t; };
-const receiver = (respond?: Responder) => { const r = new Receiver(respond); cleanups.push(() => r.stop()); return r; };
-const rig = (store: Store, opts: ConstructorParameters<typeof Rig>[1]) => { const g = new Rig(store, opts); cleanups.push(() => g.stop()); return g; };
+const temp = () => {
+  const t = new TempStore();
+  cleanups.push(() => t.dispose());
+  return t;
+};
+const receiver = (respond?: Responder) => {
+  const r = new Receiver(respond);
+  cleanups.push(() => r.stop());
+  return r;
+};
+const rig = (store: Store, opts: ConstructorParameters<typeof Rig>[1]) => {
+  const g = new Rig(store, opts);
+  cleanups.push(() => g.stop());
+  return g;
+};
 
 describe('retry delays', () => {
   test('constant d,d,d; linear d,2d,3d; exponential d,2d,4d with ±20 % jitter, capped at an hour', () => {
@@ -29,7 +43,11 @@ describe('retry delays', () => {
     expect(retryDelayMs('exponential', 2, 100, () => 0.5)).toBe(3_600_000);
   });
 
-  for (const [policy, expected] of [['constant', [1000, 1000, 1000]], ['linear', [1000, 2000, 3000]], ['exponential', [1000, 2000, 4000]]] as const) {
+  for (const [policy, expected] of [
+    ['constant', [1000, 1000, 1000]],
+    ['linear', [1000, 2000, 3000]],
+    ['exponential', [1000, 2000, 4000]],
+  ] as const) {
     test(`${policy}: the dispatcher waits ${expected.join(', ')} ms, then dead-letters; the next row goes on`, async () => {
       const t = temp();
       let failing = '';
@@ -38,26 +56,35 @@ describe('retry delays', () => {
       const lines: Record<string, unknown>[] = [];
       const g = rig(t.store, {
         webhooks: { default: [{ url: r.url, events: ['*'], retries: { policy, delaySeconds: 1, attempts: 3 } }] },
-        clock, log: (l) => lines.push(JSON.parse(l)),
+        clock,
+        log: (l) => lines.push(JSON.parse(l)),
       });
       const ids = g.publish(2);
       failing = ids[0]!;
       await g.drained();
 
       expect(r.arrivals.map((a) => a.id)).toEqual([ids[0]!, ids[0]!, ids[0]!, ids[0]!, ids[1]!]);
-      if (policy === 'exponential') clock.delays.forEach((d, i) => expect(Math.abs(d - expected[i]!)).toBeLessThanOrEqual(expected[i]! * 0.2));
+      if (policy === 'exponential')
+        clock.delays.forEach((d, i) => expect(Math.abs(d - expected[i]!)).toBeLessThanOrEqual(expected[i]! * 0.2));
       else expect(clock.delays).toEqual([...expected]);
       expect(g.outbox.stats()).toEqual({ delivered: 1, failedAttempts: 4, deadLettered: 1, pending: 0 });
       const dead = t.store.db.query('SELECT event_id, url, attempts, last_error FROM webhook_dead_letter').all();
       expect(dead).toEqual([{ event_id: ids[0], url: r.url, attempts: 4, last_error: 'HTTP 500' }]);
-      expect(lines.filter((l) => l.level === 'error')).toEqual([expect.objectContaining({ msg: expect.stringContaining('webhook_dead_letter'), id: ids[0], attempts: 4 })]);
+      expect(lines.filter((l) => l.level === 'error')).toEqual([
+        expect.objectContaining({ msg: expect.stringContaining('webhook_dead_letter'), id: ids[0], attempts: 4 }),
+      ]);
     });
   }
 
   test('no answer within the time-out is a failed attempt', async () => {
     const t = temp();
     let release = () => {};
-    const r = receiver(() => new Promise<Response>((resolve) => { release = () => resolve(new Response()); }));
+    const r = receiver(
+      () =>
+        new Promise<Response>((resolve) => {
+          release = () => resolve(new Response());
+        }),
+    );
     cleanups.push(() => release());
     const g = rig(t.store, { webhooks: { default: [{ url: r.url, events: ['*'], retries: { attempts: 0 } }] }, timeoutMs: 100 });
     g.publish(1);
@@ -81,31 +108,56 @@ describe('ids and config checks', () => {
   test('an unknown event name is a 400 that lists the known ones', () => {
     expect(() => validateEventNames(['message', '*'])).not.toThrow();
     let err: unknown;
-    try { validateEventNames(['message', 'mesage'], 'config.webhooks[0].events'); } catch (e) { err = e; }
+    try {
+      validateEventNames(['message', 'mesage'], 'config.webhooks[0].events');
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(BadRequestError);
     expect((err as BadRequestError).status).toBe(400);
     expect((err as BadRequestError).message).toBe(
-      `Unknown event name in config.webhooks[0].events: 'mesage'. Known events: ${EVENT_NAMES.join(', ')} (or * for all).`);
+      `Unknown event name in config.webhooks[0].events: 'mesage'. Known events: ${EVENT_NAMES.join(', ')} (or * for all).`,
+    );
   });
 
   test('a webhook URL that is not http(s) is a 400; so is a bad header name', () => {
     expect(() => validateWebhook({ url: 'ftp://example.invalid/x', events: ['*'] })).toThrow(/must be an http:\/\/ or https:\/\/ URL/);
-    expect(() => validateWebhook({ url: 'https://example.invalid/x', events: ['*'], customHeaders: [{ name: 'bad name', value: 'v' }] })).toThrow(/not a valid HTTP header/);
-    expect(() => validateWebhook({ url: 'https://example.invalid/x', events: ['message'], retries: { policy: 'linear', delaySeconds: 1, attempts: 2 } })).not.toThrow();
+    expect(() =>
+      validateWebhook({ url: 'https://example.invalid/x', events: ['*'], customHeaders: [{ name: 'bad name', value: 'v' }] }),
+    ).toThrow(/not a valid HTTP header/);
+    expect(() =>
+      validateWebhook({
+        url: 'https://example.invalid/x',
+        events: ['message'],
+        retries: { policy: 'linear', delaySeconds: 1, attempts: 2 },
+      }),
+    ).not.toThrow();
   });
 
   test('the global webhook comes from WHATSAPP_HOOK_*; a bad event name stops start-up', () => {
     const config = parseConfig({
-      WHATSAPP_HOOK_URL: 'https://example.invalid/hook', WHATSAPP_HOOK_EVENTS: 'message,session.status', WHATSAPP_HOOK_HMAC_KEY: 'k',
-      WHATSAPP_HOOK_RETRIES_POLICY: 'linear', WHATSAPP_HOOK_RETRIES_DELAY_SECONDS: '3', WHATSAPP_HOOK_RETRIES_ATTEMPTS: '4',
+      WHATSAPP_HOOK_URL: 'https://example.invalid/hook',
+      WHATSAPP_HOOK_EVENTS: 'message,session.status',
+      WHATSAPP_HOOK_HMAC_KEY: 'k',
+      WHATSAPP_HOOK_RETRIES_POLICY: 'linear',
+      WHATSAPP_HOOK_RETRIES_DELAY_SECONDS: '3',
+      WHATSAPP_HOOK_RETRIES_ATTEMPTS: '4',
       WHATSAPP_HOOK_CUSTOM_HEADERS: 'X-A: 1;X-B:two',
     });
     expect(globalWebhook(config)).toEqual({
-      url: 'https://example.invalid/hook', events: ['message', 'session.status'], hmac: { key: 'k' },
-      retries: { policy: 'linear', delaySeconds: 3, attempts: 4 }, customHeaders: [{ name: 'X-A', value: '1' }, { name: 'X-B', value: 'two' }],
+      url: 'https://example.invalid/hook',
+      events: ['message', 'session.status'],
+      hmac: { key: 'k' },
+      retries: { policy: 'linear', delaySeconds: 3, attempts: 4 },
+      customHeaders: [
+        { name: 'X-A', value: '1' },
+        { name: 'X-B', value: 'two' },
+      ],
     });
     expect(globalWebhook(parseConfig({}))).toBeNull();
-    expect(() => globalWebhook(parseConfig({ WHATSAPP_HOOK_URL: 'http://h/x', WHATSAPP_HOOK_EVENTS: 'message,bogus' }))).toThrow(ConfigError);
+    expect(() => globalWebhook(parseConfig({ WHATSAPP_HOOK_URL: 'http://h/x', WHATSAPP_HOOK_EVENTS: 'message,bogus' }))).toThrow(
+      ConfigError,
+    );
     expect(() => parseCustomHeaders('novalue')).toThrow(ConfigError);
   });
 });

@@ -9,14 +9,28 @@ import { EventBus } from '../src/events/bus';
 import { silentLogger } from '../src/log';
 import type { Store } from '../src/store';
 import { startEventDelivery } from '../src/webhooks';
-import { FastClock, ENV, Receiver, Rig, TempStore, deadPort, hmacOf, type Responder } from './helpers/webhooks';
+import { deadPort, ENV, FastClock, hmacOf, Receiver, type Responder, Rig, TempStore } from './helpers/webhooks';
 
 const cleanups: (() => unknown)[] = [];
-afterEach(async () => { for (const c of cleanups.splice(0).reverse()) await c(); });
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
 
-const temp = () => { const t = new TempStore(); cleanups.push(() => t.dispose()); return t; };
-const receiver = (respond?: Responder, port?: number) => { const r = new Receiver(respond, port); cleanups.push(() => r.stop()); return r; };
-const rig = (store: Store, opts: ConstructorParameters<typeof Rig>[1]) => { const g = new Rig(store, opts); cleanups.push(() => g.stop()); return g; };
+const temp = () => {
+  const t = new TempStore();
+  cleanups.push(() => t.dispose());
+  return t;
+};
+const receiver = (respond?: Responder, port?: number) => {
+  const r = new Receiver(respond, port);
+  cleanups.push(() => r.stop());
+  return r;
+};
+const rig = (store: Store, opts: ConstructorParameters<typeof Rig>[1]) => {
+  const g = new Rig(store, opts);
+  cleanups.push(() => g.stop());
+  return g;
+};
 const ULID_ID = /^evt_[0-9a-hjkmnp-tv-z]{26}$/;
 
 describe('delivery', () => {
@@ -35,11 +49,21 @@ describe('delivery', () => {
     expect(r.arrivals.every((a) => a.headers.get('x-webhook-hmac') === hmacOf('k3y', a.body))).toBe(true);
     const first = r.arrivals[0]!;
     expect(first.json).toEqual({
-      id: ids[0], timestamp: expect.any(Number), event: 'message', session: 'default', metadata: { 'user.id': '7' },
-      me: { id: '1@c.us', pushName: 'Me' }, payload: { n: 0 }, engine: 'WEBJS', environment: ENV,
+      id: ids[0],
+      timestamp: expect.any(Number),
+      event: 'message',
+      session: 'default',
+      metadata: { 'user.id': '7' },
+      me: { id: '1@c.us', pushName: 'Me' },
+      payload: { n: 0 },
+      engine: 'WEBJS',
+      environment: ENV,
     });
     expect(first.headers.toJSON()).toMatchObject({
-      'content-type': 'application/json', 'x-webhook-request-id': ids[0], 'x-webhook-hmac-algorithm': 'sha512', 'x-tenant': 'acme',
+      'content-type': 'application/json',
+      'x-webhook-request-id': ids[0],
+      'x-webhook-hmac-algorithm': 'sha512',
+      'x-tenant': 'acme',
     });
     expect(Number(first.headers.get('x-webhook-timestamp'))).toBeGreaterThanOrEqual(first.json.timestamp);
     expect(g.outbox.stats()).toEqual({ delivered: 1000, failedAttempts: 0, deadLettered: 0, pending: 0 });
@@ -49,7 +73,9 @@ describe('delivery', () => {
     const t = temp();
     const port = await deadPort();
     const g = rig(t.store, {
-      webhooks: { default: [{ url: `http://127.0.0.1:${port}/hook`, events: ['*'], retries: { policy: 'constant', delaySeconds: 2, attempts: 100 } }] },
+      webhooks: {
+        default: [{ url: `http://127.0.0.1:${port}/hook`, events: ['*'], retries: { policy: 'constant', delaySeconds: 2, attempts: 100 } }],
+      },
       clock: new FastClock(),
     });
     const ids = g.publish(200);
@@ -68,7 +94,12 @@ describe('delivery', () => {
     const t = temp();
     const r = receiver((_, n) => new Response(null, { status: n <= 5 ? 500 : 200 }));
     const clock = new FastClock();
-    const g = rig(t.store, { webhooks: { default: [{ url: r.url, events: ['*'], hmac: { key: 's' }, retries: { policy: 'constant', delaySeconds: 2, attempts: 10 } }] }, clock });
+    const g = rig(t.store, {
+      webhooks: {
+        default: [{ url: r.url, events: ['*'], hmac: { key: 's' }, retries: { policy: 'constant', delaySeconds: 2, attempts: 10 } }],
+      },
+      clock,
+    });
     const ids = g.publish(20);
     await r.distinct(20);
     await g.drained();
@@ -90,7 +121,10 @@ describe('delivery', () => {
     const global = receiver();
     const g = rig(t.store, {
       webhooks: {
-        default: [{ url: good.url, events: ['message'] }, { url: bad.url, events: ['*'], retries: { policy: 'constant', delaySeconds: 60, attempts: 3 } }],
+        default: [
+          { url: good.url, events: ['message'] },
+          { url: bad.url, events: ['*'], retries: { policy: 'constant', delaySeconds: 60, attempts: 3 } },
+        ],
       },
       global: { url: global.url, events: ['*'] },
       clock: new FastClock(false), // retries never come due in this test
@@ -98,7 +132,10 @@ describe('delivery', () => {
     const messages = g.publish(10, 'message');
     const statuses = g.publish(5, 'session.status');
     const other = g.publish(5, 'message', 'other');
-    await g.until(() => g.attempts.filter((a) => a.ok).length === 30 && g.attempts.some((a) => a.url === bad.url), 'all deliveries and one failure');
+    await g.until(
+      () => g.attempts.filter((a) => a.ok).length === 30 && g.attempts.some((a) => a.url === bad.url),
+      'all deliveries and one failure',
+    );
 
     expect(good.ids()).toEqual(messages);
     expect(global.ids()).toEqual([...messages, ...statuses, ...other]);
@@ -108,7 +145,9 @@ describe('delivery', () => {
   test('one request in flight per target, and at most `concurrency` in all', async () => {
     const t = temp();
     const open = new Map<string, number>();
-    let inFlight = 0, peak = 0, peakPerTarget = 0;
+    let inFlight = 0,
+      peak = 0,
+      peakPerTarget = 0;
     const r = receiver(async (a) => {
       const target = a.headers.get('x-target')!;
       open.set(target, (open.get(target) ?? 0) + 1);
@@ -119,7 +158,11 @@ describe('delivery', () => {
       open.set(target, open.get(target)! - 1);
       return new Response('ok');
     });
-    const hooks = Array.from({ length: 6 }, (_, i) => ({ url: `${r.url}/${i}`, events: ['*'], customHeaders: [{ name: 'X-Target', value: `/${i}` }] }));
+    const hooks = Array.from({ length: 6 }, (_, i) => ({
+      url: `${r.url}/${i}`,
+      events: ['*'],
+      customHeaders: [{ name: 'X-Target', value: `/${i}` }],
+    }));
     const g = rig(t.store, { webhooks: { default: hooks }, concurrency: 2 });
     const ids = g.publish(30);
     await g.drained();
@@ -168,7 +211,12 @@ describe('restart and shutdown', () => {
   test('stop() aborts a request still open at the deadline; the row stays pending', async () => {
     const t = temp();
     let release = () => {};
-    const r = receiver(() => new Promise<Response>((resolve) => { release = () => resolve(new Response('late')); }));
+    const r = receiver(
+      () =>
+        new Promise<Response>((resolve) => {
+          release = () => resolve(new Response('late'));
+        }),
+    );
     cleanups.push(() => release());
     const hooks = { default: [{ url: r.url, events: ['*'] }] };
     const first = rig(t.store, { webhooks: hooks });
@@ -186,22 +234,35 @@ describe('restart and shutdown', () => {
 });
 
 describe('wiring', () => {
-  test('events published on the bus reach the global webhook and the session\'s own', async () => {
+  test("events published on the bus reach the global webhook and the session's own", async () => {
     const t = temp();
     const global = receiver();
     const own = receiver();
     const bus = new EventBus();
     const delivery = startEventDelivery({
-      config: parseConfig({ WHATSAPP_HOOK_URL: global.url, WHATSAPP_HOOK_EVENTS: 'session.status' }), db: t.store.db, bus,
-      webhooksOf: (s) => (s === 'default' ? [{ url: own.url, events: ['*'] }] : []), environment: () => ENV, log: silentLogger,
+      config: parseConfig({ WHATSAPP_HOOK_URL: global.url, WHATSAPP_HOOK_EVENTS: 'session.status' }),
+      db: t.store.db,
+      bus,
+      webhooksOf: (s) => (s === 'default' ? [{ url: own.url, events: ['*'] }] : []),
+      environment: () => ENV,
+      log: silentLogger,
     });
     cleanups.push(() => delivery.stop(1000));
     const status = { name: 'default', status: 'WORKING', statuses: [] };
-    bus.publish({ session: 'default', event: 'session.status', payload: status, me: null, metadata: { a: 'b' }, timestamp: 1_741_249_702_485 });
+    bus.publish({
+      session: 'default',
+      event: 'session.status',
+      payload: status,
+      me: null,
+      metadata: { a: 'b' },
+      timestamp: 1_741_249_702_485,
+    });
     bus.publish({ session: 'default', event: 'message', payload: { body: 'hi' }, me: null, metadata: {} });
     await own.distinct(2);
     await global.distinct(1);
-    expect(global.arrivals.map((a) => [a.json.event, a.json.timestamp, a.json.metadata])).toEqual([['session.status', 1_741_249_702_485, { a: 'b' }]]);
+    expect(global.arrivals.map((a) => [a.json.event, a.json.timestamp, a.json.metadata])).toEqual([
+      ['session.status', 1_741_249_702_485, { a: 'b' }],
+    ]);
     expect(own.arrivals.map((a) => a.json.event)).toEqual(['session.status', 'message']);
   });
 });

@@ -10,13 +10,19 @@ import { silentLogger } from '../src/log';
 import { MemorySampler } from '../src/memory/sampler';
 import { ServerService } from '../src/modules/server/service';
 import { wsRoutes } from '../src/modules/ws';
-import { EventHub, type EventClient } from '../src/modules/ws/service';
+import { type EventClient, EventHub } from '../src/modules/ws/service';
 import { Receiver, Rig, TempStore, Waits } from './helpers/webhooks';
 
 const KEY = 'ws-test-key';
 const config = parseConfig({ WAHA_API_KEY: KEY });
 const memory = new MemorySampler({ limitMb: config.MEMORY_THRESHOLD_MB, browsers: () => [] });
-const server = new ServerService({ memory, startedAt: Date.now(), workerId: 'ws', browserVersion: () => 'test', sessionCounts: () => ({ total: 0, working: 0 }) });
+const server = new ServerService({
+  memory,
+  startedAt: Date.now(),
+  workerId: 'ws',
+  browserVersion: () => 'test',
+  sessionCounts: () => ({ total: 0, working: 0 }),
+});
 const store = new TempStore();
 const receiver = new Receiver();
 const rig = new Rig(store.store, { webhooks: { default: [{ url: receiver.url, events: ['*'] }] } });
@@ -44,7 +50,10 @@ function connect(query: string, headers: Record<string, string> = {}): Promise<{
   sockets.push(ws);
   const frames: string[] = [];
   const waits = new Waits();
-  ws.onmessage = (m) => { frames.push(String(m.data)); waits.poke(); };
+  ws.onmessage = (m) => {
+    frames.push(String(m.data));
+    waits.poke();
+  };
   return new Promise((resolve, reject) => {
     ws.onopen = () => resolve({ frames, waits });
     ws.onerror = () => reject(new Error(`WebSocket ${query} refused`));
@@ -55,7 +64,13 @@ function connect(query: string, headers: Record<string, string> = {}): Promise<{
 const upgrade = (query: string, headers: Record<string, string> = {}) =>
   fetch(`http://${base}/ws?${query}`, {
     signal: AbortSignal.timeout(5000),
-    headers: { upgrade: 'websocket', connection: 'Upgrade', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', 'sec-websocket-version': '13', ...headers },
+    headers: {
+      upgrade: 'websocket',
+      connection: 'Upgrade',
+      'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+      'sec-websocket-version': '13',
+      ...headers,
+    },
   });
 
 describe('/ws', () => {
@@ -79,7 +94,7 @@ describe('/ws', () => {
     expect(everything.frames.slice(0, 7)).toEqual(webhookBodies.slice(0, 7));
   });
 
-  test('the upgrade needs the API key (the app\'s onRequest covers it)', async () => {
+  test("the upgrade needs the API key (the app's onRequest covers it)", async () => {
     const none = await upgrade('session=*');
     expect(none.status).toBe(401);
     expect(await none.json()).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'Unauthorized' });
@@ -98,7 +113,11 @@ describe('EventHub', () => {
     const closed: [number | undefined, string | undefined][] = [];
     let buffered = 0;
     const sent: string[] = [];
-    const client: EventClient = { send: (s) => (sent.push(s), s.length), getBufferedAmount: () => buffered, close: (c, r) => closed.push([c, r]) };
+    const client: EventClient = {
+      send: (s) => (sent.push(s), s.length),
+      getBufferedAmount: () => buffered,
+      close: (c, r) => closed.push([c, r]),
+    };
     const h = new EventHub(silentLogger, 1000);
     h.add(client, { session: '*', events: ['*'] });
     h.publish({ session: 'a', event: 'message' }, '{"n":1}');

@@ -47,9 +47,13 @@ export async function spawnService(env: Record<string, string> = {}, opts: { dir
     if (m) port = Number(m[1]);
   }
   // Keep draining stdout so the service never blocks on a full pipe.
-  void (async () => { while (!(await reader.read()).done); })();
+  void (async () => {
+    while (!(await reader.read()).done);
+  })();
   return {
-    kind, dir, proc,
+    kind,
+    dir,
+    proc,
     url: `http://127.0.0.1:${port}`,
     /** SIGTERM and wait; a temp folder made here is removed (a given `dir` is the caller's). */
     stop: async () => {

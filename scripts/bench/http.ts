@@ -33,7 +33,13 @@ async function startExpress() {
   const reader = proc.stdout.getReader();
   const { value } = await reader.read();
   const port = JSON.parse(new TextDecoder().decode(value)).port as number;
-  return { url: `http://127.0.0.1:${port}/ping`, stop: async () => { proc.kill('SIGTERM'); await proc.exited; } };
+  return {
+    url: `http://127.0.0.1:${port}/ping`,
+    stop: async () => {
+      proc.kill('SIGTERM');
+      await proc.exited;
+    },
+  };
 }
 
 const wabun = await spawnService();
@@ -43,8 +49,10 @@ try {
   for (let i = 0; i < runs; i++) {
     const a = await wrk(`${wabun.url}/ping`);
     const b = await wrk(express.url);
-    results.wabun.push(a.rps); results.wabunP99.push(a.p99ms);
-    results.express.push(b.rps); results.expressP99.push(b.p99ms);
+    results.wabun.push(a.rps);
+    results.wabunP99.push(a.p99ms);
+    results.express.push(b.rps);
+    results.expressP99.push(b.p99ms);
     console.log(`run ${i + 1}: wabun ${a.rps.toFixed(0)} req/s (p99 ${a.p99ms} ms), express ${b.rps.toFixed(0)} req/s (p99 ${b.p99ms} ms)`);
   }
 } finally {
@@ -53,9 +61,15 @@ try {
 }
 
 const summary = {
-  runs, seconds, connections: 50, threads: 2, target: wabun.kind,
-  wabunRps: median(results.wabun), expressRps: median(results.express),
-  wabunP99Ms: median(results.wabunP99), expressP99Ms: median(results.expressP99),
+  runs,
+  seconds,
+  connections: 50,
+  threads: 2,
+  target: wabun.kind,
+  wabunRps: median(results.wabun),
+  expressRps: median(results.express),
+  wabunP99Ms: median(results.wabunP99),
+  expressP99Ms: median(results.expressP99),
   ratio: median(results.wabun) / median(results.express),
 };
 console.log(JSON.stringify(summary));

@@ -18,7 +18,11 @@ interface Benchmark {
 
 /** The session benchmarks need Chromium and Node.js (the whatsapp-web.js baseline). */
 const needsSim = () =>
-  !existsSync('/usr/lib/chromium/chromium') ? 'Chromium is not installed (apt-get install -y chromium)' : !Bun.which('node') ? 'node is not installed (the baseline runs on Node.js)' : null;
+  !existsSync('/usr/lib/chromium/chromium')
+    ? 'Chromium is not installed (apt-get install -y chromium)'
+    : !Bun.which('node')
+      ? 'node is not installed (the baseline runs on Node.js)'
+      : null;
 
 const BENCHMARKS: Benchmark[] = [
   { script: 'startup.ts' },
@@ -28,7 +32,11 @@ const BENCHMARKS: Benchmark[] = [
   { script: 'session-startup.ts', missing: needsSim },
   { script: 'sessions.ts', missing: needsSim },
   // The same ten sessions on the small account (--quick already uses it).
-  { script: 'sessions.ts', missing: () => needsSim() ?? (process.argv.includes('--quick') ? 'the --quick run above used the small account' : null), args: ['--small'] },
+  {
+    script: 'sessions.ts',
+    missing: () => needsSim() ?? (process.argv.includes('--quick') ? 'the --quick run above used the small account' : null),
+    args: ['--small'],
+  },
   { script: 'soak.ts', missing: needsSim },
   // Last: the verdicts at the top of BENCHMARKS.md, from the results above.
   { script: 'summary.ts', missing: () => (process.argv.includes('--quick') ? 'a --quick run records nothing' : null) },

@@ -28,7 +28,10 @@ const hookMs: number[] = [];
 const receiver = webhookReceiver((body, at) => {
   const text: string | undefined = body?.payload?.body;
   const t = text ? sentAt.get(text) : undefined;
-  if (t !== undefined) { hookMs.push(at - t); sentAt.delete(text!); }
+  if (t !== undefined) {
+    hookMs.push(at - t);
+    sentAt.delete(text!);
+  }
 });
 const svc = await startWabun(root.sub('wabun'), page.dir, page.version);
 const send: Record<number, { p50: number; p99: number; requests: number; rps: number }> = {};
@@ -41,7 +44,8 @@ try {
   const post = async (chat: number, i: number) => {
     const t = performance.now();
     const res = await fetch(`${svc.url}/api/sendText`, {
-      method: 'POST', headers: { 'X-Api-Key': 'bench', 'Content-Type': 'application/json' },
+      method: 'POST',
+      headers: { 'X-Api-Key': 'bench', 'Content-Type': 'application/json' },
       body: JSON.stringify({ session: 's1', chatId: simContactId(chat), text: `latency ${i}` }),
     });
     await res.arrayBuffer();
@@ -54,9 +58,11 @@ try {
     const times: number[] = [];
     let next = 0;
     const t0 = performance.now();
-    await Promise.all(Array.from({ length: c }, async (_, client) => {
-      while (next < total) times.push(await post(client, next++));
-    }));
+    await Promise.all(
+      Array.from({ length: c }, async (_, client) => {
+        while (next < total) times.push(await post(client, next++));
+      }),
+    );
     const wall = (performance.now() - t0) / 1000;
     send[c] = { p50: r2(median(times)), p99: r2(percentile(times, 99)), requests: total, rps: Math.round(total / wall) };
     console.log(`sendText, ${c} concurrent: p50 ${send[c]!.p50} ms, p99 ${send[c]!.p99} ms (${total} requests, ${send[c]!.rps}/s)`);
@@ -81,25 +87,38 @@ try {
 }
 const hook = { p50: r2(median(hookMs)), p99: r2(percentile(hookMs, 99)), received: hookMs.length, sent: INCOMING, rate: INCOMING_RATE };
 console.log(`incoming → webhook: p50 ${hook.p50} ms, p99 ${hook.p99} ms (${hook.received}/${INCOMING})`);
-const result = { command: commandOf('latency.ts', args), account: BUSY_ACCOUNT, sendText: send, sendFailures: failures, incomingToWebhook: hook };
+const result = {
+  command: commandOf('latency.ts', args),
+  account: BUSY_ACCOUNT,
+  sendText: send,
+  sendFailures: failures,
+  incomingToWebhook: hook,
+};
 
 // --quick is a smoke test: its numbers are not recorded (the full run's stay in results/ and BENCHMARKS.md).
 if (!quick && !args.includes('--no-write')) {
   await writeResult('latency', result);
-  await writeSection('4. Latency', [
-    'One WORKING session on the busy account. `sendText`: `POST /api/sendText` until the HTTP 201, which wabun answers once',
-    "whatsapp-web.js's `sendMessage` resolved in Chromium, i.e. the simulator has the message (its outbox is checked).",
-    'Each concurrent client sends to its own chat: wabun keeps per-chat send order, so clients on one chat queue by design.',
-    `Incoming: the simulator's \`receive()\` at ${INCOMING_RATE}/s until the webhook receiver (\`Bun.serve\`, port 0, same process as the clock) has the POST.`,
-    'No target in the issue: recorded for comparison between runs.',
-    '',
-    ...machineLines(), versionsLine(),
-    `- command: \`${result.command}\` (run at ${new Date().toISOString()}); result: \`scripts/bench/results/latency.json\``,
-    '',
-    '| path | concurrency | requests | p50 | p99 | throughput |',
-    '|---|---|---|---|---|---|',
-    ...CONCURRENCY.map((c) => `| sendText HTTP → Chromium → simulator | ${c} | ${send[c]!.requests} | ${send[c]!.p50} ms | ${send[c]!.p99} ms | ${send[c]!.rps}/s |`),
-    `| incoming message → webhook received | ${INCOMING_RATE}/s | ${hook.received}/${INCOMING} | ${hook.p50} ms | ${hook.p99} ms | |`,
-    failures ? `\n${failures} sendText request(s) did not answer 201.` : '',
-  ].join('\n'));
+  await writeSection(
+    '4. Latency',
+    [
+      'One WORKING session on the busy account. `sendText`: `POST /api/sendText` until the HTTP 201, which wabun answers once',
+      "whatsapp-web.js's `sendMessage` resolved in Chromium, i.e. the simulator has the message (its outbox is checked).",
+      'Each concurrent client sends to its own chat: wabun keeps per-chat send order, so clients on one chat queue by design.',
+      `Incoming: the simulator's \`receive()\` at ${INCOMING_RATE}/s until the webhook receiver (\`Bun.serve\`, port 0, same process as the clock) has the POST.`,
+      'No target in the issue: recorded for comparison between runs.',
+      '',
+      ...machineLines(),
+      versionsLine(),
+      `- command: \`${result.command}\` (run at ${new Date().toISOString()}); result: \`scripts/bench/results/latency.json\``,
+      '',
+      '| path | concurrency | requests | p50 | p99 | throughput |',
+      '|---|---|---|---|---|---|',
+      ...CONCURRENCY.map(
+        (c) =>
+          `| sendText HTTP → Chromium → simulator | ${c} | ${send[c]!.requests} | ${send[c]!.p50} ms | ${send[c]!.p99} ms | ${send[c]!.rps}/s |`,
+      ),
+      `| incoming message → webhook received | ${INCOMING_RATE}/s | ${hook.received}/${INCOMING} | ${hook.p50} ms | ${hook.p99} ms | |`,
+      failures ? `\n${failures} sendText request(s) did not answer 201.` : '',
+    ].join('\n'),
+  );
 }

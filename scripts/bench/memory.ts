@@ -10,7 +10,7 @@
 import { simContactId } from '../../test/sim';
 import { median, writeResult } from './harness';
 import { machineLines, writeSection } from './report';
-import { BenchRoot, BUSY_ACCOUNT, round1, simPage, startBaseline, startWabun, webhookReceiver, type TreeMemory } from './sim-rig';
+import { BenchRoot, BUSY_ACCOUNT, round1, simPage, startBaseline, startWabun, type TreeMemory, webhookReceiver } from './sim-rig';
 import { commandOf, versions, versionsLine } from './versions';
 
 const args = process.argv.slice(2);
@@ -21,7 +21,14 @@ const SETTLE_MS = quick ? 2000 : 5000;
 const IN = quick ? 50 : 300;
 const OUT = quick ? 10 : 100;
 
-interface Side { idle: TreeMemory; after: TreeMemory; idleService: TreeMemory; afterService: TreeMemory; readyMs: number; governorActions?: string[] }
+interface Side {
+  idle: TreeMemory;
+  after: TreeMemory;
+  idleService: TreeMemory;
+  afterService: TreeMemory;
+  readyMs: number;
+  governorActions?: string[];
+}
 
 const root = new BenchRoot();
 
@@ -33,7 +40,9 @@ async function runWabun(): Promise<Side> {
   const dir = root.sub('wabun');
   const page = simPage(root, { autoScan: true, account: BUSY_ACCOUNT });
   let hooks = 0;
-  const receiver = webhookReceiver(() => { hooks++; });
+  const receiver = webhookReceiver(() => {
+    hooks++;
+  });
   const svc = await startWabun(dir, page.dir, page.version);
   try {
     const t0 = performance.now();
@@ -42,15 +51,18 @@ async function runWabun(): Promise<Side> {
     const readyMs = performance.now() - t0;
     await page.server.waitForPage();
     await Bun.sleep(SETTLE_MS);
-    const idle = svc.memory(), idleService = svc.serviceOnly();
+    const idle = svc.memory(),
+      idleService = svc.serviceOnly();
     const control = page.server.control();
     await incoming(control, IN);
-    for (let i = 0; i < OUT; i++) await svc.api('POST', '/api/sendText', { session: 's1', chatId: simContactId(i % 20), text: `sent ${i}` });
+    for (let i = 0; i < OUT; i++)
+      await svc.api('POST', '/api/sendText', { session: 's1', chatId: simContactId(i % 20), text: `sent ${i}` });
     const until = performance.now() + 30_000;
     while (hooks < IN && performance.now() < until) await Bun.sleep(50);
     if (hooks < IN) console.warn(`wabun: only ${hooks}/${IN} webhooks arrived`);
     await Bun.sleep(SETTLE_MS);
-    const after = svc.memory(), afterService = svc.serviceOnly();
+    const after = svc.memory(),
+      afterService = svc.serviceOnly();
     const report = await svc.api('GET', '/api/server/memory');
     const governorActions = (report.governor?.recent_actions ?? []).map((a: { step: string }) => a.step);
     return { idle, after, idleService, afterService, readyMs, governorActions };
@@ -72,12 +84,14 @@ async function runBaseline(): Promise<Side> {
     const readyMs = performance.now() - t0;
     await page.server.waitForPage();
     await Bun.sleep(SETTLE_MS);
-    const idle = b.memory(), idleService = b.serviceOnly();
+    const idle = b.memory(),
+      idleService = b.serviceOnly();
     await incoming(page.server.control(), IN);
     b.send({ cmd: 'send', n: OUT, text: 'sent', chats: Array.from({ length: 20 }, (_, i) => simContactId(i)) });
     await b.next('sent');
     await Bun.sleep(SETTLE_MS);
-    const after = b.memory(), afterService = b.serviceOnly();
+    const after = b.memory(),
+      afterService = b.serviceOnly();
     return { idle, after, idleService, afterService, readyMs };
   } finally {
     await b.stop();
@@ -95,7 +109,9 @@ try {
     for (const run of order) {
       const r = await run();
       (run === runWabun ? wabun : baseline).push(r);
-      console.log(`run ${i + 1} ${run === runWabun ? 'wabun   ' : 'baseline'}: idle ${r.idle.privateMb} MB private / ${r.idle.pssMb} MB PSS (${r.idle.processes} proc), after traffic ${r.after.privateMb} / ${r.after.pssMb} MB; ready in ${(r.readyMs / 1000).toFixed(1)} s${r.governorActions?.length ? `; governor: ${r.governorActions.join(', ')}` : ''}`);
+      console.log(
+        `run ${i + 1} ${run === runWabun ? 'wabun   ' : 'baseline'}: idle ${r.idle.privateMb} MB private / ${r.idle.pssMb} MB PSS (${r.idle.processes} proc), after traffic ${r.after.privateMb} / ${r.after.pssMb} MB; ready in ${(r.readyMs / 1000).toFixed(1)} s${r.governorActions?.length ? `; governor: ${r.governorActions.join(', ')}` : ''}`,
+      );
     }
   }
 } finally {
@@ -104,17 +120,32 @@ try {
 
 const med = (xs: Side[], pick: (s: Side) => number) => round1(median(xs.map(pick)));
 const summarize = (xs: Side[]) => ({
-  idle_private_mb: med(xs, (s) => s.idle.privateMb), idle_pss_mb: med(xs, (s) => s.idle.pssMb),
-  after_private_mb: med(xs, (s) => s.after.privateMb), after_pss_mb: med(xs, (s) => s.after.pssMb),
-  idle_service_private_mb: med(xs, (s) => s.idleService.privateMb), after_service_private_mb: med(xs, (s) => s.afterService.privateMb),
-  processes: median(xs.map((s) => s.idle.processes)), ready_s: round1(median(xs.map((s) => s.readyMs)) / 1000),
+  idle_private_mb: med(xs, (s) => s.idle.privateMb),
+  idle_pss_mb: med(xs, (s) => s.idle.pssMb),
+  after_private_mb: med(xs, (s) => s.after.privateMb),
+  after_pss_mb: med(xs, (s) => s.after.pssMb),
+  idle_service_private_mb: med(xs, (s) => s.idleService.privateMb),
+  after_service_private_mb: med(xs, (s) => s.afterService.privateMb),
+  processes: median(xs.map((s) => s.idle.processes)),
+  ready_s: round1(median(xs.map((s) => s.readyMs)) / 1000),
 });
-const W = summarize(wabun), B = summarize(baseline);
+const W = summarize(wabun),
+  B = summarize(baseline);
 const ratio = (k: keyof typeof W) => Math.round((W[k] / B[k]) * 100) / 100;
 const result = {
-  runs: RUNS, account: BUSY_ACCOUNT, traffic: { incoming: IN, sent: OUT }, settle_ms: SETTLE_MS,
-  command: commandOf('memory.ts', args), wabun: W, baseline: B,
-  ratio: { idle_private: ratio('idle_private_mb'), idle_pss: ratio('idle_pss_mb'), after_private: ratio('after_private_mb'), after_pss: ratio('after_pss_mb') },
+  runs: RUNS,
+  account: BUSY_ACCOUNT,
+  traffic: { incoming: IN, sent: OUT },
+  settle_ms: SETTLE_MS,
+  command: commandOf('memory.ts', args),
+  wabun: W,
+  baseline: B,
+  ratio: {
+    idle_private: ratio('idle_private_mb'),
+    idle_pss: ratio('idle_pss_mb'),
+    after_private: ratio('after_private_mb'),
+    after_pss: ratio('after_pss_mb'),
+  },
   governor_actions: wabun.map((s) => s.governorActions ?? []),
   raw: { wabun, baseline },
 };
@@ -126,32 +157,36 @@ if (!quick && !args.includes('--no-write')) {
   const worst = Math.max(W.idle_private_mb, W.after_private_mb);
   const worstRatio = Math.max(result.ratio.idle_private, result.ratio.after_private);
   const verdict = (ok: boolean) => (ok ? '**met**' : '**missed**');
-  await writeSection('1. Memory: one WORKING session vs whatsapp-web.js defaults', [
-    `One session on the simulator's busy account (${BUSY_ACCOUNT.contacts} contacts, ${BUSY_ACCOUNT.chats} chats, ${BUSY_ACCOUNT.groups} groups, ${BUSY_ACCOUNT.messagesPerChat} messages each), WORKING, ` +
-    `against whatsapp-web.js ${versions().whatsappWebJs} with its default options from a plain Node.js script (\`scripts/bench/webjs-baseline.cjs\`: \`LocalAuth\`, the local page cache, ` +
-    'the system Chromium, `--no-sandbox` and the five offline flags, nothing else), same page, same run, interleaved. Whole process trees (service or `node` + every Chromium process + ' +
-    `the detached crashpad handlers). Private = Pss_Anon + Pss_Shmem. "Idle": ${SETTLE_MS / 1000} s after ready; "after traffic": ${IN} incoming messages ` +
-    `(wabun also delivers each to a webhook receiver) and ${OUT} texts sent, then ${SETTLE_MS / 1000} s. wabun runs with its defaults (MEMORY_GOVERNOR=true, MEMORY_THRESHOLD_MB=300).`,
-    '',
-    ...machineLines(), versionsLine(),
-    `- command: \`${result.command}\` (run at ${new Date().toISOString()}); result: \`scripts/bench/results/memory.json\``,
-    '',
-    `| median of ${RUNS} | wabun | baseline (Node.js + whatsapp-web.js defaults) | ratio |`,
-    '|---|---|---|---|',
-    `| idle, private | ${W.idle_private_mb} MB | ${B.idle_private_mb} MB | ${result.ratio.idle_private}× |`,
-    `| idle, PSS | ${W.idle_pss_mb} MB | ${B.idle_pss_mb} MB | ${result.ratio.idle_pss}× |`,
-    `| after traffic, private | ${W.after_private_mb} MB | ${B.after_private_mb} MB | ${result.ratio.after_private}× |`,
-    `| after traffic, PSS | ${W.after_pss_mb} MB | ${B.after_pss_mb} MB | ${result.ratio.after_pss}× |`,
-    `| of which the service / node process, private (idle → after) | ${W.idle_service_private_mb} → ${W.after_service_private_mb} MB | ${B.idle_service_private_mb} → ${B.after_service_private_mb} MB | |`,
-    `| processes | ${W.processes} | ${B.processes} | |`,
-    `| start to ready | ${W.ready_s} s | ${B.ready_s} s | |`,
-    '',
-    `Target ≤ 0.6× the baseline (private, worst of idle/after traffic: ${worstRatio}×): ${verdict(worstRatio <= 0.6)}. ` +
-    `Target ≤ 250 MB (private, worst: ${worst} MB): ${verdict(worst <= 250)}.` +
-    (result.governor_actions.some((a) => a.length)
-      ? ` Governor steps taken during the wabun runs (per run): ${result.governor_actions.map((a) => a.join('+') || 'none').join('; ')}. The "cleanup" step (70 % of MEMORY_THRESHOLD_MB: in-page trim, page GC, HTTP cache dropped) usually ran before the idle reading; it is part of the defaults, so the figure is what a deployment gets.`
-      : ' The governor took no step during these runs.'),
-    '',
-    'Private memory is the stable figure here. PSS also splits the Chromium binary and libraries mapped by every Chromium on the machine, so it moves with whatever else runs (other test suites on this shared machine): compare PSS only within one run.',
-  ].join('\n'));
+  await writeSection(
+    '1. Memory: one WORKING session vs whatsapp-web.js defaults',
+    [
+      `One session on the simulator's busy account (${BUSY_ACCOUNT.contacts} contacts, ${BUSY_ACCOUNT.chats} chats, ${BUSY_ACCOUNT.groups} groups, ${BUSY_ACCOUNT.messagesPerChat} messages each), WORKING, ` +
+        `against whatsapp-web.js ${versions().whatsappWebJs} with its default options from a plain Node.js script (\`scripts/bench/webjs-baseline.cjs\`: \`LocalAuth\`, the local page cache, ` +
+        'the system Chromium, `--no-sandbox` and the five offline flags, nothing else), same page, same run, interleaved. Whole process trees (service or `node` + every Chromium process + ' +
+        `the detached crashpad handlers). Private = Pss_Anon + Pss_Shmem. "Idle": ${SETTLE_MS / 1000} s after ready; "after traffic": ${IN} incoming messages ` +
+        `(wabun also delivers each to a webhook receiver) and ${OUT} texts sent, then ${SETTLE_MS / 1000} s. wabun runs with its defaults (MEMORY_GOVERNOR=true, MEMORY_THRESHOLD_MB=300).`,
+      '',
+      ...machineLines(),
+      versionsLine(),
+      `- command: \`${result.command}\` (run at ${new Date().toISOString()}); result: \`scripts/bench/results/memory.json\``,
+      '',
+      `| median of ${RUNS} | wabun | baseline (Node.js + whatsapp-web.js defaults) | ratio |`,
+      '|---|---|---|---|',
+      `| idle, private | ${W.idle_private_mb} MB | ${B.idle_private_mb} MB | ${result.ratio.idle_private}× |`,
+      `| idle, PSS | ${W.idle_pss_mb} MB | ${B.idle_pss_mb} MB | ${result.ratio.idle_pss}× |`,
+      `| after traffic, private | ${W.after_private_mb} MB | ${B.after_private_mb} MB | ${result.ratio.after_private}× |`,
+      `| after traffic, PSS | ${W.after_pss_mb} MB | ${B.after_pss_mb} MB | ${result.ratio.after_pss}× |`,
+      `| of which the service / node process, private (idle → after) | ${W.idle_service_private_mb} → ${W.after_service_private_mb} MB | ${B.idle_service_private_mb} → ${B.after_service_private_mb} MB | |`,
+      `| processes | ${W.processes} | ${B.processes} | |`,
+      `| start to ready | ${W.ready_s} s | ${B.ready_s} s | |`,
+      '',
+      `Target ≤ 0.6× the baseline (private, worst of idle/after traffic: ${worstRatio}×): ${verdict(worstRatio <= 0.6)}. ` +
+        `Target ≤ 250 MB (private, worst: ${worst} MB): ${verdict(worst <= 250)}.` +
+        (result.governor_actions.some((a) => a.length)
+          ? ` Governor steps taken during the wabun runs (per run): ${result.governor_actions.map((a) => a.join('+') || 'none').join('; ')}. The "cleanup" step (70 % of MEMORY_THRESHOLD_MB: in-page trim, page GC, HTTP cache dropped) usually ran before the idle reading; it is part of the defaults, so the figure is what a deployment gets.`
+          : ' The governor took no step during these runs.'),
+      '',
+      'Private memory is the stable figure here. PSS also splits the Chromium binary and libraries mapped by every Chromium on the machine, so it moves with whatever else runs (other test suites on this shared machine): compare PSS only within one run.',
+    ].join('\n'),
+  );
 }

@@ -5,24 +5,46 @@
  */
 import { PNG } from 'pngjs';
 
-export interface Series { color: [number, number, number]; points: [number, number][] }
+export interface Series {
+  color: [number, number, number];
+  points: [number, number][];
+}
 
 const DIGITS: Record<string, string[]> = {
-  '0': ['111', '101', '101', '101', '111'], '1': ['010', '110', '010', '010', '111'], '2': ['111', '001', '111', '100', '111'],
-  '3': ['111', '001', '111', '001', '111'], '4': ['101', '101', '111', '001', '001'], '5': ['111', '100', '111', '001', '111'],
-  '6': ['111', '100', '111', '101', '111'], '7': ['111', '001', '010', '010', '010'], '8': ['111', '101', '111', '101', '111'],
-  '9': ['111', '101', '111', '001', '111'], '.': ['000', '000', '000', '000', '010'],
+  '0': ['111', '101', '101', '101', '111'],
+  '1': ['010', '110', '010', '010', '111'],
+  '2': ['111', '001', '111', '100', '111'],
+  '3': ['111', '001', '111', '001', '111'],
+  '4': ['101', '101', '111', '001', '001'],
+  '5': ['111', '100', '111', '001', '111'],
+  '6': ['111', '100', '111', '101', '111'],
+  '7': ['111', '001', '010', '010', '010'],
+  '8': ['111', '101', '111', '101', '111'],
+  '9': ['111', '101', '111', '001', '111'],
+  '.': ['000', '000', '000', '000', '010'],
 };
 
 /** PNG bytes of `series` on a width×height canvas; xStep/yStep: grid spacing in data units. */
-export function lineChart(series: Series[], opts: { width?: number; height?: number; xStep: number; yStep: number; xLabel?: (x: number) => string }): Buffer {
-  const W = opts.width ?? 900, H = opts.height ?? 420, L = 60, R = 20, T = 20, B = 40;
+export function lineChart(
+  series: Series[],
+  opts: { width?: number; height?: number; xStep: number; yStep: number; xLabel?: (x: number) => string },
+): Buffer {
+  const W = opts.width ?? 900,
+    H = opts.height ?? 420,
+    L = 60,
+    R = 20,
+    T = 20,
+    B = 40;
   const png = new PNG({ width: W, height: H });
   const set = (x: number, y: number, [r, g, b]: [number, number, number]) => {
-    x = Math.round(x); y = Math.round(y);
+    x = Math.round(x);
+    y = Math.round(y);
     if (x < 0 || y < 0 || x >= W || y >= H) return;
     const i = (y * W + x) * 4;
-    png.data[i] = r; png.data[i + 1] = g; png.data[i + 2] = b; png.data[i + 3] = 255;
+    png.data[i] = r;
+    png.data[i + 1] = g;
+    png.data[i + 2] = b;
+    png.data[i + 3] = 255;
   };
   for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) set(x, y, [255, 255, 255]);
   const all = series.flatMap((s) => s.points);
@@ -32,9 +54,15 @@ export function lineChart(series: Series[], opts: { width?: number; height?: num
   const px = (x: number) => L + (x / xMax) * (W - L - R);
   const py = (y: number) => H - B - ((y - yMin) / (yMax - yMin || 1)) * (H - T - B);
   const text = (s: string, x: number, y: number, scale = 2) => {
-    [...s].forEach((ch, k) => (DIGITS[ch] ?? []).forEach((row, dy) => [...row].forEach((bit, dx) => {
-      if (bit === '1') for (let a = 0; a < scale; a++) for (let b = 0; b < scale; b++) set(x + (k * 4 + dx) * scale + a, y + dy * scale + b, [60, 60, 60]);
-    })));
+    [...s].forEach((ch, k) =>
+      (DIGITS[ch] ?? []).forEach((row, dy) =>
+        [...row].forEach((bit, dx) => {
+          if (bit === '1')
+            for (let a = 0; a < scale; a++)
+              for (let b = 0; b < scale; b++) set(x + (k * 4 + dx) * scale + a, y + dy * scale + b, [60, 60, 60]);
+        }),
+      ),
+    );
   };
   for (let y = yMin; y <= yMax + 1e-9; y += opts.yStep) {
     for (let x = L; x < W - R; x++) set(x, py(y), [225, 225, 225]);
@@ -50,11 +78,15 @@ export function lineChart(series: Series[], opts: { width?: number; height?: num
   for (let y = T; y < H - B; y++) set(L, y, [0, 0, 0]);
   for (const s of series) {
     for (let i = 1; i < s.points.length; i++) {
-      const [x0, y0] = s.points[i - 1]!, [x1, y1] = s.points[i]!;
+      const [x0, y0] = s.points[i - 1]!,
+        [x1, y1] = s.points[i]!;
       const steps = Math.max(1, Math.ceil(Math.hypot(px(x1) - px(x0), py(y1) - py(y0))));
       for (let k = 0; k <= steps; k++) {
-        const x = px(x0 + ((x1 - x0) * k) / steps), y = py(y0 + ((y1 - y0) * k) / steps);
-        set(x, y, s.color); set(x, y + 1, s.color); set(x + 1, y, s.color);
+        const x = px(x0 + ((x1 - x0) * k) / steps),
+          y = py(y0 + ((y1 - y0) * k) / steps);
+        set(x, y, s.color);
+        set(x, y + 1, s.color);
+        set(x + 1, y, s.color);
       }
     }
   }

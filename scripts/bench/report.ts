@@ -16,7 +16,9 @@ export function machineInfo(): { cpu: string; cores: number; memoryGb: number; b
   let os = 'unknown';
   try {
     os = /PRETTY_NAME="([^"]+)"/.exec(require('node:fs').readFileSync('/etc/os-release', 'utf8'))?.[1] ?? os;
-  } catch { /* not Linux */ }
+  } catch {
+    /* not Linux */
+  }
   return {
     cpu: cpus()[0]?.model ?? 'unknown',
     cores: navigator.hardwareConcurrency,
@@ -33,7 +35,9 @@ export function machineLines(): string[] {
   return [
     `- machine: ${m.cores} cores (\`nproc\`), ${m.memoryGb} GB memory, ${m.cpu}; ${m.os}`,
     `- versions: bun ${m.bun}; ${m.chromium}`,
-    `- load average (1, 5, 15 min) when it finished: ${loadavg().map((l) => l.toFixed(2)).join(', ')} (other work on the machine skews results)`,
+    `- load average (1, 5, 15 min) when it finished: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ')} (other work on the machine skews results)`,
   ];
 }
 

@@ -76,8 +76,14 @@ try {
 const m = <T>(xs: T[], f: (x: T) => number) => round1(median(xs.map(f)));
 const span = <T>(xs: T[], f: (x: T) => number) => `${round1(Math.min(...xs.map(f)))}–${round1(Math.max(...xs.map(f)))}`;
 const result = {
-  runs: RUNS, command: commandOf('session-startup.ts', args), account: BUSY_ACCOUNT,
-  first_qr: { spawn_to_qr_ms: m(qr, (x) => x.spawnToQrMs), create_to_qr_ms: m(qr, (x) => x.createToQrMs), spawn_to_listening_ms: m(qr, (x) => x.spawnToListeningMs) },
+  runs: RUNS,
+  command: commandOf('session-startup.ts', args),
+  account: BUSY_ACCOUNT,
+  first_qr: {
+    spawn_to_qr_ms: m(qr, (x) => x.spawnToQrMs),
+    create_to_qr_ms: m(qr, (x) => x.createToQrMs),
+    spawn_to_listening_ms: m(qr, (x) => x.spawnToListeningMs),
+  },
   restart: { spawn_to_working_ms: m(restart, (x) => x.spawnToWorkingMs), spawn_to_listening_ms: m(restart, (x) => x.spawnToListeningMs) },
   raw: { qr, restart },
 };
@@ -86,20 +92,24 @@ console.log(JSON.stringify({ first_qr: result.first_qr, restart: result.restart 
 // --quick is a smoke test: its numbers are not recorded (the full run's stay in results/ and BENCHMARKS.md).
 if (!quick && !args.includes('--no-write')) {
   await writeResult('session-startup', result);
-  await writeSection('5b. Session start-up: first QR, restart to WORKING', [
-    'On the simulator (busy account), the service as `bun run bench` finds it (`dist/wabun` when built, else `bun src/index.ts`). ' +
-    '"First QR": spawn → `POST /api/sessions {"name":"s1"}` → status `SCAN_QR_CODE` (polled every 20 ms; Chromium launch, page load, library inject). ' +
-    '"Restart": a session paired once, the service stopped with SIGTERM; the service spawned again on the same data folder brings the running session back: spawn → `WORKING`, no QR.',
-    '',
-    ...machineLines(), versionsLine(),
-    `- command: \`${result.command}\` (run at ${new Date().toISOString()}); result: \`scripts/bench/results/session-startup.json\``,
-    '',
-    `| ${RUNS} runs | median | min–max |`,
-    '|---|---|---|',
-    `| service spawn → first QR (SCAN_QR_CODE) | ${result.first_qr.spawn_to_qr_ms} ms | ${span(qr, (x) => x.spawnToQrMs)} ms |`,
-    `| of which POST /api/sessions → first QR | ${result.first_qr.create_to_qr_ms} ms | ${span(qr, (x) => x.createToQrMs)} ms |`,
-    `| service spawn → paired session WORKING again | ${result.restart.spawn_to_working_ms} ms | ${span(restart, (x) => x.spawnToWorkingMs)} ms |`,
-    '',
-    'No target in the issue for these two: recorded for comparison between runs.',
-  ].join('\n'));
+  await writeSection(
+    '5b. Session start-up: first QR, restart to WORKING',
+    [
+      'On the simulator (busy account), the service as `bun run bench` finds it (`dist/wabun` when built, else `bun src/index.ts`). ' +
+        '"First QR": spawn → `POST /api/sessions {"name":"s1"}` → status `SCAN_QR_CODE` (polled every 20 ms; Chromium launch, page load, library inject). ' +
+        '"Restart": a session paired once, the service stopped with SIGTERM; the service spawned again on the same data folder brings the running session back: spawn → `WORKING`, no QR.',
+      '',
+      ...machineLines(),
+      versionsLine(),
+      `- command: \`${result.command}\` (run at ${new Date().toISOString()}); result: \`scripts/bench/results/session-startup.json\``,
+      '',
+      `| ${RUNS} runs | median | min–max |`,
+      '|---|---|---|',
+      `| service spawn → first QR (SCAN_QR_CODE) | ${result.first_qr.spawn_to_qr_ms} ms | ${span(qr, (x) => x.spawnToQrMs)} ms |`,
+      `| of which POST /api/sessions → first QR | ${result.first_qr.create_to_qr_ms} ms | ${span(qr, (x) => x.createToQrMs)} ms |`,
+      `| service spawn → paired session WORKING again | ${result.restart.spawn_to_working_ms} ms | ${span(restart, (x) => x.spawnToWorkingMs)} ms |`,
+      '',
+      'No target in the issue for these two: recorded for comparison between runs.',
+    ].join('\n'),
+  );
 }

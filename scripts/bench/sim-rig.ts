@@ -8,9 +8,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sessionDirs } from '../../src/engine/chromium';
-import { parseSmaps, ProcReader } from '../../src/memory/proc';
+import { ProcReader, parseSmaps } from '../../src/memory/proc';
 import { ProcessTable } from '../../src/memory/tree';
-import { allowLoopbackControl, BUSY_ACCOUNT, SMALL_ACCOUNT, writeSimPage, type SimPageOptions } from '../../test/sim';
+import { allowLoopbackControl, BUSY_ACCOUNT, type SimPageOptions, SMALL_ACCOUNT, writeSimPage } from '../../test/sim';
 import { SimControlServer } from '../../test/sim/control';
 import { spawnService } from './harness';
 
@@ -32,13 +32,23 @@ export class BenchRoot {
     const out: number[] = [];
     for (const p of readdirSync('/proc')) {
       if (!/^\d+$/.test(p)) continue;
-      try { if (readFileSync(`/proc/${p}/cmdline`, 'latin1').includes(dir)) out.push(Number(p)); } catch { /* gone */ }
+      try {
+        if (readFileSync(`/proc/${p}/cmdline`, 'latin1').includes(dir)) out.push(Number(p));
+      } catch {
+        /* gone */
+      }
     }
     return out;
   }
   sweep(dir = this.dir): number {
     const pids = this.leftovers(dir);
-    for (const pid of pids) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
     return pids.length;
   }
   dispose() {
@@ -48,7 +58,11 @@ export class BenchRoot {
   }
 }
 
-export interface TreeMemory { privateMb: number; pssMb: number; processes: number }
+export interface TreeMemory {
+  privateMb: number;
+  pssMb: number;
+  processes: number;
+}
 const proc = new ProcReader();
 
 /** Private (Pss_Anon + Pss_Shmem) and PSS of `root`'s process tree plus crashpad handlers naming `dataDir`. */
@@ -56,13 +70,17 @@ export function treeMemory(root: number, dataDir: string, exclude: number[] = []
   const table = new ProcessTable(proc);
   table.refresh();
   const { pids } = table.treeOf(root, dataDir);
-  let priv = 0, pss = 0, n = 0;
+  let priv = 0,
+    pss = 0,
+    n = 0;
   for (const pid of pids) {
     if (exclude.includes(pid)) continue;
     const s = proc.text(`${pid}/smaps_rollup`);
     const m = s && parseSmaps(s);
     if (!m) continue;
-    priv += m.privateKb; pss += m.pssKb; n++;
+    priv += m.privateKb;
+    pss += m.pssKb;
+    n++;
   }
   return { privateMb: round1(priv / 1024), pssMb: round1(pss / 1024), processes: n };
 }
@@ -71,7 +89,9 @@ export function treeMemory(root: number, dataDir: string, exclude: number[] = []
 export function processMemory(pid: number): TreeMemory {
   const s = proc.text(`${pid}/smaps_rollup`);
   const m = s && parseSmaps(s);
-  return m ? { privateMb: round1(m.privateKb / 1024), pssMb: round1(m.pssKb / 1024), processes: 1 } : { privateMb: 0, pssMb: 0, processes: 0 };
+  return m
+    ? { privateMb: round1(m.privateKb / 1024), pssMb: round1(m.pssKb / 1024), processes: 1 }
+    : { privateMb: 0, pssMb: 0, processes: 0 };
 }
 
 export const round1 = (n: number) => Math.round(n * 10) / 10;
@@ -87,7 +107,8 @@ export function simPage(root: BenchRoot, opts: SimPageOptions) {
 /** A webhook receiver on port 0 that hands every event to `onEvent`. */
 export function webhookReceiver(onEvent: (body: any, at: number) => void) {
   const server = Bun.serve({
-    hostname: '127.0.0.1', port: 0,
+    hostname: '127.0.0.1',
+    port: 0,
     async fetch(req) {
       const body = await req.json().catch(() => null);
       onEvent(body, performance.now());
@@ -101,14 +122,20 @@ export type Service = Awaited<ReturnType<typeof startWabun>>;
 
 /** wabun in `dir` (data folder `<dir>/data`) serving the simulator page in `pageDir`. */
 export async function startWabun(dir: string, pageDir: string, version: string, env: Record<string, string> = {}) {
-  const svc = await spawnService({
-    WAHA_WEBJS_CACHE_TYPE: 'local', WAHA_WEBJS_CACHE_PATH: pageDir, WAHA_WEBJS_WEB_VERSION: version,
-    ...env, // info: spawnService waits for the "listening" line
-  }, { dir });
+  const svc = await spawnService(
+    {
+      WAHA_WEBJS_CACHE_TYPE: 'local',
+      WAHA_WEBJS_CACHE_PATH: pageDir,
+      WAHA_WEBJS_WEB_VERSION: version,
+      ...env, // info: spawnService waits for the "listening" line
+    },
+    { dir },
+  );
   const dataDir = join(dir, 'data');
   const api = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(svc.url + path, {
-      method, headers: { 'X-Api-Key': API_KEY, 'Content-Type': 'application/json' },
+      method,
+      headers: { 'X-Api-Key': API_KEY, 'Content-Type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -116,7 +143,9 @@ export async function startWabun(dir: string, pageDir: string, version: string, 
     return text ? JSON.parse(text) : null;
   };
   return {
-    ...svc, dataDir, api,
+    ...svc,
+    dataDir,
+    api,
     /** The session's folder and Chromium profile (src/engine/chromium.ts sessionDirs). */
     sessionDirs: (name: string) => sessionDirs(join(dataDir, 'sessions', name)),
     /** Creates the session stopped, grants its profile loopback access to the control server, starts it. */
@@ -150,9 +179,19 @@ export async function startBaseline(dir: string, pageDir: string, version: strin
   allowLoopbackControl(join(dataPath, 'session'));
   const child = Bun.spawn(['node', join(import.meta.dir, 'webjs-baseline.cjs')], {
     cwd: join(import.meta.dir, '..', '..'),
-    env: { ...process.env, HOME: dir, XDG_CONFIG_HOME: join(dir, '.config'), XDG_CACHE_HOME: join(dir, '.cache'),
-      BASELINE_DATA: dataPath, BASELINE_CACHE: pageDir, BASELINE_VERSION: version, BASELINE_CHROMIUM: CHROMIUM },
-    stdin: 'pipe', stdout: 'pipe', stderr: 'inherit',
+    env: {
+      ...process.env,
+      HOME: dir,
+      XDG_CONFIG_HOME: join(dir, '.config'),
+      XDG_CACHE_HOME: join(dir, '.cache'),
+      BASELINE_DATA: dataPath,
+      BASELINE_CACHE: pageDir,
+      BASELINE_VERSION: version,
+      BASELINE_CHROMIUM: CHROMIUM,
+    },
+    stdin: 'pipe',
+    stdout: 'pipe',
+    stderr: 'inherit',
   });
   const waiters: { event: string; resolve: (m: any) => void }[] = [];
   const seen: any[] = [];
@@ -166,22 +205,48 @@ export async function startBaseline(dir: string, pageDir: string, version: strin
       buf += decoder.decode(value, { stream: true });
       let nl: number;
       while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl); buf = buf.slice(nl + 1);
-        let msg: any; try { msg = JSON.parse(line); } catch { continue; }
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        let msg: any;
+        try {
+          msg = JSON.parse(line);
+        } catch {
+          continue;
+        }
         seen.push(msg);
-        for (const w of [...waiters]) if (w.event === msg.event) { waiters.splice(waiters.indexOf(w), 1); w.resolve(msg); }
+        for (const w of [...waiters])
+          if (w.event === msg.event) {
+            waiters.splice(waiters.indexOf(w), 1);
+            w.resolve(msg);
+          }
       }
     }
   })();
-  const next = (event: string, timeoutMs = 60_000) => new Promise<any>((resolve, reject) => {
-    const hit = seen.find((m) => m.event === event);
-    if (hit) { seen.splice(seen.indexOf(hit), 1); return resolve(hit); }
-    const timer = setTimeout(() => reject(new Error(`baseline: no ${event} within ${timeoutMs} ms`)), timeoutMs);
-    waiters.push({ event, resolve: (m) => { clearTimeout(timer); resolve(m); } });
-  });
-  const send = (cmd: object) => { child.stdin.write(JSON.stringify(cmd) + '\n'); child.stdin.flush(); };
+  const next = (event: string, timeoutMs = 60_000) =>
+    new Promise<any>((resolve, reject) => {
+      const hit = seen.find((m) => m.event === event);
+      if (hit) {
+        seen.splice(seen.indexOf(hit), 1);
+        return resolve(hit);
+      }
+      const timer = setTimeout(() => reject(new Error(`baseline: no ${event} within ${timeoutMs} ms`)), timeoutMs);
+      waiters.push({
+        event,
+        resolve: (m) => {
+          clearTimeout(timer);
+          resolve(m);
+        },
+      });
+    });
+  const send = (cmd: object) => {
+    child.stdin.write(JSON.stringify(cmd) + '\n');
+    child.stdin.flush();
+  };
   return {
-    proc: child, dataPath, next, send,
+    proc: child,
+    dataPath,
+    next,
+    send,
     memory: () => treeMemory(child.pid, dataPath),
     serviceOnly: () => processMemory(child.pid),
     async stop() {

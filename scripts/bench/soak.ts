@@ -16,7 +16,10 @@ import { commandOf, versionsLine } from './versions';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const opt = (name: string, fallback: number) => { const i = args.indexOf(name); return i >= 0 ? Number(args[i + 1]) : fallback; };
+const opt = (name: string, fallback: number) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
 const MESSAGES = opt('--messages', quick ? 200 : 20_000);
 const SECONDS = opt('--seconds', quick ? 15 : 600);
 const RATE = MESSAGES / SECONDS;
@@ -24,14 +27,22 @@ const SAMPLE_MS = quick ? 500 : 5000;
 const WARMUP = 0.2; // the first 20 % of the messages
 const TARGET_PCT = 5;
 
-interface Point { t: number; sent: number; hooks: number; privateMb: number; pssMb: number }
+interface Point {
+  t: number;
+  sent: number;
+  hooks: number;
+  privateMb: number;
+  pssMb: number;
+}
 
 const root = new BenchRoot();
 
 async function rig(governor: boolean) {
   const page = simPage(root, { autoScan: true, account: BUSY_ACCOUNT });
   const state = { hooks: 0, sent: 0, inflight: 0, errors: 0 };
-  const receiver = webhookReceiver(() => { state.hooks++; });
+  const receiver = webhookReceiver(() => {
+    state.hooks++;
+  });
   const svc = await startWabun(root.sub(governor ? 'gov-on' : 'gov-off'), page.dir, page.version, { MEMORY_GOVERNOR: String(governor) });
   await svc.startSession('s1', { webhooks: [{ url: receiver.url, events: ['message'] }] });
   await svc.waitStatus('s1', 'WORKING');
@@ -42,27 +53,48 @@ type Rig = Awaited<ReturnType<typeof rig>>;
 
 /** Least-squares slope of y over x. */
 function fit(xs: number[], ys: number[]) {
-  const n = xs.length, mx = xs.reduce((a, b) => a + b, 0) / n, my = ys.reduce((a, b) => a + b, 0) / n;
-  let num = 0, den = 0;
-  for (let i = 0; i < n; i++) { num += (xs[i]! - mx) * (ys[i]! - my); den += (xs[i]! - mx) ** 2; }
+  const n = xs.length,
+    mx = xs.reduce((a, b) => a + b, 0) / n,
+    my = ys.reduce((a, b) => a + b, 0) / n;
+  let num = 0,
+    den = 0;
+  for (let i = 0; i < n; i++) {
+    num += (xs[i]! - mx) * (ys[i]! - my);
+    den += (xs[i]! - mx) ** 2;
+  }
   const slope = den ? num / den : 0;
   return { slope, at: (x: number) => my + slope * (x - mx) };
 }
 
 function analyse(r: Rig) {
   const warm = r.points.filter((p) => p.sent >= MESSAGES * WARMUP);
-  const f = fit(warm.map((p) => p.sent / 1000), warm.map((p) => p.privateMb));
-  const fPss = fit(warm.map((p) => p.sent / 1000), warm.map((p) => p.pssMb));
-  const from = MESSAGES * WARMUP / 1000, to = MESSAGES / 1000;
+  const f = fit(
+    warm.map((p) => p.sent / 1000),
+    warm.map((p) => p.privateMb),
+  );
+  const fPss = fit(
+    warm.map((p) => p.sent / 1000),
+    warm.map((p) => p.pssMb),
+  );
+  const from = (MESSAGES * WARMUP) / 1000,
+    to = MESSAGES / 1000;
   const level = f.at(from);
   const growthPct = ((f.at(to) - level) / level) * 100;
   const priv = r.points.map((p) => p.privateMb);
   return {
-    governor: r.governor, samples: r.points.length, warm_samples: warm.length,
-    slope_private_mb_per_1000: Math.round(f.slope * 100) / 100, slope_pss_mb_per_1000: Math.round(fPss.slope * 100) / 100,
-    level_at_warmup_mb: round1(level), growth_after_warmup_pct: Math.round(growthPct * 10) / 10,
-    min_private_mb: round1(Math.min(...priv)), max_private_mb: round1(Math.max(...priv)), end_private_mb: round1(priv[priv.length - 1] ?? 0),
-    sent: r.state.sent, webhooks: r.state.hooks, receive_errors: r.state.errors,
+    governor: r.governor,
+    samples: r.points.length,
+    warm_samples: warm.length,
+    slope_private_mb_per_1000: Math.round(f.slope * 100) / 100,
+    slope_pss_mb_per_1000: Math.round(fPss.slope * 100) / 100,
+    level_at_warmup_mb: round1(level),
+    growth_after_warmup_pct: Math.round(growthPct * 10) / 10,
+    min_private_mb: round1(Math.min(...priv)),
+    max_private_mb: round1(Math.max(...priv)),
+    end_private_mb: round1(priv[priv.length - 1] ?? 0),
+    sent: r.state.sent,
+    webhooks: r.state.hooks,
+    receive_errors: r.state.errors,
   };
 }
 
@@ -74,7 +106,13 @@ try {
   const sample = () => {
     for (const r of rigs) {
       const m = r.svc.memory();
-      r.points.push({ t: (performance.now() - t0) / 1000, sent: r.state.sent, hooks: r.state.hooks, privateMb: m.privateMb, pssMb: m.pssMb });
+      r.points.push({
+        t: (performance.now() - t0) / 1000,
+        sent: r.state.sent,
+        hooks: r.state.hooks,
+        privateMb: m.privateMb,
+        pssMb: m.pssMb,
+      });
     }
   };
   sample();
@@ -87,14 +125,27 @@ try {
       while (r.state.sent < due && r.state.inflight < 200) {
         const i = r.state.sent++;
         r.state.inflight++;
-        r.control.receive({ from: simContactId(i % 400), body: `soak ${i} ${'m'.repeat(i % 200)}` })
-          .catch(() => { r.state.errors++; })
-          .finally(() => { r.state.inflight--; });
+        r.control
+          .receive({ from: simContactId(i % 400), body: `soak ${i} ${'m'.repeat(i % 200)}` })
+          .catch(() => {
+            r.state.errors++;
+          })
+          .finally(() => {
+            r.state.inflight--;
+          });
       }
     }
     if (performance.now() - lastLog > 30_000) {
       lastLog = performance.now();
-      console.log(`${((lastLog - t0) / 1000).toFixed(0)} s: ` + rigs.map((r) => `governor ${r.governor ? 'on ' : 'off'} sent ${r.state.sent}, webhooks ${r.state.hooks}, ${r.points.at(-1)?.privateMb} MB`).join(' | '));
+      console.log(
+        `${((lastLog - t0) / 1000).toFixed(0)} s: ` +
+          rigs
+            .map(
+              (r) =>
+                `governor ${r.governor ? 'on ' : 'off'} sent ${r.state.sent}, webhooks ${r.state.hooks}, ${r.points.at(-1)?.privateMb} MB`,
+            )
+            .join(' | '),
+      );
     }
     await Bun.sleep(50);
   }
@@ -107,15 +158,27 @@ try {
     actions[r.governor ? 'on' : 'off'] = (report.governor?.recent_actions ?? []).map((a: { step: string; at?: string }) => a.step);
   }
 } finally {
-  for (const r of rigs) { await r.svc.stop(); await r.page.server.stop(); r.receiver.stop(); }
+  for (const r of rigs) {
+    await r.svc.stop();
+    await r.page.server.stop();
+    r.receiver.stop();
+  }
   root.dispose();
 }
 
 const [on, off] = rigs.map(analyse) as [ReturnType<typeof analyse>, ReturnType<typeof analyse>];
 console.log(JSON.stringify({ on, off }));
 const result = {
-  command: commandOf('soak.ts', args), messages: MESSAGES, seconds: SECONDS, rate_per_s: Math.round(RATE * 10) / 10,
-  concurrent: true, warmup_fraction: WARMUP, sample_ms: SAMPLE_MS, governor_on: on, governor_off: off, governor_recent_actions: actions,
+  command: commandOf('soak.ts', args),
+  messages: MESSAGES,
+  seconds: SECONDS,
+  rate_per_s: Math.round(RATE * 10) / 10,
+  concurrent: true,
+  warmup_fraction: WARMUP,
+  sample_ms: SAMPLE_MS,
+  governor_on: on,
+  governor_off: off,
+  governor_recent_actions: actions,
   points: { on: rigs[0]!.points, off: rigs[1]!.points },
 };
 
@@ -123,35 +186,49 @@ const result = {
 if (!quick && !args.includes('--no-write')) {
   await writeResult('soak', result);
   const pngName = 'soak-memory.png';
-  const png = lineChart([
-    { color: [30, 100, 220], points: rigs[0]!.points.map((p) => [p.sent, p.privateMb]) },
-    { color: [220, 50, 40], points: rigs[1]!.points.map((p) => [p.sent, p.privateMb]) },
-  ], { xStep: MESSAGES >= 10_000 ? 2000 : Math.max(50, Math.round(MESSAGES / 10)), yStep: 25, xLabel: (x) => (MESSAGES >= 10_000 ? String(x / 1000) : String(x)) });
+  const png = lineChart(
+    [
+      { color: [30, 100, 220], points: rigs[0]!.points.map((p) => [p.sent, p.privateMb]) },
+      { color: [220, 50, 40], points: rigs[1]!.points.map((p) => [p.sent, p.privateMb]) },
+    ],
+    {
+      xStep: MESSAGES >= 10_000 ? 2000 : Math.max(50, Math.round(MESSAGES / 10)),
+      yStep: 25,
+      xLabel: (x) => (MESSAGES >= 10_000 ? String(x / 1000) : String(x)),
+    },
+  );
   await Bun.write(join(import.meta.dir, 'results', pngName), png);
   const met = Math.abs(on.growth_after_warmup_pct) <= TARGET_PCT;
   const row = (label: string, a: ReturnType<typeof analyse>) =>
     `| ${label} | ${a.sent} / ${a.webhooks} | ${a.level_at_warmup_mb} MB | ${a.slope_private_mb_per_1000} MB | ${a.slope_pss_mb_per_1000} MB | ${a.growth_after_warmup_pct} % | ${a.min_private_mb}–${a.max_private_mb} MB |`;
-  await writeSection('3. Soak: governor on vs off', [
-    `${MESSAGES} incoming messages per service at a steady ${result.rate_per_s}/s over ${SECONDS} s, pushed by the simulator into one WORKING session ` +
-    '(busy account) that delivers each to a webhook receiver. The governor-on (`MEMORY_GOVERNOR=true`, defaults: threshold 300 MB) and governor-off ' +
-    '(`MEMORY_GOVERNOR=false`) services ran **concurrently, side by side** on this machine (to keep the full run under 20 minutes), each with its own page and receiver. ' +
-    `Memory of each whole tree (private = Pss_Anon + Pss_Shmem) every ${SAMPLE_MS / 1000} s; the slope is a least-squares fit over the samples after the first ${WARMUP * 100} % of the messages (warm-up); ` +
-    '"growth" is the fitted change from the end of the warm-up to the last message, relative to the fitted level at the end of the warm-up.',
-    '',
-    ...machineLines(), versionsLine(),
-    `- command: \`${result.command}\` (run at ${new Date().toISOString()}); result: \`scripts/bench/results/soak.json\``,
-    quick || MESSAGES < 20_000 || SECONDS < 600 ? `- **shortened run** (${MESSAGES} messages over ${SECONDS} s); the issue's soak is \`bun scripts/bench/soak.ts\` (20,000 over 600 s)` : '- the issue\'s full soak: 20,000 messages over 600 s',
-    '',
-    '| governor | messages sent / webhooks received | private at warm-up | slope, private, per 1,000 msgs | slope, PSS | growth after warm-up | private min–max |',
-    '|---|---|---|---|---|---|---|',
-    row('on', on), row('off', off),
-    '',
-    `Governor steps (most recent 20): on: ${actions.on?.join(', ') || 'none'}; off: ${actions.off?.join(', ') || 'none (it never acts)'}.`,
-    '',
-    `Target: flat within ${TARGET_PCT} % with the governor on: **${met ? 'met' : 'missed'}** (${on.growth_after_warmup_pct} %).`,
-    '',
-    `![memory over the soak](scripts/bench/results/${pngName})`,
-    '',
-    `Plot: private memory (MB, y) of each service's whole tree over messages sent (x${MESSAGES >= 10_000 ? ', thousands' : ''}); blue: governor on, red: governor off.`,
-  ].join('\n'));
+  await writeSection(
+    '3. Soak: governor on vs off',
+    [
+      `${MESSAGES} incoming messages per service at a steady ${result.rate_per_s}/s over ${SECONDS} s, pushed by the simulator into one WORKING session ` +
+        '(busy account) that delivers each to a webhook receiver. The governor-on (`MEMORY_GOVERNOR=true`, defaults: threshold 300 MB) and governor-off ' +
+        '(`MEMORY_GOVERNOR=false`) services ran **concurrently, side by side** on this machine (to keep the full run under 20 minutes), each with its own page and receiver. ' +
+        `Memory of each whole tree (private = Pss_Anon + Pss_Shmem) every ${SAMPLE_MS / 1000} s; the slope is a least-squares fit over the samples after the first ${WARMUP * 100} % of the messages (warm-up); ` +
+        '"growth" is the fitted change from the end of the warm-up to the last message, relative to the fitted level at the end of the warm-up.',
+      '',
+      ...machineLines(),
+      versionsLine(),
+      `- command: \`${result.command}\` (run at ${new Date().toISOString()}); result: \`scripts/bench/results/soak.json\``,
+      quick || MESSAGES < 20_000 || SECONDS < 600
+        ? `- **shortened run** (${MESSAGES} messages over ${SECONDS} s); the issue's soak is \`bun scripts/bench/soak.ts\` (20,000 over 600 s)`
+        : "- the issue's full soak: 20,000 messages over 600 s",
+      '',
+      '| governor | messages sent / webhooks received | private at warm-up | slope, private, per 1,000 msgs | slope, PSS | growth after warm-up | private min–max |',
+      '|---|---|---|---|---|---|---|',
+      row('on', on),
+      row('off', off),
+      '',
+      `Governor steps (most recent 20): on: ${actions.on?.join(', ') || 'none'}; off: ${actions.off?.join(', ') || 'none (it never acts)'}.`,
+      '',
+      `Target: flat within ${TARGET_PCT} % with the governor on: **${met ? 'met' : 'missed'}** (${on.growth_after_warmup_pct} %).`,
+      '',
+      `![memory over the soak](scripts/bench/results/${pngName})`,
+      '',
+      `Plot: private memory (MB, y) of each service's whole tree over messages sent (x${MESSAGES >= 10_000 ? ', thousands' : ''}); blue: governor on, red: governor off.`,
+    ].join('\n'),
+  );
 }

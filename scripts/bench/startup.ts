@@ -14,7 +14,11 @@ import { DEFAULT_OUTFILE, ensureBuilt, ROOT } from '../build';
 import { median, writeResult } from './harness';
 import { machineLines, writeSection } from './report';
 
-export interface StartupRun { healthMs: number; listeningMs: number; memoryMb: number }
+export interface StartupRun {
+  healthMs: number;
+  listeningMs: number;
+  memoryMb: number;
+}
 
 /** A port free right now (the service binds it a moment later; a clash fails the run loudly). */
 function freePort(): number {
@@ -32,7 +36,13 @@ export async function startOnce(exe: string, dir: string): Promise<StartupRun> {
   const t0 = performance.now();
   const proc = Bun.spawn([exe], {
     cwd: dir,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, PORT: String(port), WAHA_API_KEY: 'bench', WAHA_LOCAL_STORE_BASE_DIR: join(dir, 'data') },
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: dir,
+      PORT: String(port),
+      WAHA_API_KEY: 'bench',
+      WAHA_LOCAL_STORE_BASE_DIR: join(dir, 'data'),
+    },
     stdout: 'pipe',
     stderr: 'inherit',
   });
@@ -70,7 +80,12 @@ export async function startOnce(exe: string, dir: string): Promise<StartupRun> {
   }
 }
 
-export interface StartupResult { runs: StartupRun[]; exe: string; bytes: number; command: string }
+export interface StartupResult {
+  runs: StartupRun[];
+  exe: string;
+  bytes: number;
+  command: string;
+}
 
 /** `runs` timed cold starts after one untimed warm-up. */
 export async function benchStartup(runs: number, binary?: string): Promise<StartupResult> {
@@ -84,7 +99,9 @@ export async function benchStartup(runs: number, binary?: string): Promise<Start
       const r = await startOnce(copy, dir);
       if (i > 0) {
         out.push(r);
-        console.log(`run ${i}: /health 200 after ${r.healthMs.toFixed(1)} ms (listening line ${r.listeningMs.toFixed(1)} ms), ${r.memoryMb} MB`);
+        console.log(
+          `run ${i}: /health 200 after ${r.healthMs.toFixed(1)} ms (listening line ${r.listeningMs.toFixed(1)} ms), ${r.memoryMb} MB`,
+        );
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -125,9 +142,18 @@ if (import.meta.main) {
   const result = await benchStartup(Math.max(5, runs), b !== -1 ? argv[b + 1] : undefined);
   const section = startupSection(result);
   console.log(section);
-  if (!argv.includes('--no-write') && !argv.includes('--quick')) { // --quick: a smoke test, not recorded
+  if (!argv.includes('--no-write') && !argv.includes('--quick')) {
+    // --quick: a smoke test, not recorded
     await writeSection('5a. Cold start to the first /health', section);
     const col = (k: keyof StartupRun) => median(result.runs.map((x) => x[k]));
-    await writeResult('startup', { command: result.command, runs: result.runs.length, exe_mb: result.bytes / 1e6, health_ms: col('healthMs'), listening_ms: col('listeningMs'), memory_mb: col('memoryMb'), raw: result.runs });
+    await writeResult('startup', {
+      command: result.command,
+      runs: result.runs.length,
+      exe_mb: result.bytes / 1e6,
+      health_ms: col('healthMs'),
+      listening_ms: col('listeningMs'),
+      memory_mb: col('memoryMb'),
+      raw: result.runs,
+    });
   }
 }

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../src/log';
-import { Store, STORE_FILE } from '../../src/store';
+import { STORE_FILE, Store } from '../../src/store';
 import { WebhookDispatcher } from '../../src/webhooks/delivery';
 import { WebhookOutbox } from '../../src/webhooks/outbox';
 import type { WebhookConfig } from '../../src/webhooks/targets';
@@ -26,13 +26,32 @@ function rig(hooks: WebhookConfig[]) {
   const store = Store.open(dir);
   const outbox = new WebhookOutbox({ db: store.db, webhooksOf: () => hooks, environment: env, log: silentLogger });
   const dispatcher = new WebhookDispatcher({ outbox, timeoutMs: 5000, log: silentLogger });
-  return { dir, store, outbox, dispatcher, dispose: () => { store.close(); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    dir,
+    store,
+    outbox,
+    dispatcher,
+    dispose: () => {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
-const heapMb = () => { Bun.gc(true); return heapStats().heapSize / 2 ** 20; };
+const heapMb = () => {
+  Bun.gc(true);
+  return heapStats().heapSize / 2 ** 20;
+};
 
 // 1. Writes, then a drain to a receiver that answers at once.
-const receiver = Bun.serve({ port: 0, hostname: '127.0.0.1', fetch: async (r) => { await r.arrayBuffer(); return new Response('ok'); } });
+const receiver = Bun.serve({
+  port: 0,
+  hostname: '127.0.0.1',
+  fetch: async (r) => {
+    await r.arrayBuffer();
+    return new Response('ok');
+  },
+});
 const live = rig([{ url: `http://127.0.0.1:${receiver.port}/hook`, events: ['*'], hmac: { key: 'bench' } }]);
 const writeUs: number[] = [];
 const w0 = performance.now();
@@ -56,7 +75,15 @@ deadRig.dispatcher.start();
 const heapBefore = heapMb();
 for (let i = 0; i < N; i++) deadRig.outbox.publish({ session: 'default', event: 'message', payload, me: null, metadata: {} });
 const heapAfter = heapMb();
-const fileMb = ['', '-wal'].reduce((s, x) => { try { return s + statSync(join(deadRig.dir, STORE_FILE + x)).size; } catch { return s; } }, 0) / 2 ** 20;
+const fileMb =
+  ['', '-wal'].reduce((s, x) => {
+    try {
+      return s + statSync(join(deadRig.dir, STORE_FILE + x)).size;
+    } catch {
+      return s;
+    }
+  }, 0) /
+  2 ** 20;
 await deadRig.dispatcher.stop();
 deadRig.dispose();
 
@@ -65,6 +92,13 @@ const rows = [
   `| delivered to a local receiver (one in flight) | ${Math.round(N / drainSec)}/s |`,
   `| ${N} events pending for a dead receiver | store file ${fileMb.toFixed(1)} MB on disk; JS heap ${heapBefore.toFixed(1)} → ${heapAfter.toFixed(1)} MB |`,
 ];
-const body = [...machineLines(), `- store: WAL, synchronous=FULL (src/store); event body ${JSON.stringify(payload).length} B of payload`, '', '| what | result |', '|---|---|', ...rows].join('\n');
+const body = [
+  ...machineLines(),
+  `- store: WAL, synchronous=FULL (src/store); event body ${JSON.stringify(payload).length} B of payload`,
+  '',
+  '| what | result |',
+  '|---|---|',
+  ...rows,
+].join('\n');
 console.log(body);
 if (!process.argv.includes('--no-write')) await writeSection('Webhook outbox', body);

@@ -14,14 +14,23 @@ const client = new Client({
   webVersion: process.env.BASELINE_VERSION,
   puppeteer: {
     executablePath: process.env.BASELINE_CHROMIUM,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   },
 });
 
 let received = 0;
 client.on('qr', () => out({ event: 'qr' }));
 client.on('ready', () => out({ event: 'ready', pid: client.pupBrowser.process().pid }));
-client.on('message', () => { received++; });
+client.on('message', () => {
+  received++;
+});
 
 readline.createInterface({ input: process.stdin }).on('line', async (line) => {
   const cmd = JSON.parse(line);
@@ -36,8 +45,11 @@ readline.createInterface({ input: process.stdin }).on('line', async (line) => {
       process.exit(0);
     }
   } catch (err) {
-    out({ event: 'error', message: String(err && err.message || err) });
+    out({ event: 'error', message: String((err && err.message) || err) });
   }
 });
 
-client.initialize().catch((err) => { out({ event: 'error', message: String(err.message || err) }); process.exit(1); });
+client.initialize().catch((err) => {
+  out({ event: 'error', message: String(err.message || err) });
+  process.exit(1);
+});

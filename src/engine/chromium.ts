@@ -28,7 +28,12 @@ export const CHROMIUM_CANDIDATES: readonly string[] = [
 const HINT = `Install it with \`${CHROMIUM_INSTALL}\`, or set PUPPETEER_EXECUTABLE_PATH (or CHROME_PATH) to a Chromium/Chrome binary.`;
 
 function executable(path: string): boolean {
-  try { accessSync(path, constants.X_OK); return true; } catch { return false; }
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -38,7 +43,10 @@ function executable(path: string): boolean {
 export function findChromium(configured: string): string {
   if (configured) {
     if (executable(configured)) return configured;
-    throw new MissingDependencyError(`Chromium not found at PUPPETEER_EXECUTABLE_PATH/CHROME_PATH=${configured} (missing or not executable).`, HINT);
+    throw new MissingDependencyError(
+      `Chromium not found at PUPPETEER_EXECUTABLE_PATH/CHROME_PATH=${configured} (missing or not executable).`,
+      HINT,
+    );
   }
   const found = CHROMIUM_CANDIDATES.find(executable);
   if (found) return found;
@@ -120,7 +128,13 @@ const PASSED_ENV = /^(PATH|LANG|LANGUAGE|LC_[A-Z]+|TZ|FONTCONFIG_[A-Z]+|https?_p
 export function browserEnv(dirs: SessionDirs, env: Record<string, string | undefined> = process.env): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined && PASSED_ENV.test(k)) out[k] = v;
-  return { ...out, HOME: dirs.home, XDG_CONFIG_HOME: join(dirs.home, '.config'), XDG_CACHE_HOME: join(dirs.home, '.cache'), TMPDIR: dirs.tmp };
+  return {
+    ...out,
+    HOME: dirs.home,
+    XDG_CONFIG_HOME: join(dirs.home, '.config'),
+    XDG_CACHE_HOME: join(dirs.home, '.cache'),
+    TMPDIR: dirs.tmp,
+  };
 }
 
 const SINGLETONS = ['SingletonLock', 'SingletonSocket', 'SingletonCookie'];
@@ -133,7 +147,11 @@ const SINGLETONS = ['SingletonLock', 'SingletonSocket', 'SingletonCookie'];
  */
 export function clearStaleLock(profile: string): boolean {
   let target: string;
-  try { target = readlinkSync(join(profile, 'SingletonLock')); } catch { target = ''; }
+  try {
+    target = readlinkSync(join(profile, 'SingletonLock'));
+  } catch {
+    target = '';
+  }
   if (target) {
     const dash = target.lastIndexOf('-');
     const host = target.slice(0, dash);

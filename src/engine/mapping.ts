@@ -5,7 +5,14 @@
 import type { WAMessage } from './types';
 
 /** WAHA's names for whatsapp-web.js's ack numbers. */
-export const ACK_NAMES: Readonly<Record<number, string>> = { [-1]: 'ERROR', 0: 'PENDING', 1: 'SERVER', 2: 'DEVICE', 3: 'READ', 4: 'PLAYED' };
+export const ACK_NAMES: Readonly<Record<number, string>> = {
+  [-1]: 'ERROR',
+  0: 'PENDING',
+  1: 'SERVER',
+  2: 'DEVICE',
+  3: 'READ',
+  4: 'PLAYED',
+};
 
 export function ackName(ack: number | null | undefined): string {
   return ACK_NAMES[ack ?? 0] ?? 'UNKNOWN';
@@ -81,7 +88,16 @@ export function toWAMessage(m: LibMessage, source: 'app' | 'api', media: WAMessa
 }
 
 /** `message.reaction`: who reacted with what to which message (empty text = removed). */
-export function toReaction(r: { id: { fromMe: boolean; remote: string; _serialized: string }; msgId: { _serialized: string }; senderId: string; reaction: string; timestamp: number }, me: string | null) {
+export function toReaction(
+  r: {
+    id: { fromMe: boolean; remote: string; _serialized: string };
+    msgId: { _serialized: string };
+    senderId: string;
+    reaction: string;
+    timestamp: number;
+  },
+  me: string | null,
+) {
   return {
     id: r.id._serialized,
     from: r.senderId,
@@ -109,7 +125,13 @@ export interface LibGroupNotification {
 }
 
 const PARTICIPANT_TYPE: Record<string, 'join' | 'leave' | 'promote' | 'demote'> = {
-  add: 'join', invite: 'join', linked_group_join: 'join', remove: 'leave', leave: 'leave', promote: 'promote', demote: 'demote',
+  add: 'join',
+  invite: 'join',
+  linked_group_join: 'join',
+  remove: 'leave',
+  leave: 'leave',
+  promote: 'promote',
+  demote: 'demote',
 };
 
 /**
@@ -155,7 +177,9 @@ export function disconnectInfo(reason: unknown): { reason: string; loggedOut: bo
  * WAHA's `config.ignore` as a test on a chat id: `status@broadcast` (status), other
  * `…@broadcast` lists (broadcast), `…@newsletter` (channels), `…@g.us` (groups).
  */
-export function ignoredChats(ignore: { status?: boolean | null; groups?: boolean | null; channels?: boolean | null; broadcast?: boolean | null } | null | undefined): (chatId: string | null | undefined) => boolean {
+export function ignoredChats(
+  ignore: { status?: boolean | null; groups?: boolean | null; channels?: boolean | null; broadcast?: boolean | null } | null | undefined,
+): (chatId: string | null | undefined) => boolean {
   if (!ignore || !(ignore.status || ignore.groups || ignore.channels || ignore.broadcast)) return () => false;
   return (chatId) => {
     if (!chatId) return false;

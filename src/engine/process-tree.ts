@@ -14,7 +14,7 @@
  */
 import { dlopen, FFIType } from 'bun:ffi';
 import { readdirSync, readFileSync } from 'node:fs';
-import { parseStat, type ProcStat } from '../memory/proc';
+import { type ProcStat, parseStat } from '../memory/proc';
 
 /** One process as /proc/<pid>/stat describes it (state Z: a zombie). */
 export type ProcInfo = ProcStat;
@@ -22,13 +22,21 @@ export type ProcInfo = ProcStat;
 /** Reads /proc/<pid>/stat; null when the process is gone. */
 export function readProc(pid: number): ProcInfo | null {
   let stat: string;
-  try { stat = readFileSync(`/proc/${pid}/stat`, 'latin1'); } catch { return null; }
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+  } catch {
+    return null;
+  }
   return parseStat(pid, stat);
 }
 
 /** The command line of a process, arguments joined by spaces ('' for zombies and gone ones). */
 export function readCmdline(pid: number): string {
-  try { return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim(); } catch { return ''; }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+  } catch {
+    return '';
+  }
 }
 
 function allProcs(): ProcInfo[] {
@@ -111,7 +119,9 @@ const libc = (() => {
         prctl: { args: [FFIType.i32, FFIType.u64, FFIType.u64, FFIType.u64, FFIType.u64], returns: FFIType.i32 },
         waitpid: { args: [FFIType.i32, FFIType.ptr, FFIType.i32], returns: FFIType.i32 },
       }).symbols;
-    } catch { /* try the next name */ }
+    } catch {
+      /* try the next name */
+    }
   }
   return null;
 })();
@@ -162,7 +172,10 @@ function ref(p: ProcInfo): ProcRef {
 
 /** The processes of `sessionProcesses`, to be killed or awaited later even once their command line is gone. */
 export function snapshot(rootPid: number | null, marker?: string): ProcRef[] {
-  return sessionProcesses(rootPid, marker).flatMap((pid) => { const p = readProc(pid); return p ? [ref(p)] : []; });
+  return sessionProcesses(rootPid, marker).flatMap((pid) => {
+    const p = readProc(pid);
+    return p ? [ref(p)] : [];
+  });
 }
 
 export interface KillOptions {
@@ -183,7 +196,11 @@ export async function killTree(rootPid: number | null, opts: KillOptions = {}): 
   const killed = new Map<number, ProcRef>();
   const kill = (r: ProcRef) => {
     killed.set(r.pid, r);
-    try { process.kill(r.pid, 'SIGKILL'); } catch { /* already gone */ }
+    try {
+      process.kill(r.pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
   };
   for (const r of opts.also ?? []) if (readProc(r.pid)?.start === r.start) kill(r);
   // Repeat: a process may fork between the scan and the kill.

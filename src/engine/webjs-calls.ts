@@ -39,25 +39,84 @@ export abstract class WebjsCalls implements Calls {
     return result as T;
   }
 
-  sendText: Engine['sendText'] = async (...a) => { const r = await this.ready().sendText(...a); return r; };
-  sendMedia: Engine['sendMedia'] = async (...a) => { const r = await this.ready().sendMedia(...a); return r; };
-  sendLocation: Engine['sendLocation'] = async (...a) => { const r = await this.ready().sendLocation(...a); return r; };
-  sendContactVcard: Engine['sendContactVcard'] = async (...a) => { const r = await this.ready().sendContactVcard(...a); return r; };
-  sendPoll: Engine['sendPoll'] = async (...a) => { const r = await this.ready().sendPoll(...a); return r; };
-  forwardMessage: Engine['forwardMessage'] = async (...a) => { const r = await this.ready().forwardMessage(...a); return r; };
-  sendSeen: Engine['sendSeen'] = async (...a) => { await this.ready().sendSeen(...a); };
-  setTyping: Engine['setTyping'] = async (...a) => { await this.ready().setTyping(...a); };
-  react: Engine['react'] = async (...a) => { await this.ready().react(...a); };
-  star: Engine['star'] = async (...a) => { await this.ready().star(...a); };
-  getChats: Engine['getChats'] = async (...a) => { const r = await this.ready().getChats(...a); return r; };
-  getMessages: Engine['getMessages'] = async (...a) => { const r = await this.ready().getMessages(...a); return r; };
-  recentIncoming: Engine['recentIncoming'] = async (...a) => { const r = await this.ready().recentIncoming(...a); return r; };
-  getContacts: Engine['getContacts'] = async () => { const r = await this.ready().getContacts(); return r; };
-  getContact: Engine['getContact'] = async (...a) => { const r = await this.ready().getContact(...a); return r; };
-  checkNumber: Engine['checkNumber'] = async (...a) => { const r = await this.ready().checkNumber(...a); return r; };
-  profilePictureUrl: Engine['profilePictureUrl'] = async (...a) => { const r = await this.ready().profilePictureUrl(...a); return r; };
-  getGroups: Engine['getGroups'] = async () => { const r = await this.ready().getGroups(); return r; };
-  createGroup: Engine['createGroup'] = async (...a) => { const r = await this.ready().createGroup(...a); return r; };
-  getGroup: Engine['getGroup'] = async (...a) => { const r = await this.ready().getGroup(...a); return r; };
-  updateParticipants: Engine['updateParticipants'] = async (...a) => { const r = await this.ready().updateParticipants(...a); return r; };
+  sendText: Engine['sendText'] = async (...a) => {
+    const r = await this.ready().sendText(...a);
+    return r;
+  };
+  sendMedia: Engine['sendMedia'] = async (...a) => {
+    const r = await this.ready().sendMedia(...a);
+    return r;
+  };
+  sendLocation: Engine['sendLocation'] = async (...a) => {
+    const r = await this.ready().sendLocation(...a);
+    return r;
+  };
+  sendContactVcard: Engine['sendContactVcard'] = async (...a) => {
+    const r = await this.ready().sendContactVcard(...a);
+    return r;
+  };
+  sendPoll: Engine['sendPoll'] = async (...a) => {
+    const r = await this.ready().sendPoll(...a);
+    return r;
+  };
+  forwardMessage: Engine['forwardMessage'] = async (...a) => {
+    const r = await this.ready().forwardMessage(...a);
+    return r;
+  };
+  sendSeen: Engine['sendSeen'] = async (...a) => {
+    await this.ready().sendSeen(...a);
+  };
+  setTyping: Engine['setTyping'] = async (...a) => {
+    await this.ready().setTyping(...a);
+  };
+  react: Engine['react'] = async (...a) => {
+    await this.ready().react(...a);
+  };
+  star: Engine['star'] = async (...a) => {
+    await this.ready().star(...a);
+  };
+  getChats: Engine['getChats'] = async (...a) => {
+    const r = await this.ready().getChats(...a);
+    return r;
+  };
+  getMessages: Engine['getMessages'] = async (...a) => {
+    const r = await this.ready().getMessages(...a);
+    return r;
+  };
+  recentIncoming: Engine['recentIncoming'] = async (...a) => {
+    const r = await this.ready().recentIncoming(...a);
+    return r;
+  };
+  getContacts: Engine['getContacts'] = async () => {
+    const r = await this.ready().getContacts();
+    return r;
+  };
+  getContact: Engine['getContact'] = async (...a) => {
+    const r = await this.ready().getContact(...a);
+    return r;
+  };
+  checkNumber: Engine['checkNumber'] = async (...a) => {
+    const r = await this.ready().checkNumber(...a);
+    return r;
+  };
+  profilePictureUrl: Engine['profilePictureUrl'] = async (...a) => {
+    const r = await this.ready().profilePictureUrl(...a);
+    return r;
+  };
+  getGroups: Engine['getGroups'] = async () => {
+    const r = await this.ready().getGroups();
+    return r;
+  };
+  createGroup: Engine['createGroup'] = async (...a) => {
+    const r = await this.ready().createGroup(...a);
+    return r;
+  };
+  getGroup: Engine['getGroup'] = async (...a) => {
+    const r = await this.ready().getGroup(...a);
+    return r;
+  };
+  updateParticipants: Engine['updateParticipants'] = async (...a) => {
+    const r = await this.ready().updateParticipants(...a);
+    return r;
+  };
 }

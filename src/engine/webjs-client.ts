@@ -51,7 +51,15 @@ export function guardReinjection(client: Client, onFail: (err: unknown) => void)
   const inject = c.inject.bind(client);
   let first = true;
   c.inject = async () => {
-    if (first) { first = false; await inject(); return; }
-    try { await inject(); } catch (err) { onFail(err); }
+    if (first) {
+      first = false;
+      await inject();
+      return;
+    }
+    try {
+      await inject();
+    } catch (err) {
+      onFail(err);
+    }
   };
 }

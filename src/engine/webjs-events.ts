@@ -7,7 +7,17 @@
  */
 import type { Call, Client, GroupNotification, Message, Reaction } from 'whatsapp-web.js';
 import type { Logger } from '../log';
-import { ackName, groupEvents, ignoredChats, mediaInfo, toCall, toReaction, toWAMessage, type LibGroupNotification, type LibMessage } from './mapping';
+import {
+  ackName,
+  groupEvents,
+  ignoredChats,
+  type LibGroupNotification,
+  type LibMessage,
+  mediaInfo,
+  toCall,
+  toReaction,
+  toWAMessage,
+} from './mapping';
 import type { EngineEvent, EventIgnore, MediaSaver, WAMessage } from './types';
 
 /** Ids of the newest API sends; older ones are forgotten (their events are long past). */
@@ -48,7 +58,11 @@ export class MessageEvents {
 
   private remember(id: string): void {
     this.apiIds.add(id);
-    if (this.apiIds.size > REMEMBERED_SENDS) for (const old of this.apiIds) { this.apiIds.delete(old); break; }
+    if (this.apiIds.size > REMEMBERED_SENDS)
+      for (const old of this.apiIds) {
+        this.apiIds.delete(old);
+        break;
+      }
   }
 
   source(id: string): 'api' | 'app' {
@@ -72,22 +86,49 @@ export class MessageEvents {
     client.on('message_create', (m: Message) => {
       if (!skip(m.id.remote)) this.push(m.fromMe, async () => [{ event: 'message.any', payload: m.fromMe ? msg(m) : await incoming(m) }]);
     });
-    client.on('message', (m: Message) => { if (!skip(m.id.remote)) this.push(false, async () => [{ event: 'message', payload: await incoming(m) }]); });
+    client.on('message', (m: Message) => {
+      if (!skip(m.id.remote)) this.push(false, async () => [{ event: 'message', payload: await incoming(m) }]);
+    });
     client.on('message_ack', (m: Message, ack: number) => {
       if (!skip(m.id.remote)) this.push(m.fromMe, () => [{ event: 'message.ack', payload: { ...msg(m), ack, ackName: ackName(ack) } }]);
     });
-    client.on('message_revoke_everyone', (after: Message, before?: Message | null) => skip(after.id.remote) || this.push(after.fromMe, () => {
-      const key = (lib(after) as unknown as { protocolMessageKey?: { id?: string } }).protocolMessageKey;
-      const payload = { after: msg(after), before: before ? msg(before) : null, revokedMessageId: key?.id ?? before?.id.id ?? null };
-      return [{ event: 'message.revoked', payload }];
-    }));
-    client.on('message_edit', (m: Message, newBody: unknown, prevBody: unknown) => skip(m.id.remote) || this.push(m.fromMe, () =>
-      [{ event: 'message.edited', payload: { ...msg(m), body: String(newBody ?? ''), prevBody: prevBody == null ? null : String(prevBody), editedMessageId: m.id.id } }]));
-    client.on('message_reaction', (r: Reaction) => skip(r.id.remote) ||
-      this.push(r.id.fromMe, () => [{ event: 'message.reaction', payload: toReaction(r, this.me()) }]));
-    const group = (n: GroupNotification) => skip(n.chatId) || this.push(false, () => groupEvents(n as unknown as LibGroupNotification, this.me()));
+    client.on(
+      'message_revoke_everyone',
+      (after: Message, before?: Message | null) =>
+        skip(after.id.remote) ||
+        this.push(after.fromMe, () => {
+          const key = (lib(after) as unknown as { protocolMessageKey?: { id?: string } }).protocolMessageKey;
+          const payload = { after: msg(after), before: before ? msg(before) : null, revokedMessageId: key?.id ?? before?.id.id ?? null };
+          return [{ event: 'message.revoked', payload }];
+        }),
+    );
+    client.on(
+      'message_edit',
+      (m: Message, newBody: unknown, prevBody: unknown) =>
+        skip(m.id.remote) ||
+        this.push(m.fromMe, () => [
+          {
+            event: 'message.edited',
+            payload: {
+              ...msg(m),
+              body: String(newBody ?? ''),
+              prevBody: prevBody == null ? null : String(prevBody),
+              editedMessageId: m.id.id,
+            },
+          },
+        ]),
+    );
+    client.on(
+      'message_reaction',
+      (r: Reaction) =>
+        skip(r.id.remote) || this.push(r.id.fromMe, () => [{ event: 'message.reaction', payload: toReaction(r, this.me()) }]),
+    );
+    const group = (n: GroupNotification) =>
+      skip(n.chatId) || this.push(false, () => groupEvents(n as unknown as LibGroupNotification, this.me()));
     for (const name of ['group_join', 'group_leave', 'group_admin_changed', 'group_update']) client.on(name, group);
-    client.on('call', (c: Call) => { if (!c.fromMe && !(c.isGroup && this.opts.ignore?.groups)) this.push(false, () => [{ event: 'call.received', payload: toCall(c) }]); });
+    client.on('call', (c: Call) => {
+      if (!c.fromMe && !(c.isGroup && this.opts.ignore?.groups)) this.push(false, () => [{ event: 'call.received', payload: toCall(c) }]);
+    });
   }
 
   /**
@@ -109,7 +150,11 @@ export class MessageEvents {
         return mediaInfo(lib(m));
       });
       this.downloads.set(id, p);
-      if (this.downloads.size > 64) for (const old of this.downloads.keys()) { this.downloads.delete(old); break; }
+      if (this.downloads.size > 64)
+        for (const old of this.downloads.keys()) {
+          this.downloads.delete(old);
+          break;
+        }
     }
     return p;
   }

@@ -5,7 +5,7 @@
  */
 import type { Chat, Client, GroupChat, Message, MessageSendOptions } from 'whatsapp-web.js';
 import { NotFoundError, UpstreamError } from '../errors';
-import { mediaInfo, toPlain, toWAMessage, widString, type LibMessage } from './mapping';
+import { type LibMessage, mediaInfo, toPlain, toWAMessage, widString } from './mapping';
 import type { MediaInput, SendOptions, WAMessage } from './types';
 import type { MessageEvents } from './webjs-events';
 
@@ -36,7 +36,9 @@ export const CATCH_UP_MAX = 2000;
  */
 const RECENT_INCOMING_IDS = async (since: number, limit: number, perChat: number) => {
   const w = window as unknown as { require(m: string): any };
-  const chats = w.require('WAWebCollections').Chat.getModelsArray()
+  const chats = w
+    .require('WAWebCollections')
+    .Chat.getModelsArray()
     .filter((c: any) => (c.t ?? 0) >= since)
     .sort((a: any, b: any) => b.t - a.t)
     .slice(0, limit);
@@ -59,11 +61,16 @@ const RECENT_INCOMING_IDS = async (since: number, limit: number, perChat: number
 const MESSAGES_BY_ID = (ids: string[]) => {
   const w = window as unknown as { require(m: string): any; WWebJS: { getMessageModel(m: unknown): unknown } };
   const Msg = w.require('WAWebCollections').Msg;
-  return ids.map((id) => Msg.get(id)).filter(Boolean).map((m: unknown) => w.WWebJS.getMessageModel(m));
+  return ids
+    .map((id) => Msg.get(id))
+    .filter(Boolean)
+    .map((m: unknown) => w.WWebJS.getMessageModel(m));
 };
 
 const chatNotFound = (chatId: string) =>
-  new NotFoundError(`Chat '${chatId}' not found — use an id like 14155550123@c.us or …@g.us; GET /api/contacts/check-exists tells whether a number is on WhatsApp.`);
+  new NotFoundError(
+    `Chat '${chatId}' not found — use an id like 14155550123@c.us or …@g.us; GET /api/contacts/check-exists tells whether a number is on WhatsApp.`,
+  );
 
 export class WebjsActions {
   constructor(
@@ -78,7 +85,12 @@ export class WebjsActions {
 
   sendMedia(chatId: string, m: MediaInput, o: SendOptions = {}): Promise<Plain> {
     const media = new this.lib.MessageMedia(m.mimetype, m.data, m.filename ?? null);
-    return this.send(chatId, media, { ...this.common(o), caption: o.caption, sendAudioAsVoice: o.asVoice, sendMediaAsDocument: o.asDocument });
+    return this.send(chatId, media, {
+      ...this.common(o),
+      caption: o.caption,
+      sendAudioAsVoice: o.asVoice,
+      sendMediaAsDocument: o.asDocument,
+    });
   }
 
   sendLocation(chatId: string, loc: { latitude: number; longitude: number; title?: string }): Promise<Plain> {
@@ -93,7 +105,11 @@ export class WebjsActions {
   }
 
   sendPoll(chatId: string, p: { name: string; options: string[]; multipleAnswers: boolean }): Promise<Plain> {
-    return this.send(chatId, new this.lib.Poll(p.name, p.options, { allowMultipleAnswers: p.multipleAnswers, messageSecret: undefined }), {});
+    return this.send(
+      chatId,
+      new this.lib.Poll(p.name, p.options, { allowMultipleAnswers: p.multipleAnswers, messageSecret: undefined }),
+      {},
+    );
   }
 
   /** Forwards, then returns the copy (our newest message in that chat; sends to one chat are queued in order). */
@@ -144,7 +160,8 @@ export class WebjsActions {
   async getMessages(chatId: string, q: { limit: number; downloadMedia: boolean }): Promise<WAMessage[]> {
     const msgs = await (await this.chat(chatId)).fetchMessages({ limit: q.limit });
     const out: WAMessage[] = [];
-    for (const m of msgs) { // one download at a time: bounded memory
+    for (const m of msgs) {
+      // one download at a time: bounded memory
       const media = q.downloadMedia ? await this.inlineMedia(m) : mediaInfo(m as unknown as LibMessage);
       out.push(toWAMessage(m as unknown as LibMessage, this.events.source(m.id._serialized), media));
     }
@@ -157,8 +174,14 @@ export class WebjsActions {
     if (!page) return [];
     const found = await page.evaluate(RECENT_INCOMING_IDS, sinceSec, CATCH_UP_CHATS, CATCH_UP_SCAN_PER_CHAT);
     // Beyond CATCH_UP_MAX, the oldest go now and the rest at the next `ready` (it starts after them).
-    const missing = found.filter((m) => !known(m.id) && !this.events.ignored(m.id.split('_')[1])).sort((a, b) => a.t - b.t).slice(0, CATCH_UP_MAX);
-    const data = await page.evaluate(MESSAGES_BY_ID, missing.map((m) => m.id));
+    const missing = found
+      .filter((m) => !known(m.id) && !this.events.ignored(m.id.split('_')[1]))
+      .sort((a, b) => a.t - b.t)
+      .slice(0, CATCH_UP_MAX);
+    const data = await page.evaluate(
+      MESSAGES_BY_ID,
+      missing.map((m) => m.id),
+    );
     const { Message: MessageClass } = this.lib as unknown as { Message: new (client: Client, data: unknown) => Message };
     const out: WAMessage[] = [];
     for (const d of data) out.push(await this.events.incoming(new MessageClass(this.client, d))); // one media download at a time
@@ -170,7 +193,11 @@ export class WebjsActions {
   }
 
   async getContact(contactId: string): Promise<Plain | null> {
-    try { return toPlain(await this.client.getContactById(contactId)); } catch { return null; }
+    try {
+      return toPlain(await this.client.getContactById(contactId));
+    } catch {
+      return null;
+    }
   }
 
   /** The chat id of a phone number that is on WhatsApp, else null. */
@@ -216,7 +243,11 @@ export class WebjsActions {
 
   private async chat(chatId: string): Promise<Chat> {
     let chat: Chat | undefined;
-    try { chat = await this.client.getChatById(chatId); } catch { chat = undefined; }
+    try {
+      chat = await this.client.getChatById(chatId);
+    } catch {
+      chat = undefined;
+    }
     if (!chat) throw chatNotFound(chatId);
     return chat;
   }
@@ -242,5 +273,11 @@ export class WebjsActions {
 
 /** A group chat as JSON, with the getters JSON leaves out (owner, participants, …). */
 function groupJson(g: GroupChat): Plain {
-  return { ...toPlain(g), owner: g.owner ?? null, createdAt: g.createdAt ?? null, description: g.description ?? null, participants: toPlain({ p: g.participants ?? [] }).p };
+  return {
+    ...toPlain(g),
+    owner: g.owner ?? null,
+    createdAt: g.createdAt ?? null,
+    description: g.description ?? null,
+    participants: toPlain({ p: g.participants ?? [] }).p,
+  };
 }

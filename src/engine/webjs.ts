@@ -12,7 +12,7 @@ import type { Browser, Page } from 'puppeteer-core';
 import type { Client } from 'whatsapp-web.js';
 import { UnprocessableError } from '../errors';
 import type { Logger } from '../log';
-import { clearStaleLock, prepareDirs, sessionDirs, type SessionDirs } from './chromium';
+import { clearStaleLock, prepareDirs, type SessionDirs, sessionDirs } from './chromium';
 import { disconnectInfo } from './mapping';
 import { adoptOrphans, killTree, readProc, snapshot } from './process-tree';
 import type { Engine, EngineEvent, EngineListener, EngineOptions, Me } from './types';
@@ -32,7 +32,9 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: Timer | undefined;
-  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms); });
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+  });
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
@@ -63,7 +65,12 @@ class WebjsEngine extends WebjsCalls implements Engine {
     this.dirs = sessionDirs(opts.dataDir);
     this.marker = this.dirs.root + '/';
     this.log = opts.log.child({ engine: 'webjs' });
-    this.events = new MessageEvents((e) => this.emit(e), () => this.current?.id ?? null, this.log, { ignore: opts.ignore, saveMedia: opts.saveMedia });
+    this.events = new MessageEvents(
+      (e) => this.emit(e),
+      () => this.current?.id ?? null,
+      this.log,
+      { ignore: opts.ignore, saveMedia: opts.saveMedia },
+    );
   }
 
   async start(): Promise<void> {
@@ -71,7 +78,9 @@ class WebjsEngine extends WebjsCalls implements Engine {
     const run = ++this.run;
     this.stopping = null;
     this.ended = false;
-    const stillCurrent = () => { if (run !== this.run) throw new Error('stopped while starting'); };
+    const stillCurrent = () => {
+      if (run !== this.run) throw new Error('stopped while starting');
+    };
     try {
       adoptOrphans();
       // A previous process of ours may have died and left this session's browser behind.
@@ -129,11 +138,14 @@ class WebjsEngine extends WebjsCalls implements Engine {
 
   on(listener: EngineListener): () => void {
     this.listeners.add(listener);
-    return () => { this.listeners.delete(listener); };
+    return () => {
+      this.listeners.delete(listener);
+    };
   }
 
   protected page(): Page {
-    if (!this.currentPage) throw new UnprocessableError(`Session '${this.session}' has no page yet — wait for status SCAN_QR_CODE or WORKING.`);
+    if (!this.currentPage)
+      throw new UnprocessableError(`Session '${this.session}' has no page yet — wait for status SCAN_QR_CODE or WORKING.`);
     return this.currentPage;
   }
 
@@ -155,14 +167,17 @@ class WebjsEngine extends WebjsCalls implements Engine {
       watched = true;
       await this.watch(run, client.pupBrowser!, client.pupPage!);
     };
-    guardReinjection(client, (err) => this.lost(run, { type: 'disconnected', info: { reason: `NAVIGATION: ${message(err)}`, loggedOut: false } }));
+    guardReinjection(client, (err) =>
+      this.lost(run, { type: 'disconnected', info: { reason: `NAVIGATION: ${message(err)}`, loggedOut: false } }),
+    );
     this.wire(client, lib, run);
     return client;
   }
 
   private async watch(run: number, browser: Browser, page: Page): Promise<void> {
     const proc = browser.process();
-    if (run !== this.run) { // stop() came during the launch: this browser must not live on
+    if (run !== this.run) {
+      // stop() came during the launch: this browser must not live on
       await killTree(proc?.pid ?? null, { marker: this.marker, timeoutMs: this.opts.destroyTimeoutMs });
       throw new Error('stopped while starting');
     }
@@ -172,7 +187,7 @@ class WebjsEngine extends WebjsCalls implements Engine {
     for (const stream of proc?.stdio ?? []) stream?.on('error', (err) => this.log.debug('browser pipe error', { error: message(err) }));
     this.currentPage = page;
     this.pid = proc?.pid ?? null;
-    this.pidStart = this.pid ? readProc(this.pid)?.start ?? 0 : 0;
+    this.pidStart = this.pid ? (readProc(this.pid)?.start ?? 0) : 0;
     const exited = new Promise<string>((resolve) => {
       proc?.once('exit', (code, signal) => resolve(signal ? `Chromium was killed (${signal})` : `Chromium exited with code ${code}`));
     });
@@ -185,7 +200,9 @@ class WebjsEngine extends WebjsCalls implements Engine {
   }
 
   private wire(client: Client, lib: Lib, run: number): void {
-    const emit = (e: EngineEvent) => { if (run === this.run) this.emit(e); };
+    const emit = (e: EngineEvent) => {
+      if (run === this.run) this.emit(e);
+    };
     client.on('qr', (value: string) => emit({ type: 'qr', value }));
     client.on('authenticated', () => emit({ type: 'authenticated' }));
     client.on('auth_failure', (reason: unknown) => emit({ type: 'auth_failure', reason: String(reason) }));
@@ -214,7 +231,11 @@ class WebjsEngine extends WebjsCalls implements Engine {
 
   private emit(e: EngineEvent): void {
     for (const l of this.listeners) {
-      try { l(e); } catch (err) { this.log.error('engine listener failed', { event: e.type, error: message(err) }); }
+      try {
+        l(e);
+      } catch (err) {
+        this.log.error('engine listener failed', { event: e.type, error: message(err) });
+      }
     }
   }
 

@@ -41,7 +41,9 @@ export class EventBus {
   /** Adds a listener; call the returned function to remove it. */
   subscribe(fn: BusListener): () => void {
     this.listeners.add(fn);
-    return () => { this.listeners.delete(fn); };
+    return () => {
+      this.listeners.delete(fn);
+    };
   }
 
   /** Number of listeners (for tests and /metrics). */

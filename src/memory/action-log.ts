@@ -12,9 +12,19 @@ export class ActionLog {
   private readonly history: MemoryAction[] = [];
   private lastStep: MemoryAction | null = null;
 
-  constructor(private readonly log: Logger, private readonly now: () => number, private readonly onAction?: (a: MemoryAction) => void) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly now: () => number,
+    private readonly onAction?: (a: MemoryAction) => void,
+  ) {}
 
-  record(step: GovernorStep, before: MemorySample, after: MemorySample, session: string | undefined, detail: Record<string, unknown>): void {
+  record(
+    step: GovernorStep,
+    before: MemorySample,
+    after: MemorySample,
+    session: string | undefined,
+    detail: Record<string, unknown>,
+  ): void {
     const a: MemoryAction = { step, at: new Date(this.now()).toISOString(), before_mb: before.totalMb, after_mb: after.totalMb };
     if (session) a.session = session;
     if (Object.keys(detail).length > 0) a.detail = detail;
@@ -23,7 +33,12 @@ export class ActionLog {
     // Periodic collections would hide the last real step from /health every GC_INTERVAL_MS.
     if (step !== 'gc') this.lastStep = a;
     this.onAction?.(a);
-    const fields = { ...a, freed_mb: Math.round((before.totalMb - after.totalMb) * 10) / 10, percent: after.percent, limit_mb: after.limitMb };
+    const fields = {
+      ...a,
+      freed_mb: Math.round((before.totalMb - after.totalMb) * 10) / 10,
+      percent: after.percent,
+      limit_mb: after.limitMb,
+    };
     const msg = `memory governor: ${step}`;
     if (step === 'gc') this.log.debug(msg, fields);
     else if (step === 'cleanup' || step === 'aggressive' || step === 'heap') this.log.info(msg, fields);

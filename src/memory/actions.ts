@@ -3,7 +3,7 @@
  * these as a dependency, so its tests give it recording fakes and these are tested against a
  * real Chromium page (test/memory.test.ts).
  */
-import { trimSource, type TrimResult } from './trim';
+import { type TrimResult, trimSource } from './trim';
 import type { PageControl } from './types';
 
 export interface MemoryActions {
@@ -47,24 +47,28 @@ export function runtimeActions({ keepPerChat = 20 }: { keepPerChat?: number } = 
       Bun.gc(full);
     },
     async cleanupPage(page) {
-      return report(await each([
-        // Cheap (one pass over the chats) and safe (see trim.ts: the open chat, the newest
-        // messages and unacknowledged sends stay), so it runs with every cleanup, before the
-        // collection that frees what it dropped. Issue 7's soak: a busy session grew 8 % without it.
-        ['trim', () => page.evaluate<TrimResult>(trim)],
-        // V8's collector in the page; the heap of a busy WhatsApp Web tab is hundreds of MB.
-        ['collectGarbage', () => page.cdp('HeapProfiler.collectGarbage')],
-        // Cached responses (media thumbnails, scripts) held by the network service.
-        ['clearBrowserCache', () => page.cdp('Network.clearBrowserCache')],
-      ]));
+      return report(
+        await each([
+          // Cheap (one pass over the chats) and safe (see trim.ts: the open chat, the newest
+          // messages and unacknowledged sends stay), so it runs with every cleanup, before the
+          // collection that frees what it dropped. Issue 7's soak: a busy session grew 8 % without it.
+          ['trim', () => page.evaluate<TrimResult>(trim)],
+          // V8's collector in the page; the heap of a busy WhatsApp Web tab is hundreds of MB.
+          ['collectGarbage', () => page.cdp('HeapProfiler.collectGarbage')],
+          // Cached responses (media thumbnails, scripts) held by the network service.
+          ['clearBrowserCache', () => page.cdp('Network.clearBrowserCache')],
+        ]),
+      );
     },
     async aggressivePage(page) {
-      return report(await each([
-        ['trim', () => page.evaluate<TrimResult>(trim)],
-        // Chromium then frees its own caches (decoded images, fonts, V8's code cache).
-        ['pressure', () => page.cdp('Memory.simulatePressureNotification', { level: 'critical' })],
-        ['collectGarbage', () => page.cdp('HeapProfiler.collectGarbage')],
-      ]));
+      return report(
+        await each([
+          ['trim', () => page.evaluate<TrimResult>(trim)],
+          // Chromium then frees its own caches (decoded images, fonts, V8's code cache).
+          ['pressure', () => page.cdp('Memory.simulatePressureNotification', { level: 'critical' })],
+          ['collectGarbage', () => page.cdp('HeapProfiler.collectGarbage')],
+        ]),
+      );
     },
   };
 }

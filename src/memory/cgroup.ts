@@ -18,7 +18,12 @@ export interface CgroupMemory {
   path: string;
 }
 
-interface Files { current: string; max: string; version: 1 | 2; path: string }
+interface Files {
+  current: string;
+  max: string;
+  version: 1 | 2;
+  path: string;
+}
 
 const round = (n: number) => Math.round(n * 10) / 10;
 
@@ -37,7 +42,10 @@ function readNumber(file: string): number | 'max' | null {
 export class CgroupReader {
   private files: Files | null | undefined;
 
-  constructor(private readonly proc: ProcReader, private readonly root = '/sys/fs/cgroup') {}
+  constructor(
+    private readonly proc: ProcReader,
+    private readonly root = '/sys/fs/cgroup',
+  ) {}
 
   /** The counters, or null with the reason in `notes`. */
   read(notes: string[]): CgroupMemory | null {
@@ -61,10 +69,13 @@ export class CgroupReader {
   private locate(): Files | null {
     const text = this.proc.text('self/cgroup');
     if (text === null) return null;
-    const lines = text.trim().split('\n').map((l) => {
-      const [, , controllers = '', path = '/'] = /^(\d+):([^:]*):(.*)$/.exec(l) ?? [];
-      return { controllers: controllers.split(','), path };
-    });
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((l) => {
+        const [, , controllers = '', path = '/'] = /^(\d+):([^:]*):(.*)$/.exec(l) ?? [];
+        return { controllers: controllers.split(','), path };
+      });
     const candidates: Files[] = [];
     const v2 = lines.find((l) => l.controllers.length === 1 && l.controllers[0] === '');
     if (v2) {

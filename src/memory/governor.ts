@@ -24,8 +24,8 @@
  * With `enabled: false` (MEMORY_GOVERNOR=false) it samples and never acts.
  */
 import type { Logger } from '../log';
-import type { MemoryActions } from './actions';
 import { ActionLog, breakdown } from './action-log';
+import type { MemoryActions } from './actions';
 import type { GovernedSession, MemoryAction, MemorySample } from './types';
 
 type Cooled = 'cleanup' | 'warning' | 'aggressive' | 'recycle' | 'budget' | 'heap';
@@ -74,9 +74,12 @@ const STEPS = [
 type ThresholdStep = (typeof STEPS)[number]['step'];
 
 export const DEFAULT_COOLDOWN_MS: Record<Cooled, number> = {
-  cleanup: 60_000, warning: 60_000, aggressive: 120_000,
+  cleanup: 60_000,
+  warning: 60_000,
+  aggressive: 120_000,
   // A restarted browser needs time to load WhatsApp Web before it is judged again.
-  recycle: 180_000, budget: 180_000,
+  recycle: 180_000,
+  budget: 180_000,
   heap: 30_000,
 };
 const GC_GROWTH_MB = 1;
@@ -95,7 +98,10 @@ export class MemoryGovernor {
   private readonly margin: number;
   private readonly cooldown: Record<Cooled, number>;
 
-  constructor(private readonly opts: GovernorOptions, private readonly deps: GovernorDeps) {
+  constructor(
+    private readonly opts: GovernorOptions,
+    private readonly deps: GovernorDeps,
+  ) {
     this.now = deps.now ?? Date.now;
     this.margin = opts.marginPct ?? 5;
     this.cooldown = { ...DEFAULT_COOLDOWN_MS, ...opts.cooldownMs };
@@ -200,7 +206,8 @@ export class MemoryGovernor {
     if (step === 'cleanup' || step === 'aggressive') {
       this.deps.actions.gc(step === 'aggressive');
       for (const x of pages) {
-        detail[x.session] = step === 'cleanup' ? await this.deps.actions.cleanupPage(x.page!) : await this.deps.actions.aggressivePage(x.page!);
+        detail[x.session] =
+          step === 'cleanup' ? await this.deps.actions.cleanupPage(x.page!) : await this.deps.actions.aggressivePage(x.page!);
       }
     } else {
       session = [...before.browsers].sort((a, b) => b.privateMb - a.privateMb)[0]?.session;
@@ -236,9 +243,16 @@ export class MemoryGovernor {
     this.deps.actions.gc(true);
     const after = await this.deps.sample();
     this.gcDone(after);
-    this.actions.record('heap', s, after, undefined, { heap_before_mb: s.service.heapMb, heap_after_mb: after.service.heapMb, max_heap_mb: this.opts.maxHeapMb });
+    this.actions.record('heap', s, after, undefined, {
+      heap_before_mb: s.service.heapMb,
+      heap_after_mb: after.service.heapMb,
+      max_heap_mb: this.opts.maxHeapMb,
+    });
     if (after.service.heapMb > this.opts.maxHeapMb)
-      this.deps.log.warn('memory governor: Bun heap still above MAX_HEAP_SIZE_MB after a full collection: live objects, not garbage', { heap_mb: after.service.heapMb, max_heap_mb: this.opts.maxHeapMb });
+      this.deps.log.warn('memory governor: Bun heap still above MAX_HEAP_SIZE_MB after a full collection: live objects, not garbage', {
+        heap_mb: after.service.heapMb,
+        max_heap_mb: this.opts.maxHeapMb,
+      });
     return after;
   }
 

@@ -5,8 +5,8 @@
  */
 import type { Config } from '../config';
 import type { Logger } from '../log';
-import { runtimeActions, type MemoryActions } from './actions';
-import { MemoryGovernor, type GovernorOptions } from './governor';
+import { type MemoryActions, runtimeActions } from './actions';
+import { type GovernorOptions, MemoryGovernor } from './governor';
 import { MemorySampler } from './sampler';
 import type { MemoryAction, PageControl } from './types';
 
@@ -63,7 +63,9 @@ export function createMemory(w: MemoryWiring) {
       measure: () => sampler.measure(),
       sessions: () => safeSessions().map((s) => ({ session: s.session, page: s.page, memoryLimitMb: s.memoryLimitMb })),
       actions: w.actions ?? runtimeActions(),
-      recycle: async (session) => { await w.recycle(session); },
+      recycle: async (session) => {
+        await w.recycle(session);
+      },
       exit: w.exit ?? ((code) => process.exit(code)),
       log,
       onAction: w.onAction,

@@ -130,9 +130,17 @@ export function parseStatus(text: string): ProcStatus | null {
     const end = text.indexOf('\n', at + 1);
     return text.slice(at + key.length + 2, end < 0 ? undefined : end).trim();
   };
-  const kb = (key: string) => { const v = field(key); return v === null ? null : parseInt(v, 10); };
+  const kb = (key: string) => {
+    const v = field(key);
+    return v === null ? null : parseInt(v, 10);
+  };
   const rss = kb('VmRSS');
   const anon = kb('RssAnon');
   if (rss === null || anon === null) return null;
-  return { ppid: Number(field('PPid') ?? 0), state: (field('State') ?? '?').charAt(0), rssKb: rss, anonShmemKb: anon + (kb('RssShmem') ?? 0) };
+  return {
+    ppid: Number(field('PPid') ?? 0),
+    state: (field('State') ?? '?').charAt(0),
+    rssKb: rss,
+    anonShmemKb: anon + (kb('RssShmem') ?? 0),
+  };
 }

@@ -19,7 +19,7 @@
  */
 import { heapSize } from 'bun:jsc';
 import { CgroupReader } from './cgroup';
-import { ProcReader, parseSmaps, type ProcStatus } from './proc';
+import { ProcReader, type ProcStatus, parseSmaps } from './proc';
 import { ProcessTable } from './tree';
 import type { BrowserMemory, BrowserRef, MemorySample, MemorySource } from './types';
 
@@ -50,7 +50,14 @@ export interface SamplerOptions {
 }
 
 /** Last smaps_rollup figures of one process, and its status counters at that moment. */
-interface Detail { at: number; privateKb: number; pssKb: number; anonShmemKb: number; rssKb: number; proportional: boolean }
+interface Detail {
+  at: number;
+  privateKb: number;
+  pssKb: number;
+  anonShmemKb: number;
+  rssKb: number;
+  proportional: boolean;
+}
 
 /** Samples memory on demand; `latest()` is the last sample, for the request path. */
 export class MemorySampler implements MemorySource {
@@ -103,10 +110,22 @@ export class MemorySampler implements MemorySource {
     const self = this.account(selfPid, this.proc.status(selfPid));
     let service: MemorySample['service'];
     if (self) {
-      service = { rssMb: round(self.rssKb / KB_PER_MB), privateMb: round(self.privateKb / KB_PER_MB), pssMb: round(self.pssKb / KB_PER_MB), heapMb: heap.heapMb, heapCapacityMb: heap.heapCapacityMb };
+      service = {
+        rssMb: round(self.rssKb / KB_PER_MB),
+        privateMb: round(self.privateKb / KB_PER_MB),
+        pssMb: round(self.pssKb / KB_PER_MB),
+        heapMb: heap.heapMb,
+        heapCapacityMb: heap.heapCapacityMb,
+      };
     } else {
       notes.push(`service: ${this.proc.root}/${selfPid}/status unreadable; RSS from the runtime, no private memory`);
-      service = { rssMb: round(process.memoryUsage.rss() / MB), privateMb: null, pssMb: null, heapMb: heap.heapMb, heapCapacityMb: heap.heapCapacityMb };
+      service = {
+        rssMb: round(process.memoryUsage.rss() / MB),
+        privateMb: null,
+        pssMb: null,
+        heapMb: heap.heapMb,
+        heapCapacityMb: heap.heapCapacityMb,
+      };
     }
 
     const browsers: BrowserMemory[] = [];
@@ -135,10 +154,14 @@ export class MemorySampler implements MemorySource {
     for (const pid of tracked) this.tracked.add(pid);
 
     this.last = {
-      at: this.now(), service, browsers, totalMb,
+      at: this.now(),
+      service,
+      browsers,
+      totalMb,
       limitMb: this.opts.limitMb,
       percent: round((totalMb / this.opts.limitMb) * 100),
-      cgroup, notes,
+      cgroup,
+      notes,
     };
     return this.last;
   }
@@ -149,7 +172,11 @@ export class MemorySampler implements MemorySource {
       notes.push(`browser '${ref.session}': pid ${ref.pid} not found`);
       return null;
     }
-    let privateKb = 0, pssKb = 0, processes = 0, estimated = 0, zombies = 0;
+    let privateKb = 0,
+      pssKb = 0,
+      processes = 0,
+      estimated = 0,
+      zombies = 0;
     for (const pid of tree.pids) {
       const status = this.proc.status(pid);
       const parent = this.table.parentOf(pid);
@@ -157,7 +184,10 @@ export class MemorySampler implements MemorySource {
         this.table.forget(pid); // a re-used pid: no longer ours
         continue;
       }
-      if (!status) { zombies++; continue; }
+      if (!status) {
+        zombies++;
+        continue;
+      }
       const m = this.account(pid, status)!;
       tracked.add(pid);
       processes++;
@@ -167,7 +197,13 @@ export class MemorySampler implements MemorySource {
     }
     if (zombies > 0) notes.push(`browser '${ref.session}': ${zombies} process(es) exited or zombie, not counted`);
     if (!ref.dataDir) notes.push(`browser '${ref.session}': no data folder given; detached crashpad handlers not counted`);
-    const out: BrowserMemory = { session: ref.session, pid: ref.pid, processes, privateMb: round(privateKb / KB_PER_MB), pssMb: round(pssKb / KB_PER_MB) };
+    const out: BrowserMemory = {
+      session: ref.session,
+      pid: ref.pid,
+      processes,
+      privateMb: round(privateKb / KB_PER_MB),
+      pssMb: round(pssKb / KB_PER_MB),
+    };
     if (estimated > 0) out.estimated = estimated;
     return out;
   }
@@ -189,7 +225,10 @@ export class MemorySampler implements MemorySource {
   private refreshDetails(maxAgeMs = this.opts.detailMaxAgeMs ?? 30_000): Promise<void> {
     if (this.refreshing) return maxAgeMs === 0 ? this.refreshing.then(() => this.refreshDetails(0)) : this.refreshing;
     const now = this.now();
-    const due = [...this.tracked].filter((pid) => { const d = this.details.get(pid); return !d || now - d.at >= maxAgeMs; });
+    const due = [...this.tracked].filter((pid) => {
+      const d = this.details.get(pid);
+      return !d || now - d.at >= maxAgeMs;
+    });
     if (due.length === 0) return Promise.resolve();
     due.sort((a, b) => (this.details.get(a)?.at ?? -1) - (this.details.get(b)?.at ?? -1));
     this.refreshing = (async () => {
@@ -197,10 +236,22 @@ export class MemorySampler implements MemorySource {
         const text = await this.proc.textAsync(`${pid}/smaps_rollup`);
         const status = this.proc.status(pid);
         const smaps = text === null ? null : parseSmaps(text);
-        if (!smaps || !status) { this.details.delete(pid); continue; }
-        this.details.set(pid, { at: this.now(), privateKb: smaps.privateKb, pssKb: smaps.pssKb, anonShmemKb: status.anonShmemKb, rssKb: status.rssKb, proportional: smaps.proportional });
+        if (!smaps || !status) {
+          this.details.delete(pid);
+          continue;
+        }
+        this.details.set(pid, {
+          at: this.now(),
+          privateKb: smaps.privateKb,
+          pssKb: smaps.pssKb,
+          anonShmemKb: status.anonShmemKb,
+          rssKb: status.rssKb,
+          proportional: smaps.proportional,
+        });
       }
-    })().finally(() => { this.refreshing = null; });
+    })().finally(() => {
+      this.refreshing = null;
+    });
     return this.refreshing;
   }
 }

@@ -76,7 +76,10 @@ export class ProcessTable {
     const pids = [root];
     for (let i = 0; i < pids.length; i++) {
       for (const child of this.children.get(pids[i]!) ?? []) {
-        if (!seen.has(child)) { seen.add(child); pids.push(child); }
+        if (!seen.has(child)) {
+          seen.add(child);
+          pids.push(child);
+        }
       }
     }
     let crashpad = 0;

@@ -46,7 +46,9 @@ export class Store {
 export function migrate(db: Database, migrations: readonly Migration[]): void {
   const current = (db.query('PRAGMA user_version').get() as { user_version: number }).user_version;
   if (current > migrations.length)
-    throw new Error(`The store is at schema version ${current}, newer than this build knows (${migrations.length}). Run a newer wabun or use another WAHA_LOCAL_STORE_BASE_DIR.`);
+    throw new Error(
+      `The store is at schema version ${current}, newer than this build knows (${migrations.length}). Run a newer wabun or use another WAHA_LOCAL_STORE_BASE_DIR.`,
+    );
   for (let v = current; v < migrations.length; v++) {
     db.transaction(() => {
       db.exec(migrations[v]!.sql);

@@ -11,7 +11,13 @@ export interface SessionRow {
   updatedAt: number;
 }
 
-interface RawRow { name: string; config: string; running: number; created_at: number; updated_at: number }
+interface RawRow {
+  name: string;
+  config: string;
+  running: number;
+  created_at: number;
+  updated_at: number;
+}
 
 const toRow = (r: RawRow): SessionRow => ({
   name: r.name,
@@ -36,7 +42,9 @@ export class SessionRows {
     this.q = {
       list: db.query('SELECT * FROM sessions ORDER BY created_at, name'),
       get: db.query('SELECT * FROM sessions WHERE name = $name'),
-      insert: db.query('INSERT INTO sessions (name, config, running, created_at, updated_at) VALUES ($name, $config, $running, $now, $now)'),
+      insert: db.query(
+        'INSERT INTO sessions (name, config, running, created_at, updated_at) VALUES ($name, $config, $running, $now, $now)',
+      ),
       config: db.query('UPDATE sessions SET config = $config, updated_at = $now WHERE name = $name'),
       running: db.query('UPDATE sessions SET running = $running, updated_at = $now WHERE name = $name'),
       delete: db.query('DELETE FROM sessions WHERE name = $name'),

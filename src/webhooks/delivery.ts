@@ -66,8 +66,15 @@ export interface DispatcherOptions {
   onAttempt?: (a: Attempt) => void;
 }
 
-interface TargetState { running: boolean; timer: unknown }
-interface PostResult { status: number | null; error: string | null; stopped?: boolean }
+interface TargetState {
+  running: boolean;
+  timer: unknown;
+}
+interface PostResult {
+  status: number | null;
+  error: string | null;
+  stopped?: boolean;
+}
 
 const STOPPING = new Error('dispatcher stopping');
 
@@ -89,7 +96,9 @@ export class WebhookDispatcher {
   /** Picks up rows left pending by an earlier run, then follows new writes. */
   start(): void {
     this.stopping = false;
-    this.unsubscribe = this.opts.outbox.onWritten((w) => { for (const id of w.targetIds) this.kick(id); });
+    this.unsubscribe = this.opts.outbox.onWritten((w) => {
+      for (const id of w.targetIds) this.kick(id);
+    });
     for (const id of this.opts.outbox.targetsWithPending()) this.kick(id);
   }
 
@@ -102,9 +111,14 @@ export class WebhookDispatcher {
     this.unsubscribe?.();
     for (const s of this.states.values()) if (s.timer !== null) this.clock.clearTimeout(s.timer);
     this.states.clear();
-    for (const wake of this.waiters.splice(0)) { this.active++; wake(); } // each sees `stopping` and releases
+    for (const wake of this.waiters.splice(0)) {
+      this.active++;
+      wake();
+    } // each sees `stopping` and releases
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const deadline = new Promise<void>((resolve) => { timer = setTimeout(resolve, deadlineMs); });
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, deadlineMs);
+    });
     await Promise.race([Promise.all(this.runs), deadline]);
     clearTimeout(timer);
     for (const c of this.inFlight) c.abort(STOPPING);
@@ -118,15 +132,17 @@ export class WebhookDispatcher {
     if (!state) this.states.set(targetId, (state = { running: false, timer: null }));
     if (state.running || state.timer !== null) return;
     state.running = true;
-    const run = this.drain(targetId, state).catch((err) => {
-      // A store error (disk full, locked): log it and try this target again later.
-      this.opts.log.error('webhook delivery loop failed; retrying in 5 s', { targetId, error: err });
-      this.wake(targetId, state, 5000);
-    }).finally(() => {
-      state.running = false;
-      this.runs.delete(run);
-      if (state.timer === null && this.states.get(targetId) === state) this.states.delete(targetId);
-    });
+    const run = this.drain(targetId, state)
+      .catch((err) => {
+        // A store error (disk full, locked): log it and try this target again later.
+        this.opts.log.error('webhook delivery loop failed; retrying in 5 s', { targetId, error: err });
+        this.wake(targetId, state, 5000);
+      })
+      .finally(() => {
+        state.running = false;
+        this.runs.delete(run);
+        if (state.timer === null && this.states.get(targetId) === state) this.states.delete(targetId);
+      });
     this.runs.add(run);
   }
 
@@ -149,10 +165,13 @@ export class WebhookDispatcher {
 
   private wake(targetId: number, state: TargetState, ms: number): void {
     if (this.stopping) return;
-    state.timer = this.clock.setTimeout(() => {
-      state.timer = null;
-      this.kick(targetId);
-    }, Math.min(Math.max(0, ms), MAX_DELAY_MS)); // a stored time far ahead (clock stepped back) is re-checked hourly
+    state.timer = this.clock.setTimeout(
+      () => {
+        state.timer = null;
+        this.kick(targetId);
+      },
+      Math.min(Math.max(0, ms), MAX_DELAY_MS),
+    ); // a stored time far ahead (clock stepped back) is re-checked hourly
   }
 
   /** One POST of one row; records the outcome. Returns the retry time, null when the row is done. */
@@ -176,9 +195,26 @@ export class WebhookDispatcher {
     else if (dead) this.opts.outbox.deadLetter(row, result.error!);
     else {
       this.opts.outbox.markFailed(row.seq, result.error!, nextAt!);
-      this.opts.log.warn('webhook delivery failed; will retry', { url: target.url, id: row.eventId, attempt: failures, error: result.error, retryInMs: nextAt! - this.clock.now() });
+      this.opts.log.warn('webhook delivery failed; will retry', {
+        url: target.url,
+        id: row.eventId,
+        attempt: failures,
+        error: result.error,
+        retryInMs: nextAt! - this.clock.now(),
+      });
     }
-    this.opts.onAttempt?.({ targetId, session: row.session, url: target.url, seq: row.seq, eventId: row.eventId, ok, status: result.status, error: result.error, nextAt, dead });
+    this.opts.onAttempt?.({
+      targetId,
+      session: row.session,
+      url: target.url,
+      seq: row.seq,
+      eventId: row.eventId,
+      ok,
+      status: result.status,
+      error: result.error,
+      nextAt,
+      dead,
+    });
     return nextAt;
   }
 
@@ -212,7 +248,10 @@ export class WebhookDispatcher {
   }
 
   private async acquire(): Promise<void> {
-    if (this.active < (this.opts.concurrency ?? 8)) { this.active++; return; }
+    if (this.active < (this.opts.concurrency ?? 8)) {
+      this.active++;
+      return;
+    }
     await new Promise<void>((resolve) => this.waiters.push(resolve)); // the releaser hands its slot over
   }
 

@@ -42,8 +42,7 @@ export function validateEventNames(events: readonly string[], where = 'events'):
 }
 
 /** True when a subscription list (`['*']` or names) asks for `event`. */
-export const wantsEvent = (events: readonly string[], event: string): boolean =>
-  events.includes('*') || events.includes(event);
+export const wantsEvent = (events: readonly string[], event: string): boolean => events.includes('*') || events.includes(event);
 
 /** What the server says about itself in every envelope. */
 export interface Environment {

@@ -7,7 +7,7 @@ import type { Config } from '../config';
 import type { EventBus } from '../events/bus';
 import type { Logger } from '../log';
 import { EventHub } from '../modules/ws/service';
-import { WebhookDispatcher, type Attempt } from './delivery';
+import { type Attempt, WebhookDispatcher } from './delivery';
 import type { Environment } from './envelope';
 import { WebhookOutbox } from './outbox';
 import type { PublishedMessages } from './published';
@@ -40,12 +40,21 @@ export interface EventDelivery {
 /** Wires bus → outbox → (dispatcher, hub) and starts delivering, pending rows first. Throws ConfigError. */
 export function startEventDelivery(deps: EventDeliveryDeps): EventDelivery {
   const log = deps.log.child({ module: 'webhooks' });
-  const outbox = new WebhookOutbox({ db: deps.db, webhooksOf: deps.webhooksOf, global: globalWebhook(deps.config), environment: deps.environment, log, published: deps.published });
+  const outbox = new WebhookOutbox({
+    db: deps.db,
+    webhooksOf: deps.webhooksOf,
+    global: globalWebhook(deps.config),
+    environment: deps.environment,
+    log,
+    published: deps.published,
+  });
   const dispatcher = new WebhookDispatcher({ outbox, timeoutMs: deps.config.WEBHOOK_TIMEOUT_MS, log, onAttempt: deps.onAttempt });
   const hub = new EventHub(log);
   hub.follow(outbox);
   // Synchronous: the event is committed before the publisher's call returns.
-  const unsubscribe = deps.bus.subscribe((e) => { outbox.publish(e); });
+  const unsubscribe = deps.bus.subscribe((e) => {
+    outbox.publish(e);
+  });
   dispatcher.start();
   return {
     outbox,

@@ -8,7 +8,7 @@
  */
 import type { Database, Statement } from 'bun:sqlite';
 import type { Logger } from '../log';
-import { buildEnvelope, wantsEvent, type Envelope, type Environment, type EventInput } from './envelope';
+import { buildEnvelope, type Envelope, type Environment, type EventInput, wantsEvent } from './envelope';
 import type { PublishedMessages } from './published';
 import { GLOBAL_SCOPE, settingsOf, type TargetSettings, type WebhookConfig } from './targets';
 
@@ -80,7 +80,12 @@ export class WebhookOutbox {
   private readonly listeners = new Set<(w: Written) => void>();
   private readonly counters = { delivered: 0, failedAttempts: 0, deadLettered: 0, pending: 0 };
   private readonly sql: Record<'upsertTarget' | 'insert' | 'head' | 'anyFor' | 'remove' | 'fail' | 'bury', Statement>;
-  private readonly writeRows: (env: Envelope, body: Uint8Array, targets: Iterable<[key: string, settings: string]>, message: IncomingRef | null) => number[];
+  private readonly writeRows: (
+    env: Envelope,
+    body: Uint8Array,
+    targets: Iterable<[key: string, settings: string]>,
+    message: IncomingRef | null,
+  ) => number[];
 
   constructor(private readonly opts: OutboxOptions) {
     this.db = opts.db;
@@ -88,8 +93,12 @@ export class WebhookOutbox {
     this.loadTargets();
     this.counters.pending = this.db.query<{ n: number }, []>('SELECT count(*) AS n FROM webhook_outbox').get()!.n;
     this.sql = {
-      upsertTarget: this.db.prepare('INSERT INTO webhook_targets (key, settings) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET settings = excluded.settings RETURNING id'),
-      insert: this.db.prepare('INSERT INTO webhook_outbox (target_id, event_id, event, session, body, created_at, next_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      upsertTarget: this.db.prepare(
+        'INSERT INTO webhook_targets (key, settings) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET settings = excluded.settings RETURNING id',
+      ),
+      insert: this.db.prepare(
+        'INSERT INTO webhook_outbox (target_id, event_id, event, session, body, created_at, next_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
       head: this.db.prepare(`SELECT seq, target_id AS targetId, event_id AS eventId, event, session, body, created_at AS createdAt, attempts, next_at AS nextAt
         FROM webhook_outbox WHERE target_id = ? ORDER BY seq LIMIT ?`),
       anyFor: this.db.prepare('SELECT 1 AS x FROM webhook_outbox WHERE target_id = ? LIMIT 1'),
@@ -99,16 +108,18 @@ export class WebhookOutbox {
         SELECT seq, target_id, ?, event_id, event, session, body, created_at, attempts + 1, ?, ? FROM webhook_outbox WHERE seq = ?`),
     };
     // One transaction per event: all of its rows are committed, or none.
-    this.writeRows = this.db.transaction((env: Envelope, body: Uint8Array, targets: Iterable<[string, string]>, message: IncomingRef | null) => {
-      const ids: number[] = [];
-      if (message) this.opts.published?.record(env.session, message.id, message.timestamp);
-      for (const [key, settings] of targets) {
-        const id = this.targetId(key, settings);
-        this.sql.insert.run(id, env.id, env.event, env.session, body, env.timestamp, env.timestamp);
-        ids.push(id);
-      }
-      return ids;
-    });
+    this.writeRows = this.db.transaction(
+      (env: Envelope, body: Uint8Array, targets: Iterable<[string, string]>, message: IncomingRef | null) => {
+        const ids: number[] = [];
+        if (message) this.opts.published?.record(env.session, message.id, message.timestamp);
+        for (const [key, settings] of targets) {
+          const id = this.targetId(key, settings);
+          this.sql.insert.run(id, env.id, env.event, env.session, body, env.timestamp, env.timestamp);
+          ids.push(id);
+        }
+        return ids;
+      },
+    );
   }
 
   /**
@@ -134,14 +145,23 @@ export class WebhookOutbox {
         targetIds = this.writeRows(env, body, targets, message);
       } catch (err) {
         this.loadTargets(); // the rollback may have undone a target row the cache already holds
-        this.opts.log.error('webhook outbox write failed; the event is not delivered', { session: e.session, event: e.event, id: env.id, error: err });
+        this.opts.log.error('webhook outbox write failed; the event is not delivered', {
+          session: e.session,
+          event: e.event,
+          id: env.id,
+          error: err,
+        });
         throw err;
       }
       this.counters.pending += targetIds.length;
     }
     const written: Written = { envelope: env, json, targetIds };
     for (const fn of this.listeners) {
-      try { fn(written); } catch (err) { this.opts.log.error('event listener failed', { id: env.id, error: err }); }
+      try {
+        fn(written);
+      } catch (err) {
+        this.opts.log.error('event listener failed', { id: env.id, error: err });
+      }
     }
     return env;
   }
@@ -190,7 +210,12 @@ export class WebhookOutbox {
     this.counters.deadLettered++;
     this.counters.pending--;
     this.opts.log.error('webhook delivery gave up; event moved to webhook_dead_letter', {
-      url, session: row.session, event: row.event, id: row.eventId, attempts: row.attempts + 1, error,
+      url,
+      session: row.session,
+      event: row.event,
+      id: row.eventId,
+      attempts: row.attempts + 1,
+      error,
     });
   }
 
@@ -201,7 +226,9 @@ export class WebhookOutbox {
   private loadTargets(): void {
     this.targets.clear();
     this.settingsById.clear();
-    for (const t of this.db.query<{ id: number; key: string; settings: string }, []>('SELECT id, key, settings FROM webhook_targets').all()) {
+    for (const t of this.db
+      .query<{ id: number; key: string; settings: string }, []>('SELECT id, key, settings FROM webhook_targets')
+      .all()) {
       this.targets.set(t.key, { id: t.id, settings: t.settings });
       this.settingsById.set(t.id, JSON.parse(t.settings));
     }

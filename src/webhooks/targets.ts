@@ -2,7 +2,7 @@
  * Webhook targets: a session's `config.webhooks` entries and the global `WHATSAPP_HOOK_*` one,
  * checked where they enter and reduced to the settings a delivery needs.
  */
-import { ConfigError, type Config } from '../config';
+import { type Config, ConfigError } from '../config';
 import { BadRequestError } from '../errors';
 import { validateEventNames } from './envelope';
 
@@ -40,7 +40,11 @@ export const GLOBAL_SCOPE = '*';
  */
 export function validateWebhook(w: WebhookConfig, where = 'webhooks[0]'): void {
   let url: URL | null = null;
-  try { url = new URL(w.url); } catch { /* reported below */ }
+  try {
+    url = new URL(w.url);
+  } catch {
+    /* reported below */
+  }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
     throw new BadRequestError(`${where}.url must be an http:// or https:// URL, got '${w.url}'.`);
   validateEventNames(w.events, `${where}.events`);
@@ -52,7 +56,9 @@ export function validateWebhook(w: WebhookConfig, where = 'webhooks[0]'): void {
   if (r?.attempts != null && !(Number.isInteger(r.attempts) && r.attempts >= 0 && r.attempts <= 100))
     throw new BadRequestError(`${where}.retries.attempts must be a whole number from 0 to 100.`);
   for (const h of w.customHeaders ?? []) {
-    try { new Headers([[h.name, h.value]]); } catch {
+    try {
+      new Headers([[h.name, h.value]]);
+    } catch {
       throw new BadRequestError(`${where}.customHeaders: '${h.name}' is not a valid HTTP header name/value.`);
     }
   }
@@ -100,7 +106,11 @@ export function globalWebhook(config: Config): WebhookConfig | null {
     validateWebhook(hook, 'WHATSAPP_HOOK');
   } catch (e) {
     const variable = /events/.test((e as Error).message) ? 'WHATSAPP_HOOK_EVENTS' : 'WHATSAPP_HOOK_CUSTOM_HEADERS';
-    throw new ConfigError(variable, variable === 'WHATSAPP_HOOK_EVENTS' ? hook.events.join(',') : '[redacted]', (e as Error).message.replace(/\.$/, ''));
+    throw new ConfigError(
+      variable,
+      variable === 'WHATSAPP_HOOK_EVENTS' ? hook.events.join(',') : '[redacted]',
+      (e as Error).message.replace(/\.$/, ''),
+    );
   }
   return hook;
 }

@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { ensureBuilt } from '../../scripts/build';
-import { DEFAULT_ME, simContactId } from '../sim/index';
 import { E2eWorld, processesOf } from '../helpers/sessions-e2e';
 import { Receiver } from '../helpers/webhooks';
-import { allGone, startProcess, type Started } from '../support/process';
+import { DEFAULT_ME, simContactId } from '../sim/index';
+import { allGone, type Started, startProcess } from '../support/process';
 
 const S = 'bin';
 const PEER = simContactId(2);
@@ -29,7 +29,7 @@ afterAll(async () => {
   await world.dispose();
 });
 
-test('dist/wabun: create, scan, WORKING, sendText lands in the simulator\'s outbox', async () => {
+test("dist/wabun: create, scan, WORKING, sendText lands in the simulator's outbox", async () => {
   const built = await ensureBuilt();
   const [name, value] = MARK.split('=') as [string, string];
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: world.root, [name]: value, ...world.env({ WAHA_LOG_LEVEL: 'info' }) };
@@ -40,20 +40,35 @@ test('dist/wabun: create, scan, WORKING, sendText lands in the simulator\'s outb
 
   world.allowControl(S);
   const page = world.sim.nextPage();
-  const created = await post('/api/sessions', { name: S, config: { webhooks: [{ url: receiver.url, events: ['session.status', 'message.ack'] }] } });
+  const created = await post('/api/sessions', {
+    name: S,
+    config: { webhooks: [{ url: receiver.url, events: ['session.status', 'message.ack'] }] },
+  });
   expect(created.status).toBe(201);
   const sim = world.sim.control((await page).profileId);
-  const status = (s: string) => receiver.until(() => receiver.arrivals.some((a) => a.json.event === 'session.status' && a.json.payload.status === s), s, 30_000);
+  const status = (s: string) =>
+    receiver.until(() => receiver.arrivals.some((a) => a.json.event === 'session.status' && a.json.payload.status === s), s, 30_000);
   await status('SCAN_QR_CODE');
   await sim.scan();
   await status('WORKING');
-  expect(await (await fetch(`${base}/api/sessions/${S}/me`)).json()).toEqual({ id: `${DEFAULT_ME.number}@c.us`, pushName: DEFAULT_ME.pushName });
+  expect(await (await fetch(`${base}/api/sessions/${S}/me`)).json()).toEqual({
+    id: `${DEFAULT_ME.number}@c.us`,
+    pushName: DEFAULT_ME.pushName,
+  });
 
   const sent = await post('/api/sendText', { session: S, chatId: PEER, text: 'from the compiled binary' });
   expect(sent.status).toBe(201);
   const msg = await sent.json();
-  expect(await sim.waitForOutbox({ id: msg.id._serialized })).toMatchObject({ chatId: PEER, type: 'chat', body: 'from the compiled binary' });
-  await receiver.until(() => receiver.arrivals.some((a) => a.json.event === 'message.ack' && a.json.payload.id === msg.id._serialized), 'an ack', 15_000);
+  expect(await sim.waitForOutbox({ id: msg.id._serialized })).toMatchObject({
+    chatId: PEER,
+    type: 'chat',
+    body: 'from the compiled binary',
+  });
+  await receiver.until(
+    () => receiver.arrivals.some((a) => a.json.event === 'message.ack' && a.json.payload.id === msg.id._serialized),
+    'an ack',
+    15_000,
+  );
 
   service.kill('SIGTERM');
   expect(await service.proc.exited).toBe(0);

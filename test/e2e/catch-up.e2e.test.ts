@@ -7,11 +7,11 @@
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { join } from 'node:path';
-import type { SimControl } from '../sim/control';
-import { simContactId } from '../sim/index';
 import { E2eWorld, processesOf } from '../helpers/sessions-e2e';
 import { Receiver } from '../helpers/webhooks';
-import { allGone, startProcess, type Started } from '../support/process';
+import type { SimControl } from '../sim/control';
+import { simContactId } from '../sim/index';
+import { allGone, type Started, startProcess } from '../support/process';
 
 const S = 'again';
 const PEER = simContactId(0);
@@ -26,7 +26,10 @@ beforeAll(() => {
   receiver = new Receiver();
 });
 afterAll(async () => {
-  for (const c of children) { c.kill('SIGKILL'); await c.proc.exited; }
+  for (const c of children) {
+    c.kill('SIGKILL');
+    await c.proc.exited;
+  }
   for (const pid of processesOf(world.sessionDir(S))) process.kill(pid, 'SIGKILL');
   await receiver.stop();
   await world.dispose();
@@ -41,15 +44,23 @@ async function spawnService(): Promise<Started> {
 }
 
 const messages = () => receiver.arrivals.filter((a) => a.json.event === 'message');
-const working = (from: number) => receiver.until(
-  () => receiver.arrivals.slice(from).some((a) => a.json.event === 'session.status' && a.json.payload.status === 'WORKING'), 'WORKING', 30_000);
+const working = (from: number) =>
+  receiver.until(
+    () => receiver.arrivals.slice(from).some((a) => a.json.event === 'session.status' && a.json.payload.status === 'WORKING'),
+    'WORKING',
+    30_000,
+  );
 
 test('a fresh pairing replays no history; a clean restart publishes no message twice', async () => {
   world.allowControl(S);
   const first = await spawnService();
   const page = world.sim.nextPage();
   const webhooks = [{ url: receiver.url, events: ['message', 'session.status'] }];
-  const created = await fetch(`http://127.0.0.1:${first.port}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: S, config: { webhooks } }) });
+  const created = await fetch(`http://127.0.0.1:${first.port}/api/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: S, config: { webhooks } }),
+  });
   expect(created.status).toBe(201);
   const sim: SimControl = world.sim.control((await page).profileId);
   await receiver.until(() => receiver.arrivals.some((a) => a.json.payload?.status === 'SCAN_QR_CODE'), 'SCAN_QR_CODE', 30_000);

@@ -8,11 +8,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BusEvent } from '../../src/events/bus';
 import type { RunningService } from '../../src/service';
+import { call, PNG_1X1, workingSession } from '../helpers/messaging-e2e';
+import { E2eWorld } from '../helpers/sessions-e2e';
+import { Receiver } from '../helpers/webhooks';
 import type { SimControl } from '../sim/control';
 import { simContactId, simGroupId } from '../sim/index';
-import { E2eWorld } from '../helpers/sessions-e2e';
-import { call, PNG_1X1, workingSession } from '../helpers/messaging-e2e';
-import { Receiver } from '../helpers/webhooks';
 
 const S = 'events';
 const KEY = 'e2e-api-key';
@@ -29,7 +29,9 @@ beforeAll(async () => {
   world = new E2eWorld();
   receiver = new Receiver();
   svc = await world.start({ WAHA_NO_API_KEY: 'false', WAHA_API_KEY: KEY, WHATSAPP_DOWNLOAD_MEDIA: 'true' });
-  svc.bus.subscribe((e) => { if (e.session === S) bus.push(e); });
+  svc.bus.subscribe((e) => {
+    if (e.session === S) bus.push(e);
+  });
   const config = { ignore: { groups: true }, webhooks: [{ url: receiver.url, events: ['message', 'message.any'] }] };
   sim = await workingSession(world, svc, S, config, AUTH);
 }, 60_000);
@@ -60,10 +62,18 @@ describe('config.ignore', () => {
 
 describe('incoming media', () => {
   test('is stored under the data folder and served with the API key at media.url', async () => {
-    await sim.receive({ from: PEER, caption: 'a picture', media: { mimetype: 'image/png', data: PNG_1X1.toString('base64'), filename: 'dot.png' } });
+    await sim.receive({
+      from: PEER,
+      caption: 'a picture',
+      media: { mimetype: 'image/png', data: PNG_1X1.toString('base64'), filename: 'dot.png' },
+    });
     await receiver.until(() => messages().some((m) => m.hasMedia), 'the image message');
     const m = messages().find((x) => x.hasMedia)!;
-    expect(m.media).toEqual({ url: expect.stringMatching(new RegExp(`^http://localhost:${svc.url.port}/api/files/${S}/`)), mimetype: 'image/png', filename: 'dot.png' });
+    expect(m.media).toEqual({
+      url: expect.stringMatching(new RegExp(`^http://localhost:${svc.url.port}/api/files/${S}/`)),
+      mimetype: 'image/png',
+      filename: 'dot.png',
+    });
     const file = decodeURIComponent(new URL(m.media.url).pathname.split('/').pop()!);
     expect(existsSync(join(world.dataDir, 'media', S, file))).toBe(true);
 

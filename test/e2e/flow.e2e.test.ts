@@ -5,12 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import type { RunningService } from '../../src/service';
-import type { SimControl } from '../sim/control';
-import { DEFAULT_ME, simContactId } from '../sim/index';
+import { call } from '../helpers/messaging-e2e';
 import { nextStatus, reach } from '../helpers/sessions';
 import { E2eWorld, http } from '../helpers/sessions-e2e';
-import { call } from '../helpers/messaging-e2e';
 import { hmacOf, Receiver } from '../helpers/webhooks';
+import type { SimControl } from '../sim/control';
+import { DEFAULT_ME, simContactId } from '../sim/index';
 
 const NAME = 'flow';
 const KEY = 'flow-secret';
@@ -53,12 +53,19 @@ describe('full flow in real Chromium', () => {
     await receiver.until(() => arrivals('session.status').some((a) => a.json.payload.status === 'WORKING'), 'WORKING webhook');
   }, 30_000);
 
-  test('sendText → 201 with the message; it is in the simulator\'s outbox; message.ack events follow', async () => {
+  test("sendText → 201 with the message; it is in the simulator's outbox; message.ack events follow", async () => {
     const res = await call(svc, 'POST', '/api/sendText', { session: NAME, chatId: PEER, text: 'hello from the API' });
     expect(res.status).toBe(201);
     const m = res.json;
     expect(m.id).toEqual({ fromMe: true, remote: PEER, id: expect.any(String), _serialized: `true_${PEER}_${m.id.id}` });
-    expect(m).toMatchObject({ fromMe: true, body: 'hello from the API', from: `${DEFAULT_ME.number}@c.us`, to: PEER, hasMedia: false, type: 'chat' });
+    expect(m).toMatchObject({
+      fromMe: true,
+      body: 'hello from the API',
+      from: `${DEFAULT_ME.number}@c.us`,
+      to: PEER,
+      hasMedia: false,
+      type: 'chat',
+    });
     expect(typeof m.timestamp).toBe('number');
     expect(typeof m.ack).toBe('number');
 
@@ -67,13 +74,16 @@ describe('full flow in real Chromium', () => {
     expect(sent).toMatchObject({ chatId: PEER, type: 'chat', body: 'hello from the API' });
 
     // Acks 1 → 2 → 3 (the simulator's auto mode) reach the receiver, each signed.
-    await receiver.until(() => arrivals('message.ack').some((a) => a.json.payload.id === m.id._serialized && a.json.payload.ack === 3), 'ack 3');
+    await receiver.until(
+      () => arrivals('message.ack').some((a) => a.json.payload.id === m.id._serialized && a.json.payload.ack === 3),
+      'ack 3',
+    );
     const acks = arrivals('message.ack').filter((a) => a.json.payload.id === m.id._serialized);
     expect(acks.map((a) => a.json.payload.ackName)).toEqual(['SERVER', 'DEVICE', 'READ']);
     for (const a of acks) expect(a.headers.get('x-webhook-hmac')).toBe(hmacOf(KEY, a.body));
   }, 30_000);
 
-  test('an incoming message → a message webhook in WAHA\'s shape', async () => {
+  test("an incoming message → a message webhook in WAHA's shape", async () => {
     const id = await sim.receive({ from: PEER, body: 'hi from the phone' });
     await receiver.until(() => arrivals('message').some((a) => a.json.payload.body === 'hi from the phone'), 'incoming message');
     const env = arrivals('message').find((a) => a.json.payload.body === 'hi from the phone')!.json;

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConfig, type Config } from '../../src/config';
+import { type Config, parseConfig } from '../../src/config';
 import type { Engine } from '../../src/engine/types';
 import { createWebjsEngine } from '../../src/engine/webjs';
 import { EventBus } from '../../src/events/bus';
@@ -35,7 +35,11 @@ const dataDir = (session: string) => join(config.WAHA_LOCAL_STORE_BASE_DIR, 'ses
 function view(): SessionMemoryView[] {
   return manager.browsers().map(({ session, pid }) => {
     let page: Engine | null = null;
-    try { page = manager.working(session); } catch { /* not WORKING */ }
+    try {
+      page = manager.working(session);
+    } catch {
+      /* not WORKING */
+    }
     return { session, pid, dataDir: dataDir(session), page, memoryLimitMb: null };
   });
 }
@@ -43,15 +47,29 @@ function view(): SessionMemoryView[] {
 beforeAll(async () => {
   const sim = writeSimPage(join(root, 'cache'), { autoScan: true, account: SMALL_ACCOUNT });
   config = parseConfig({
-    WAHA_API_KEY: 'e2e', WAHA_LOCAL_STORE_BASE_DIR: join(root, 'data'), PUPPETEER_EXECUTABLE_PATH: CHROMIUM,
-    WAHA_WEBJS_CACHE_TYPE: 'local', WAHA_WEBJS_CACHE_PATH: join(root, 'cache'), WAHA_WEBJS_WEB_VERSION: sim.version,
+    WAHA_API_KEY: 'e2e',
+    WAHA_LOCAL_STORE_BASE_DIR: join(root, 'data'),
+    PUPPETEER_EXECUTABLE_PATH: CHROMIUM,
+    WAHA_WEBJS_CACHE_TYPE: 'local',
+    WAHA_WEBJS_CACHE_PATH: join(root, 'cache'),
+    WAHA_WEBJS_WEB_VERSION: sim.version,
   });
   store = Store.open(config.WAHA_LOCAL_STORE_BASE_DIR);
   const bus = new EventBus(log);
-  bus.subscribe((e) => { if (e.event === 'session.status') statuses.push((e.payload as { status: string }).status); });
+  bus.subscribe((e) => {
+    if (e.event === 'session.status') statuses.push((e.payload as { status: string }).status);
+  });
   manager = new SessionManager({
-    config, store: store.sessions, bus, log, chromiumPath: CHROMIUM,
-    engineFactory: (opts) => { const e = createWebjsEngine(opts); engines.push(e); return e; },
+    config,
+    store: store.sessions,
+    bus,
+    log,
+    chromiumPath: CHROMIUM,
+    engineFactory: (opts) => {
+      const e = createWebjsEngine(opts);
+      engines.push(e);
+      return e;
+    },
   });
   await manager.create({ name: 'default', start: true });
   expect(await manager.waitForStatus('default', ['WORKING', 'FAILED'], 90_000)).toBe('WORKING');
@@ -60,16 +78,30 @@ beforeAll(async () => {
 afterAll(async () => {
   await manager?.close(5_000);
   store?.close();
-  for (const pid of processesUnder(root)) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
+  for (const pid of processesUnder(root)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
   rmSync(root, { recursive: true, force: true });
 });
 
 test('cleanup → warning → aggressive → recycle over a real session; it comes back WORKING without a QR', async () => {
   // Steady state of one WORKING session, then a threshold that puts it at ~140 %.
-  const probe = await new MemorySampler({ limitMb: 1_000, browsers: () => view().map((v) => ({ session: v.session, pid: v.pid!, dataDir: v.dataDir })) }).measure();
+  const probe = await new MemorySampler({
+    limitMb: 1_000,
+    browsers: () => view().map((v) => ({ session: v.session, pid: v.pid!, dataDir: v.dataDir })),
+  }).measure();
   const browser = probe.browsers[0]!;
   expect(browser.processes).toBeGreaterThan(1);
-  log.info('e2e steady state', { service_private_mb: probe.service.privateMb, browser_private_mb: browser.privateMb, browser_pss_mb: browser.pssMb, total_mb: probe.totalMb });
+  log.info('e2e steady state', {
+    service_private_mb: probe.service.privateMb,
+    browser_private_mb: browser.privateMb,
+    browser_pss_mb: browser.pssMb,
+    total_mb: probe.totalMb,
+  });
   const threshold = Math.max(32, Math.floor(probe.totalMb / 1.4));
 
   const exits: number[] = [];
@@ -82,7 +114,9 @@ test('cleanup → warning → aggressive → recycle over a real session; it com
       await manager.restart(name);
       await manager.waitForStatus(name, ['WORKING', 'SCAN_QR_CODE', 'FAILED'], 90_000);
     },
-    exit: (code) => { exits.push(code); },
+    exit: (code) => {
+      exits.push(code);
+    },
     tuning: { cooldownMs: { recycle: 0 } }, // judge right after the recycle
   });
   const firstPid = engines[0]!.browserPid();
@@ -110,7 +144,14 @@ test('cleanup → warning → aggressive → recycle over a real session; it com
 
   // Still at or above 120 % after the recycle: exit(1) for the supervisor; below: nothing.
   const s = await memory.governor.tick();
-  if (process.env.E2E_PRINT) console.log(JSON.stringify(lines.filter((l) => /^(memory governor|e2e steady state)/.test(String(l.msg))), null, 1));
+  if (process.env.E2E_PRINT)
+    console.log(
+      JSON.stringify(
+        lines.filter((l) => /^(memory governor|e2e steady state)/.test(String(l.msg))),
+        null,
+        1,
+      ),
+    );
   if (s && s.percent >= 120) expect(exits).toEqual([1]);
   else expect(exits).toEqual([]);
 }, 240_000);

@@ -7,15 +7,16 @@
  * `ready` publishes the messages WhatsApp Web had received but the dead process never committed:
  * every pushed message arrives. Duplicates are counted.
  */
-import { afterAll, beforeAll, expect, test } from 'bun:test';
+
 import { Database } from 'bun:sqlite';
+import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { join } from 'node:path';
 import { STORE_FILE } from '../../src/store';
-import type { SimControl } from '../sim/control';
-import { simContactId } from '../sim/index';
 import { E2eWorld, processesOf } from '../helpers/sessions-e2e';
 import { Receiver } from '../helpers/webhooks';
-import { allGone, startProcess, type Started } from '../support/process';
+import type { SimControl } from '../sim/control';
+import { simContactId } from '../sim/index';
+import { allGone, type Started, startProcess } from '../support/process';
 
 const S = 'crash';
 const PEER = simContactId(1);
@@ -32,10 +33,16 @@ const MARK = `WABUN_E2E_KILL=${crypto.randomUUID()}`;
 beforeAll(() => {
   world = new E2eWorld();
   // A little slow, so the outbox is behind when the kill comes.
-  receiver = new Receiver(async () => { await Bun.sleep(3); return new Response('ok'); });
+  receiver = new Receiver(async () => {
+    await Bun.sleep(3);
+    return new Response('ok');
+  });
 });
 afterAll(async () => {
-  for (const c of children) { c.kill('SIGKILL'); await c.proc.exited; }
+  for (const c of children) {
+    c.kill('SIGKILL');
+    await c.proc.exited;
+  }
   for (const pid of processesOf(world.sessionDir(S))) process.kill(pid, 'SIGKILL');
   await receiver.stop();
   await world.dispose();
@@ -51,7 +58,8 @@ async function spawnService(): Promise<{ child: Started; base: string }> {
 
 /** The next session.status webhook with one of `statuses`, counted from arrival `from`. */
 async function statusHook(from: number, statuses: string[]): Promise<string> {
-  const find = () => receiver.arrivals.slice(from).find((a) => a.json.event === 'session.status' && statuses.includes(a.json.payload.status));
+  const find = () =>
+    receiver.arrivals.slice(from).find((a) => a.json.event === 'session.status' && statuses.includes(a.json.payload.status));
   await receiver.until(() => Boolean(find()), `session.status ${statuses.join('|')}`, 30_000);
   return find()!.json.payload.status;
 }
@@ -64,7 +72,11 @@ test('kill -9 mid-burst, restart on the same data folder: every pushed message a
   const page = world.sim.nextPage();
   const retries = { policy: 'constant', delaySeconds: 1, attempts: 100 };
   const webhooks = [{ url: receiver.url, events: ['message', 'session.status'], retries }];
-  const created = await fetch(`${first.base}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: S, config: { webhooks } }) });
+  const created = await fetch(`${first.base}/api/sessions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: S, config: { webhooks } }),
+  });
   expect(created.status).toBe(201);
   const sim: SimControl = world.sim.control((await page).profileId);
   await statusHook(0, ['SCAN_QR_CODE']);
@@ -78,10 +90,21 @@ test('kill -9 mid-burst, restart on the same data folder: every pushed message a
   const inflight = new Set<Promise<void>>();
   let killed = false;
   for (let i = 0; i < BURST && !killed; i++) {
-    const p: Promise<void> = sim.receive({ from: PEER, body: `crash #${i}` }).then(() => {
-      pushed.push(i);
-      if (i === KILL_AT) { first.child.kill('SIGKILL'); killed = true; }
-    }, () => { killed = true; }).finally(() => inflight.delete(p));
+    const p: Promise<void> = sim
+      .receive({ from: PEER, body: `crash #${i}` })
+      .then(
+        () => {
+          pushed.push(i);
+          if (i === KILL_AT) {
+            first.child.kill('SIGKILL');
+            killed = true;
+          }
+        },
+        () => {
+          killed = true;
+        },
+      )
+      .finally(() => inflight.delete(p));
     inflight.add(p);
     if (inflight.size >= WINDOW) await Promise.race(inflight);
   }
@@ -89,7 +112,9 @@ test('kill -9 mid-burst, restart on the same data folder: every pushed message a
   pushed.sort((a, b) => a - b);
   expect(await first.child.proc.exited).not.toBe(0);
   expect(first.child.proc.signalCode).toBe('SIGKILL');
-  const deliveredBeforeKill = new Set(receiver.arrivals.filter((a) => a.json.event === 'message').map((a) => counterOf(a.json.payload.body)));
+  const deliveredBeforeKill = new Set(
+    receiver.arrivals.filter((a) => a.json.event === 'message').map((a) => counterOf(a.json.payload.body)),
+  );
 
   // What the dead process had committed: delivered, or still in the outbox.
   const db = new Database(join(world.dataDir, STORE_FILE), { readonly: true });
@@ -114,10 +139,12 @@ test('kill -9 mid-burst, restart on the same data folder: every pushed message a
   const duplicateDeliveries = arrivals.length - new Set(arrivals.map((a) => a.id)).size; // same event id again
   const duplicateMessages = arrivals.length - new Set(arrivals.map((a) => a.json.payload.id)).size; // same message, any event id
   const lostInFlight = pushed.filter((c) => !committed.has(c));
-  console.log(`[e2e kill -9] pushed ${pushed.length} before the kill; ${deliveredBeforeKill.size} delivered before it, ` +
-    `${pending.length} left in the outbox, ${lostInFlight.length} never committed (counters ${lostInFlight[0]}–${lostInFlight.at(-1)}), ` +
-    `${caughtUp.count} published by the catch-up after the restart; all ${pushed.length} delivered; ` +
-    `${duplicateDeliveries} duplicate deliveries, ${duplicateMessages} messages delivered more than once`);
+  console.log(
+    `[e2e kill -9] pushed ${pushed.length} before the kill; ${deliveredBeforeKill.size} delivered before it, ` +
+      `${pending.length} left in the outbox, ${lostInFlight.length} never committed (counters ${lostInFlight[0]}–${lostInFlight.at(-1)}), ` +
+      `${caughtUp.count} published by the catch-up after the restart; all ${pushed.length} delivered; ` +
+      `${duplicateDeliveries} duplicate deliveries, ${duplicateMessages} messages delivered more than once`,
+  );
   expect(pending.length).toBeGreaterThan(0); // the kill really came mid-delivery
   expect(lostInFlight.length).toBeGreaterThan(0); // and while the page was ahead of the service: the catch-up had work
   // What was never committed is the end of the burst, still between WhatsApp Web's page and the

@@ -4,11 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import type { RunningService } from '../../src/service';
+import { call, WsClient, workingSession } from '../helpers/messaging-e2e';
+import { E2eWorld } from '../helpers/sessions-e2e';
+import { Receiver } from '../helpers/webhooks';
 import type { SimControl } from '../sim/control';
 import { simContactId, simGroupId } from '../sim/index';
-import { E2eWorld } from '../helpers/sessions-e2e';
-import { call, workingSession, WsClient } from '../helpers/messaging-e2e';
-import { Receiver } from '../helpers/webhooks';
 
 const S = 'read';
 const PEER = simContactId(1);
@@ -45,7 +45,7 @@ describe('chats and history', () => {
     expect(all.json.some((c: any) => c.isGroup)).toBe(true);
   });
 
-  test('chat messages in WAHA\'s message shape, with a message the API sent', async () => {
+  test("chat messages in WAHA's message shape, with a message the API sent", async () => {
     const sent = await call(svc, 'POST', '/api/sendText', { session: S, chatId: PEER, text: 'in the history' });
     await sim.waitForOutbox({ id: sent.json.id._serialized });
     const res = await get(`/api/${S}/chats/${PEER}/messages?limit=20&downloadMedia=false`);
@@ -71,14 +71,19 @@ describe('contacts', () => {
 
   test('check-exists: a registered number and one that is not', async () => {
     const number = PEER.split('@')[0];
-    expect(await get(`/api/contacts/check-exists?session=${S}&phone=${number}`)).toEqual({ status: 200, json: { numberExists: true, chatId: PEER } });
+    expect(await get(`/api/contacts/check-exists?session=${S}&phone=${number}`)).toEqual({
+      status: 200,
+      json: { numberExists: true, chatId: PEER },
+    });
     await sim.setRegistered('15559999999@c.us', false);
     expect(await get(`/api/contacts/check-exists?session=${S}&phone=15559999999`)).toEqual({ status: 200, json: { numberExists: false } });
   });
 
   test('profile-picture: a URL when set, null when hidden', async () => {
     await sim.setProfilePic(PEER, 'https://pps.example.invalid/p.jpg');
-    expect((await get(`/api/contacts/profile-picture?session=${S}&contactId=${PEER}`)).json).toEqual({ profilePictureURL: 'https://pps.example.invalid/p.jpg' });
+    expect((await get(`/api/contacts/profile-picture?session=${S}&contactId=${PEER}`)).json).toEqual({
+      profilePictureURL: 'https://pps.example.invalid/p.jpg',
+    });
     await sim.setProfilePic(PEER, null);
     expect((await get(`/api/contacts/profile-picture?session=${S}&contactId=${PEER}`)).json).toEqual({ profilePictureURL: null });
   });
@@ -90,7 +95,10 @@ describe('groups', () => {
     expect(list.status).toBe(200);
     expect(list.json.map((g: any) => g.id._serialized)).toContain(simGroupId(0));
 
-    const created = await call(svc, 'POST', `/api/${S}/groups`, { name: 'E2E team', participants: [{ id: simContactId(1) }, { id: simContactId(2) }] });
+    const created = await call(svc, 'POST', `/api/${S}/groups`, {
+      name: 'E2E team',
+      participants: [{ id: simContactId(1) }, { id: simContactId(2) }],
+    });
     expect(created.status).toBe(201);
     const gid: string = created.json.id;
     expect(gid).toEndWith('@g.us');
@@ -100,9 +108,13 @@ describe('groups', () => {
     const members = () => get(`/api/${S}/groups/${gid}`).then((r) => r.json.participants.map((p: any) => p.id._serialized));
     expect(await members()).toEqual(expect.arrayContaining([simContactId(1), simContactId(2)]));
 
-    expect((await call(svc, 'POST', `/api/${S}/groups/${gid}/participants/add`, { participants: [{ id: simContactId(3) }] })).status).toBe(201);
+    expect((await call(svc, 'POST', `/api/${S}/groups/${gid}/participants/add`, { participants: [{ id: simContactId(3) }] })).status).toBe(
+      201,
+    );
     expect(await members()).toContain(simContactId(3));
-    expect((await call(svc, 'POST', `/api/${S}/groups/${gid}/participants/remove`, { participants: [{ id: simContactId(1) }] })).status).toBe(201);
+    expect(
+      (await call(svc, 'POST', `/api/${S}/groups/${gid}/participants/remove`, { participants: [{ id: simContactId(1) }] })).status,
+    ).toBe(201);
     expect(await members()).not.toContain(simContactId(1));
     expect((await get(`/api/${S}/groups/120363000000000001@g.us`)).status).toBe(404);
   });
@@ -118,7 +130,10 @@ describe('WebSocket', () => {
       await sim.react(id, '🎉', PEER);
       await ws.until(() => ws.envelopes.some((e) => e.event === 'message.reaction'), 'reaction over ws');
       await receiver.until(() => receiver.arrivals.slice(before).some((a) => a.json.event === 'message.reaction'), 'reaction webhook');
-      const hooked = receiver.arrivals.slice(before).filter((a) => a.json.event !== 'message.any').map((a) => a.json);
+      const hooked = receiver.arrivals
+        .slice(before)
+        .filter((a) => a.json.event !== 'message.any')
+        .map((a) => a.json);
       expect(ws.envelopes).toEqual(hooked);
       expect(ws.envelopes.map((e) => e.event)).toEqual(['message', 'message.reaction']);
     } finally {

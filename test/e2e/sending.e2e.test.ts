@@ -4,10 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import type { RunningService } from '../../src/service';
+import { call, fileServer, PNG_1X1, workingSession } from '../helpers/messaging-e2e';
+import { E2eWorld } from '../helpers/sessions-e2e';
 import type { SimControl } from '../sim/control';
 import { simContactId, simGroupId } from '../sim/index';
-import { E2eWorld } from '../helpers/sessions-e2e';
-import { call, fileServer, PNG_1X1, workingSession } from '../helpers/messaging-e2e';
 
 const S = 'send';
 const PEER = simContactId(1);
@@ -46,7 +46,12 @@ async function sent(route: string, body: Record<string, unknown>) {
 describe('sending, in real Chromium', () => {
   test('sendText with reply_to and mentions', async () => {
     const first = await sent('sendText', { chatId: PEER, text: 'first' });
-    const { out } = await sent('sendText', { chatId: PEER, text: 'reply @' + OTHER.split('@')[0], reply_to: first.msg.id._serialized, mentions: [OTHER] });
+    const { out } = await sent('sendText', {
+      chatId: PEER,
+      text: 'reply @' + OTHER.split('@')[0],
+      reply_to: first.msg.id._serialized,
+      mentions: [OTHER],
+    });
     expect(out).toMatchObject({ chatId: PEER, type: 'chat', quotedMsgId: first.msg.id._serialized, mentionedIds: [OTHER] });
   });
 
@@ -59,7 +64,11 @@ describe('sending, in real Chromium', () => {
   });
 
   test('sendImage from base64 data and from a url', async () => {
-    const a = await sent('sendImage', { chatId: PEER, caption: 'from data', file: { mimetype: 'image/png', filename: 'a.png', data: PNG_1X1.toString('base64') } });
+    const a = await sent('sendImage', {
+      chatId: PEER,
+      caption: 'from data',
+      file: { mimetype: 'image/png', filename: 'a.png', data: PNG_1X1.toString('base64') },
+    });
     expect(a.out).toMatchObject({ type: 'image', caption: 'from data', media: { mimetype: 'image/png', size: PNG_1X1.length } });
     expect(Buffer.from(await sim.mediaData(a.out.media!.directPath), 'base64')).toEqual(PNG_1X1);
     const b = await sent('sendImage', { chatId: PEER, caption: 'from url', file: { mimetype: 'image/png', url: files.url('/pic.png') } });
@@ -68,7 +77,10 @@ describe('sending, in real Chromium', () => {
   });
 
   test('sendFile (a document) from data and from a url', async () => {
-    const a = await sent('sendFile', { chatId: PEER, file: { mimetype: 'application/pdf', filename: 'doc.pdf', data: Buffer.from('%PDF-1.4 fake').toString('base64') } });
+    const a = await sent('sendFile', {
+      chatId: PEER,
+      file: { mimetype: 'application/pdf', filename: 'doc.pdf', data: Buffer.from('%PDF-1.4 fake').toString('base64') },
+    });
     expect(a.out).toMatchObject({ type: 'document', media: { mimetype: 'application/pdf', filename: 'doc.pdf' } });
     const b = await sent('sendFile', { chatId: PEER, file: { mimetype: 'image/png', url: files.url('/pic.png') } });
     expect(b.out).toMatchObject({ type: 'document', media: { filename: 'pic.png' } });
@@ -77,7 +89,11 @@ describe('sending, in real Chromium', () => {
   test('sendVoice and sendVideo from data and from a url', async () => {
     const voice = await sent('sendVoice', { chatId: PEER, file: { mimetype: 'audio/ogg; codecs=opus', data: OGG.toString('base64') } });
     expect(voice.out.type).toBe('ptt');
-    const video = await sent('sendVideo', { chatId: PEER, caption: 'clip', file: { mimetype: 'video/mp4', filename: 'v.mp4', data: MP4.toString('base64') } });
+    const video = await sent('sendVideo', {
+      chatId: PEER,
+      caption: 'clip',
+      file: { mimetype: 'video/mp4', filename: 'v.mp4', data: MP4.toString('base64') },
+    });
     expect(video.out).toMatchObject({ type: 'video', caption: 'clip' });
     const fromUrl = await sent('sendVideo', { chatId: PEER, file: { mimetype: 'video/mp4', url: files.url('/pic.png') } });
     expect(fromUrl.out.media!.size).toBe(PNG_1X1.length);
@@ -92,7 +108,11 @@ describe('sending, in real Chromium', () => {
     expect(card.out.type).toBe('vcard');
     expect(card.out.body ?? card.out.vcards?.[0]).toContain('FN:Ada Lovelace');
     const poll = await sent('sendPoll', { chatId: GROUP, poll: { name: 'Lunch?', options: ['yes', 'no'], multipleAnswers: false } });
-    expect(poll.out).toMatchObject({ type: 'poll_creation', chatId: GROUP, poll: { name: 'Lunch?', options: ['yes', 'no'], selectableCount: 1 } });
+    expect(poll.out).toMatchObject({
+      type: 'poll_creation',
+      chatId: GROUP,
+      poll: { name: 'Lunch?', options: ['yes', 'no'], selectableCount: 1 },
+    });
   });
 
   test('forwardMessage sends a copy marked forwarded to the other chat', async () => {
@@ -140,12 +160,15 @@ describe('bad input', () => {
   test('media over MEDIA_MAX_MB → 413, from data and from a url; a non-http url → 400', async () => {
     const big = Buffer.alloc(1024 * 1024 + 10).toString('base64');
     expect((await send('sendFile', { chatId: PEER, file: { mimetype: 'application/octet-stream', data: big } })).status).toBe(413);
-    expect((await send('sendFile', { chatId: PEER, file: { mimetype: 'application/octet-stream', url: files.url('/big.bin') } })).status).toBe(413);
+    expect(
+      (await send('sendFile', { chatId: PEER, file: { mimetype: 'application/octet-stream', url: files.url('/big.bin') } })).status,
+    ).toBe(413);
     expect((await send('sendFile', { chatId: PEER, file: { mimetype: 'text/plain', url: 'file:///etc/passwd' } })).status).toBe(400);
   });
 
   test('a webhook URL that is not http(s) → 400; an unknown event name → 400 listing the known ones', async () => {
-    const create = (webhook: Record<string, unknown>) => call(svc, 'POST', '/api/sessions', { name: 'bad', start: false, config: { webhooks: [webhook] } });
+    const create = (webhook: Record<string, unknown>) =>
+      call(svc, 'POST', '/api/sessions', { name: 'bad', start: false, config: { webhooks: [webhook] } });
     const bad = await create({ url: 'ftp://example.invalid/x', events: ['message'] });
     expect(bad.status).toBe(400);
     expect(bad.json.message).toContain('http:// or https://');
@@ -153,7 +176,9 @@ describe('bad input', () => {
     expect(unknown.status).toBe(400);
     expect(unknown.json.message).toContain("'message.nope'");
     expect(unknown.json.message).toContain('message.ack');
-    expect((await call(svc, 'PUT', `/api/sessions/${S}`, { config: { webhooks: [{ url: 'ftp://x/y', events: ['message'] }] } })).status).toBe(400);
+    expect(
+      (await call(svc, 'PUT', `/api/sessions/${S}`, { config: { webhooks: [{ url: 'ftp://x/y', events: ['message'] }] } })).status,
+    ).toBe(400);
     expect((await call(svc, 'GET', '/api/sessions/bad')).status).toBe(404); // nothing was created
     expect(svc.sessions.get(S).status).toBe('WORKING'); // nor applied
   });

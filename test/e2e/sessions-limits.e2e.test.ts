@@ -19,7 +19,9 @@ beforeAll(async () => {
   world = new E2eWorld();
   svc = await world.start();
 });
-afterAll(async () => { await world.dispose(); });
+afterAll(async () => {
+  await world.dispose();
+});
 
 /** A "Chromium" that cannot start: a script that exits 1. */
 function brokenChromium(): string {
@@ -35,9 +37,13 @@ describe('limits, in real Chromium', () => {
   test('50 start/stop cycles leave no process, no SingletonLock and no more open files', async () => {
     const names = ['cycles-a', 'cycles-b'];
     for (const name of names) await svc.sessions.create({ name, start: false });
-    const cycles = (name: string, n: number) => (async () => {
-      for (let i = 0; i < n; i++) { await svc.sessions.start(name); await svc.sessions.stop(name); }
-    })();
+    const cycles = (name: string, n: number) =>
+      (async () => {
+        for (let i = 0; i < n; i++) {
+          await svc.sessions.start(name);
+          await svc.sessions.stop(name);
+        }
+      })();
     await Promise.all(names.map((name) => cycles(name, 2))); // warm-up: modules loaded, sockets pooled
     const fds = openFds();
     await Promise.all(names.map((name) => cycles(name, 25)));
@@ -55,8 +61,22 @@ describe('limits, in real Chromium', () => {
     let launches = 0;
     const failed: number[] = [];
     const bad = await world.start(
-      { PUPPETEER_EXECUTABLE_PATH: broken, MAX_RECONNECT_ATTEMPTS: '2', INITIAL_RECONNECT_DELAY: '50', EXIT_ON_ALL_SESSIONS_FAILED: 'true', WAHA_LOCAL_STORE_BASE_DIR: join(world.root, 'broken') },
-      { engineFactory: (o) => { launches++; return createWebjsEngine(o); }, onAllFailed: () => { failed.push(Date.now()); } },
+      {
+        PUPPETEER_EXECUTABLE_PATH: broken,
+        MAX_RECONNECT_ATTEMPTS: '2',
+        INITIAL_RECONNECT_DELAY: '50',
+        EXIT_ON_ALL_SESSIONS_FAILED: 'true',
+        WAHA_LOCAL_STORE_BASE_DIR: join(world.root, 'broken'),
+      },
+      {
+        engineFactory: (o) => {
+          launches++;
+          return createWebjsEngine(o);
+        },
+        onAllFailed: () => {
+          failed.push(Date.now());
+        },
+      },
     );
     await http(bad, 'POST', '/api/sessions', { name: 'doomed' });
     await reach(bad.sessions, 'doomed', 'FAILED', 20_000);
@@ -72,10 +92,17 @@ describe('limits, in real Chromium', () => {
   test('EXIT_ON_ALL_SESSIONS_FAILED=true: the process exits 1 once its last session FAILED', async () => {
     const proc = Bun.spawn(['bun', 'src/index.ts'], {
       env: {
-        ...process.env, PUPPETEER_EXECUTABLE_PATH: brokenChromium(), EXIT_ON_ALL_SESSIONS_FAILED: 'true', WHATSAPP_START_SESSION: 'only',
-        MAX_RECONNECT_ATTEMPTS: '0', WAHA_NO_API_KEY: 'true', PORT: '0', WAHA_LOCAL_STORE_BASE_DIR: join(world.root, 'exit'),
+        ...process.env,
+        PUPPETEER_EXECUTABLE_PATH: brokenChromium(),
+        EXIT_ON_ALL_SESSIONS_FAILED: 'true',
+        WHATSAPP_START_SESSION: 'only',
+        MAX_RECONNECT_ATTEMPTS: '0',
+        WAHA_NO_API_KEY: 'true',
+        PORT: '0',
+        WAHA_LOCAL_STORE_BASE_DIR: join(world.root, 'exit'),
       },
-      stdout: 'pipe', stderr: 'pipe',
+      stdout: 'pipe',
+      stderr: 'pipe',
     });
     expect(await proc.exited).toBe(1);
     expect(await new Response(proc.stdout).text()).toContain('every session FAILED');
@@ -85,8 +112,15 @@ describe('limits, in real Chromium', () => {
     const missing = world.config({ PUPPETEER_EXECUTABLE_PATH: '/nonexistent/chromium' });
     expect(import('../../src/service').then((m) => m.startService(missing))).rejects.toBeInstanceOf(MissingDependencyError);
     const proc = Bun.spawn(['bun', 'src/index.ts'], {
-      env: { ...process.env, PUPPETEER_EXECUTABLE_PATH: '/nonexistent/chromium', WAHA_NO_API_KEY: 'true', PORT: '0', WAHA_LOCAL_STORE_BASE_DIR: join(world.root, 'none') },
-      stdout: 'pipe', stderr: 'pipe',
+      env: {
+        ...process.env,
+        PUPPETEER_EXECUTABLE_PATH: '/nonexistent/chromium',
+        WAHA_NO_API_KEY: 'true',
+        PORT: '0',
+        WAHA_LOCAL_STORE_BASE_DIR: join(world.root, 'none'),
+      },
+      stdout: 'pipe',
+      stderr: 'pipe',
     });
     expect(await proc.exited).not.toBe(0);
     expect(await new Response(proc.stderr).text()).toContain('apt-get install -y chromium');

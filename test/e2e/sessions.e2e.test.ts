@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { existsSync } from 'node:fs';
 import type { BusEvent } from '../../src/events/bus';
 import type { RunningService } from '../../src/service';
-import { DEFAULT_ME } from '../sim/index';
 import { decodeQrPng, nextStatus, reach } from '../helpers/sessions';
 import { browsersOf, E2eWorld, hasSingletonLock, http, processesOf } from '../helpers/sessions-e2e';
+import { DEFAULT_ME } from '../sim/index';
 
 const NAME = 'e2e';
 const ME = { id: `${DEFAULT_ME.number}@c.us`, pushName: DEFAULT_ME.pushName };
@@ -20,25 +20,37 @@ let dir: string;
 const printed: string[] = [];
 let onPrinted: ((value: string) => void) | null = null;
 /** WAHA_PRINT_QR's printer, captured: every QR the service would show in the terminal. */
-const printQr = (_session: string, value: string) => { printed.push(value); onPrinted?.(value); };
+const printQr = (_session: string, value: string) => {
+  printed.push(value);
+  onPrinted?.(value);
+};
 
 beforeAll(async () => {
   world = new E2eWorld();
   svc = await world.start({ WAHA_PRINT_QR: 'true' }, { printQr });
   dir = world.sessionDir(NAME);
 });
-afterAll(async () => { await world.dispose(); });
+afterAll(async () => {
+  await world.dispose();
+});
 
 /** The statuses `name` goes through from now until `until` (inclusive). */
 function statusesUntil(until: string, ms = 15_000): Promise<string[]> {
   const seen: string[] = [];
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { off(); reject(new Error(`no ${until} within ${ms} ms; saw ${seen.join(' → ')}`)); }, ms);
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`no ${until} within ${ms} ms; saw ${seen.join(' → ')}`));
+    }, ms);
     const off = svc.bus.subscribe((e: BusEvent) => {
       if (e.session !== NAME || e.event !== 'session.status') return;
       const status = (e.payload as { status: string }).status;
       seen.push(status);
-      if (status === until) { clearTimeout(timer); off(); resolve(seen); }
+      if (status === until) {
+        clearTimeout(timer);
+        off();
+        resolve(seen);
+      }
     });
   });
 }
@@ -61,7 +73,9 @@ describe('one session through its whole life, in real Chromium', () => {
     expect(decodeQrPng(Buffer.from(json.data, 'base64'))).toBe(value);
     expect(printed).toEqual([value]);
 
-    const next = new Promise<string>((resolve) => { onPrinted = resolve; });
+    const next = new Promise<string>((resolve) => {
+      onPrinted = resolve;
+    });
     const ref = await world.sim.control().refreshQr();
     expect(await next).toStartWith(`${ref},`);
     onPrinted = null;
@@ -98,7 +112,7 @@ describe('one session through its whole life, in real Chromium', () => {
 
   // After the restart: a graceful close has flushed the login to the profile (a SIGKILL right
   // after pairing may lose it, as it would with real WhatsApp Web).
-  test('SIGKILL of the session\'s Chromium → STARTING → WORKING again, without a QR', async () => {
+  test("SIGKILL of the session's Chromium → STARTING → WORKING again, without a QR", async () => {
     const pid = svc.sessions.browsers()[0]!.pid;
     const seen = statusesUntil('WORKING');
     process.kill(pid, 'SIGKILL');
@@ -118,10 +132,32 @@ describe('one session through its whole life, in real Chromium', () => {
   test('20 concurrent start/stop/restart calls end in one consistent state with one browser or none', async () => {
     // Mostly no-ops around a few real launches: the lock's logic is covered call by call in
     // test/sessions.test.ts; here real browsers show there is never a second one.
-    const ops = ['start', 'start', 'restart', 'stop', 'stop', 'start', 'start', 'start', 'stop', 'stop',
-      'stop', 'start', 'restart', 'start', 'start', 'stop', 'start', 'start', 'start', 'stop'];
+    const ops = [
+      'start',
+      'start',
+      'restart',
+      'stop',
+      'stop',
+      'start',
+      'start',
+      'start',
+      'stop',
+      'stop',
+      'stop',
+      'start',
+      'restart',
+      'start',
+      'start',
+      'stop',
+      'start',
+      'start',
+      'start',
+      'stop',
+    ];
     let most = 0;
-    const off = svc.bus.subscribe((e) => { if (e.session === NAME) most = Math.max(most, browsersOf(dir).length); });
+    const off = svc.bus.subscribe((e) => {
+      if (e.session === NAME) most = Math.max(most, browsersOf(dir).length);
+    });
     const replies = await Promise.all(ops.map((op) => http(svc, 'POST', `/api/sessions/${NAME}/${op}`)));
     off();
     expect(replies.map((r) => r.status)).toEqual(ops.map(() => 201));

@@ -5,11 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import type { RunningService } from '../../src/service';
+import { workingSession } from '../helpers/messaging-e2e';
+import { E2eWorld } from '../helpers/sessions-e2e';
+import { type Arrival, hmacOf, Receiver } from '../helpers/webhooks';
 import type { SimControl } from '../sim/control';
 import { simContactId } from '../sim/index';
-import { E2eWorld } from '../helpers/sessions-e2e';
-import { workingSession } from '../helpers/messaging-e2e';
-import { hmacOf, Receiver, type Arrival } from '../helpers/webhooks';
 
 const S = 'hooks';
 const KEY = 'burst-hmac-key';
@@ -61,9 +61,19 @@ function counters(tag: string): number[] {
 function allOf(tag: string, n: number, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${tag}: ${counters(tag).length}/${n} events after ${timeoutMs} ms`)), timeoutMs);
-    const check = () => { if (counters(tag).length >= n) { clearTimeout(timer); resolve(); return true; } return false; };
+    const check = () => {
+      if (counters(tag).length >= n) {
+        clearTimeout(timer);
+        resolve();
+        return true;
+      }
+      return false;
+    };
     const watch = (r: Receiver) => r.until(check, `${tag} × ${n}`, timeoutMs).catch(() => {});
-    if (!check()) { generations.forEach(watch); onGeneration = watch; }
+    if (!check()) {
+      generations.forEach(watch);
+      onGeneration = watch;
+    }
   });
 }
 let onGeneration: ((r: Receiver) => void) | null = null;
@@ -85,30 +95,38 @@ describe('webhooks over the real stack', () => {
     console.log(`[e2e] 1,000 messages pushed and delivered in ${ms} ms; ${burst.length - 1000} duplicate deliveries`);
   }, 120_000);
 
-  test('the receiver goes down for 30 s while messages flow → every event delivered, in order', async () => {
-    const N = 200;
-    const port = receiver.port;
-    let down: Promise<void> | null = null;
-    let up: Promise<void> | null = null;
-    // Down once the first 50 have arrived; back up on the same port 30 s later (the scenario itself).
-    const first = receiver.until(() => counters('outage').length >= 50, 'first 50', 30_000).then(() => {
-      down = receiver.stop();
-      up = new Promise<void>((resolve) => setTimeout(async () => {
-        await down;
-        const next = new Receiver(undefined, port);
-        generations.push(next);
-        onGeneration?.(next);
-        resolve();
-      }, DOWN_MS));
-    });
-    const delivered = allOf('outage', N, DOWN_MS + 60_000);
-    await push('outage', N);
-    await first;
-    await up;
-    await delivered;
-    expect(generations.length).toBe(2);
-    expect(counters('outage')).toEqual(Array.from({ length: N }, (_, i) => i));
-    // Some were sent while nobody listened: the second receiver got the rest.
-    expect(generations[1]!.arrivals.length).toBeGreaterThan(0);
-  }, DOWN_MS + 90_000);
+  test(
+    'the receiver goes down for 30 s while messages flow → every event delivered, in order',
+    async () => {
+      const N = 200;
+      const port = receiver.port;
+      let down: Promise<void> | null = null;
+      let up: Promise<void> | null = null;
+      // Down once the first 50 have arrived; back up on the same port 30 s later (the scenario itself).
+      const first = receiver
+        .until(() => counters('outage').length >= 50, 'first 50', 30_000)
+        .then(() => {
+          down = receiver.stop();
+          up = new Promise<void>((resolve) =>
+            setTimeout(async () => {
+              await down;
+              const next = new Receiver(undefined, port);
+              generations.push(next);
+              onGeneration?.(next);
+              resolve();
+            }, DOWN_MS),
+          );
+        });
+      const delivered = allOf('outage', N, DOWN_MS + 60_000);
+      await push('outage', N);
+      await first;
+      await up;
+      await delivered;
+      expect(generations.length).toBe(2);
+      expect(counters('outage')).toEqual(Array.from({ length: N }, (_, i) => i));
+      // Some were sent while nobody listened: the second receiver got the rest.
+      expect(generations[1]!.arrivals.length).toBeGreaterThan(0);
+    },
+    DOWN_MS + 90_000,
+  );
 });

@@ -5,14 +5,20 @@
 import type { RunningService } from '../../src/service';
 import type { SimControl } from '../sim/control';
 import { nextStatus, reach } from './sessions';
-import { http, type E2eWorld } from './sessions-e2e';
+import { type E2eWorld, http } from './sessions-e2e';
 import { Waits } from './webhooks';
 
 /**
  * Creates session `name` with `config`, scans its QR through the control server and waits for
  * WORKING. Returns the simulator page's control (routed by the page's profile id).
  */
-export async function workingSession(world: E2eWorld, svc: RunningService, name: string, config: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<SimControl> {
+export async function workingSession(
+  world: E2eWorld,
+  svc: RunningService,
+  name: string,
+  config: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<SimControl> {
   world.allowControl(name);
   const page = world.sim.nextPage();
   const res = await http(svc, 'POST', '/api/sessions', { name, config }, headers);
@@ -26,11 +32,21 @@ export async function workingSession(world: E2eWorld, svc: RunningService, name:
 }
 
 /** POST/PUT with a JSON body; returns status and parsed JSON (null when empty). */
-export async function call(svc: RunningService, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: any }> {
+export async function call(
+  svc: RunningService,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: any }> {
   const res = await http(svc, method, path, body, headers);
   const text = await res.text();
   let json: unknown = null;
-  try { json = text ? JSON.parse(text) : null; } catch { json = text; }
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = text;
+  }
   return { status: res.status, json };
 }
 
@@ -45,24 +61,32 @@ export class WsClient extends Waits {
     const url = new URL(`/ws?${query}`, svc.url);
     url.protocol = 'ws:';
     this.ws = new WebSocket(url.href);
-    this.ws.onmessage = (m) => { this.envelopes.push(JSON.parse(String(m.data))); this.poke(); };
+    this.ws.onmessage = (m) => {
+      this.envelopes.push(JSON.parse(String(m.data)));
+      this.poke();
+    };
     this.opened = new Promise((resolve, reject) => {
       this.ws.onopen = () => resolve();
       this.ws.onerror = () => reject(new Error(`WebSocket ${url.href} failed`));
     });
   }
 
-  close(): void { this.ws.close(); }
+  close(): void {
+    this.ws.close();
+  }
 }
 
 /** A tiny valid PNG (1×1), as bytes. */
 export const PNG_1X1 = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 /** A local HTTP file server on port 0 (for sends from `file.url`). */
 export function fileServer(files: Record<string, { bytes: Uint8Array; type: string }>) {
   const server = Bun.serve({
-    port: 0, hostname: '127.0.0.1',
+    port: 0,
+    hostname: '127.0.0.1',
     fetch: (req) => {
       const f = files[new URL(req.url).pathname];
       return f ? new Response(new Uint8Array(f.bytes), { headers: { 'content-type': f.type } }) : new Response('no', { status: 404 });

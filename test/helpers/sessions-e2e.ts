@@ -5,11 +5,11 @@
 import { lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseConfig, type Config } from '../../src/config';
+import { type Config, parseConfig } from '../../src/config';
 import { readCmdline, sessionProcesses } from '../../src/engine/process-tree';
-import { startService, type RunningService, type StartOptions } from '../../src/service';
-import { SimControlServer } from '../sim/server';
+import { type RunningService, type StartOptions, startService } from '../../src/service';
 import { allowLoopbackControl, writeSimPage } from '../sim/index';
+import { SimControlServer } from '../sim/server';
 
 /** A temp root with the simulator page and a control server; services started on it share its data folder. */
 export class E2eWorld {
@@ -22,9 +22,17 @@ export class E2eWorld {
   /** The service's environment on this world (also what a child process is given). */
   env(extra: Record<string, string> = {}): Record<string, string> {
     return {
-      WAHA_LOCAL_STORE_BASE_DIR: this.dataDir, PORT: '0', WHATSAPP_API_HOSTNAME: '127.0.0.1', WAHA_NO_API_KEY: 'true',
-      WAHA_LOG_LEVEL: 'error', WAHA_WEBJS_CACHE_TYPE: 'local', WAHA_WEBJS_CACHE_PATH: join(this.root, 'cache'),
-      WAHA_WEBJS_WEB_VERSION: this.page.version, INITIAL_RECONNECT_DELAY: '100', MAX_RECONNECT_ATTEMPTS: '2', ...extra,
+      WAHA_LOCAL_STORE_BASE_DIR: this.dataDir,
+      PORT: '0',
+      WHATSAPP_API_HOSTNAME: '127.0.0.1',
+      WAHA_NO_API_KEY: 'true',
+      WAHA_LOG_LEVEL: 'error',
+      WAHA_WEBJS_CACHE_TYPE: 'local',
+      WAHA_WEBJS_CACHE_PATH: join(this.root, 'cache'),
+      WAHA_WEBJS_WEB_VERSION: this.page.version,
+      INITIAL_RECONNECT_DELAY: '100',
+      MAX_RECONNECT_ATTEMPTS: '2',
+      ...extra,
     };
   }
 
@@ -60,18 +68,32 @@ export const processesOf = (dir: string): number[] => sessionProcesses(null, dir
 
 /** The session's main browser processes (no `--type=`): one per running browser. */
 export const browsersOf = (dir: string, chromium = ''): number[] =>
-  processesOf(dir).filter((pid) => { const cmd = readCmdline(pid); return !cmd.includes('--type=') && !cmd.includes('crashpad') && (!chromium || cmd.startsWith(chromium)); });
+  processesOf(dir).filter((pid) => {
+    const cmd = readCmdline(pid);
+    return !cmd.includes('--type=') && !cmd.includes('crashpad') && (!chromium || cmd.startsWith(chromium));
+  });
 
 /** Whether the profile holds a SingletonLock (a symlink, dangling when stale: lstat, not exists). */
 export function hasSingletonLock(dir: string): boolean {
-  try { lstatSync(join(dir, 'session', 'SingletonLock')); return true; } catch { return false; }
+  try {
+    lstatSync(join(dir, 'session', 'SingletonLock'));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Open file descriptors of this process. */
 export const openFds = (): number => readdirSync('/proc/self/fd').length;
 
 /** GET/POST against a running service, JSON in and out. */
-export async function http(svc: RunningService, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+export async function http(
+  svc: RunningService,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return await fetch(new URL(path, svc.url), {
     method,
     headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },

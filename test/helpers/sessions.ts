@@ -4,14 +4,15 @@
  * data folder, like the real engine's Chromium profile, so wiping the folder logs it out.
  * Every feature is also covered against real Chromium in test/e2e.
  */
-import jsQR from 'jsqr';
+
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
-import { parseConfig, type Config } from '../../src/config';
+import { type Config, parseConfig } from '../../src/config';
 import type { Engine, EngineEvent, EngineListener, EngineOptions, Me } from '../../src/engine/types';
-import { EventBus, type BusEvent } from '../../src/events/bus';
+import { type BusEvent, EventBus } from '../../src/events/bus';
 import { silentLogger } from '../../src/log';
 import type { SessionStatus } from '../../src/modules/sessions/model';
 import { SessionManager } from '../../src/modules/sessions/service';
@@ -32,10 +33,17 @@ export class FakeEngine {
   private readonly listeners = new Set<EngineListener>();
   private running = false;
 
-  constructor(readonly opts: EngineOptions, private readonly world: FakeWorld) {}
+  constructor(
+    readonly opts: EngineOptions,
+    private readonly world: FakeWorld,
+  ) {}
 
-  get session() { return this.opts.session; }
-  get isRunning() { return this.running; }
+  get session() {
+    return this.opts.session;
+  }
+  get isRunning() {
+    return this.running;
+  }
 
   async start(): Promise<void> {
     await Bun.sleep(1); // a launch is never synchronous
@@ -77,11 +85,24 @@ export class FakeEngine {
     for (const l of [...this.listeners]) l(e);
   }
 
-  on(l: EngineListener) { this.listeners.add(l); return () => { this.listeners.delete(l); }; }
-  me() { return this.running ? FAKE_ME : null; }
-  browserPid() { return this.running ? 4242 : null; }
-  async requestPairingCode() { return 'ABCDEFGH'; }
-  async screenshot() { return new Uint8Array([137, 80, 78, 71]); }
+  on(l: EngineListener) {
+    this.listeners.add(l);
+    return () => {
+      this.listeners.delete(l);
+    };
+  }
+  me() {
+    return this.running ? FAKE_ME : null;
+  }
+  browserPid() {
+    return this.running ? 4242 : null;
+  }
+  async requestPairingCode() {
+    return 'ABCDEFGH';
+  }
+  async screenshot() {
+    return new Uint8Array([137, 80, 78, 71]);
+  }
 }
 
 export interface ManagerFixture {
@@ -105,20 +126,40 @@ export function fakeManager(env: Record<string, string> = {}): ManagerFixture {
   const dir = mkdtempSync(join(tmpdir(), 'wabun-sessions-'));
   const world: FakeWorld = { live: new Set(), built: [], failStart: null };
   const build = (extra: Record<string, string>) => {
-    const config = parseConfig({ WAHA_LOCAL_STORE_BASE_DIR: dir, INITIAL_RECONNECT_DELAY: '5', MAX_RECONNECT_ATTEMPTS: '2', ...env, ...extra });
+    const config = parseConfig({
+      WAHA_LOCAL_STORE_BASE_DIR: dir,
+      INITIAL_RECONNECT_DELAY: '5',
+      MAX_RECONNECT_ATTEMPTS: '2',
+      ...env,
+      ...extra,
+    });
     const store = Store.open(dir);
     const bus = new EventBus();
     const manager = new SessionManager({
-      config, store: store.sessions, bus, log: silentLogger, chromiumPath: '/nonexistent/chromium',
-      engineFactory: (opts) => { const e = new FakeEngine(opts, world); world.built.push(e); return e as unknown as Engine; },
+      config,
+      store: store.sessions,
+      bus,
+      log: silentLogger,
+      chromiumPath: '/nonexistent/chromium',
+      engineFactory: (opts) => {
+        const e = new FakeEngine(opts, world);
+        world.built.push(e);
+        return e as unknown as Engine;
+      },
       printQr: (_s, v) => f.printed.push(v),
-      onAllFailed: () => { f.allFailed++; },
+      onAllFailed: () => {
+        f.allFailed++;
+      },
       random: () => 0.5,
     });
     return { config, store, bus, manager };
   };
   const f: ManagerFixture = {
-    ...build({}), dir, world, printed: [], allFailed: 0,
+    ...build({}),
+    dir,
+    world,
+    printed: [],
+    allFailed: 0,
     engine(name) {
       const e = world.built.findLast((x) => x.session === name);
       if (!e) throw new Error(`no engine was built for ${name}`);
@@ -148,8 +189,17 @@ export async function reach(manager: SessionManager, name: string, status: Sessi
 /** Resolves with the next bus event that `match`es; fails after `ms`. Subscribe before acting. */
 export function nextEvent(bus: EventBus, match: (e: BusEvent) => boolean, ms = 5000): Promise<BusEvent> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { off(); reject(new Error(`no matching event within ${ms} ms`)); }, ms);
-    const off = bus.subscribe((e) => { if (match(e)) { clearTimeout(timer); off(); resolve(e); } });
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`no matching event within ${ms} ms`));
+    }, ms);
+    const off = bus.subscribe((e) => {
+      if (match(e)) {
+        clearTimeout(timer);
+        off();
+        resolve(e);
+      }
+    });
   });
 }
 

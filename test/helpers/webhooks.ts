@@ -24,7 +24,13 @@ export class Waits {
     if (check()) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)), timeoutMs);
-      this.waits.push({ check, resolve: () => { clearTimeout(timer); resolve(); } });
+      this.waits.push({
+        check,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
     });
   }
 
@@ -33,14 +39,22 @@ export class Waits {
   }
 }
 
-export interface Arrival { id: string; body: string; headers: Headers; json: Record<string, any> }
+export interface Arrival {
+  id: string;
+  body: string;
+  headers: Headers;
+  json: Record<string, any>;
+}
 export type Responder = (a: Arrival, n: number) => Response | Promise<Response>;
 
 export class Receiver extends Waits {
   readonly arrivals: Arrival[] = [];
   private server!: ReturnType<typeof Bun.serve>;
 
-  constructor(public respond: Responder = () => new Response('ok'), port = 0) {
+  constructor(
+    public respond: Responder = () => new Response('ok'),
+    port = 0,
+  ) {
     super();
     this.server = Bun.serve({
       port,
@@ -54,14 +68,22 @@ export class Receiver extends Waits {
     });
   }
 
-  get url(): string { return `http://127.0.0.1:${this.server.port}/hook`; }
-  get port(): number { return this.server.port!; }
+  get url(): string {
+    return `http://127.0.0.1:${this.server.port}/hook`;
+  }
+  get port(): number {
+    return this.server.port!;
+  }
   /** Distinct ids, in first-arrival order. */
-  ids(): string[] { return [...new Set(this.arrivals.map((a) => a.id))]; }
+  ids(): string[] {
+    return [...new Set(this.arrivals.map((a) => a.id))];
+  }
   distinct(n: number, timeoutMs?: number): Promise<void> {
     return this.until(() => new Set(this.arrivals.map((a) => a.id)).size >= n, `${n} distinct ids at ${this.url}`, timeoutMs);
   }
-  stop(): Promise<void> { return this.server.stop(true); }
+  stop(): Promise<void> {
+    return this.server.stop(true);
+  }
 }
 
 /** A port that was free a moment ago and now refuses connections: a receiver that is down. */
@@ -89,7 +111,9 @@ export class FastClock implements Clock {
     this.t += ms;
     return setTimeout(fn, 1);
   };
-  clearTimeout = (h: unknown) => { if (h) clearTimeout(h as ReturnType<typeof setTimeout>); };
+  clearTimeout = (h: unknown) => {
+    if (h) clearTimeout(h as ReturnType<typeof setTimeout>);
+  };
 }
 
 /** One outbox + dispatcher on a store, recording every attempt. */
@@ -100,7 +124,15 @@ export class Rig extends Waits {
 
   constructor(
     store: Store,
-    private readonly opts: { webhooks?: Record<string, WebhookConfig[]>; global?: WebhookConfig | null; clock?: Clock; timeoutMs?: number; start?: boolean; log?: (line: string) => void; concurrency?: number } = {},
+    private readonly opts: {
+      webhooks?: Record<string, WebhookConfig[]>;
+      global?: WebhookConfig | null;
+      clock?: Clock;
+      timeoutMs?: number;
+      start?: boolean;
+      log?: (line: string) => void;
+      concurrency?: number;
+    } = {},
   ) {
     super();
     this.open(store);
@@ -111,20 +143,34 @@ export class Rig extends Waits {
     const clock = this.opts.clock;
     const log = this.opts.log ? new Logger({ level: 'warn', format: 'JSON', write: this.opts.log }) : silentLogger;
     this.outbox = new WebhookOutbox({
-      db: store.db, webhooksOf: (s) => this.opts.webhooks?.[s] ?? [], global: this.opts.global ?? null,
-      environment: () => ENV, now: clock ? () => clock.now() : undefined, log,
+      db: store.db,
+      webhooksOf: (s) => this.opts.webhooks?.[s] ?? [],
+      global: this.opts.global ?? null,
+      environment: () => ENV,
+      now: clock ? () => clock.now() : undefined,
+      log,
     });
     this.dispatcher = new WebhookDispatcher({
-      outbox: this.outbox, timeoutMs: this.opts.timeoutMs ?? 5000, concurrency: this.opts.concurrency, clock, log,
-      onAttempt: (a) => { this.attempts.push(a); this.poke(); },
+      outbox: this.outbox,
+      timeoutMs: this.opts.timeoutMs ?? 5000,
+      concurrency: this.opts.concurrency,
+      clock,
+      log,
+      onAttempt: (a) => {
+        this.attempts.push(a);
+        this.poke();
+      },
     });
     if (this.opts.start !== false) this.dispatcher.start();
     return this;
   }
 
   publish(n: number, event = 'message', session = 'default'): string[] {
-    return Array.from({ length: n }, (_, i) =>
-      this.outbox.publish({ session, event, payload: { n: i }, me: { id: '1@c.us', pushName: 'Me' }, metadata: { 'user.id': '7' } }).id);
+    return Array.from(
+      { length: n },
+      (_, i) =>
+        this.outbox.publish({ session, event, payload: { n: i }, me: { id: '1@c.us', pushName: 'Me' }, metadata: { 'user.id': '7' } }).id,
+    );
   }
 
   /** Waits until nothing is pending. */
@@ -132,7 +178,9 @@ export class Rig extends Waits {
     return this.until(() => this.outbox.stats().pending === 0, 'the outbox to drain', timeoutMs);
   }
 
-  stop(): Promise<void> { return this.dispatcher.stop(1000); }
+  stop(): Promise<void> {
+    return this.dispatcher.stop(1000);
+  }
 }
 
 /** A migrated store (the real SQLite file) in a temp dir. */
@@ -148,7 +196,11 @@ export class TempStore {
   }
 
   dispose(): void {
-    try { this.store.close(); } catch { /* already closed */ }
+    try {
+      this.store.close();
+    } catch {
+      /* already closed */
+    }
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -6,8 +6,18 @@
  */
 
 export type SocketState =
-  | 'OPENING' | 'PAIRING' | 'UNPAIRED' | 'UNPAIRED_IDLE' | 'CONNECTED' | 'TIMEOUT' | 'CONFLICT'
-  | 'UNLAUNCHED' | 'PROXYBLOCK' | 'TOS_BLOCK' | 'SMB_TOS_BLOCK' | 'DEPRECATED_VERSION';
+  | 'OPENING'
+  | 'PAIRING'
+  | 'UNPAIRED'
+  | 'UNPAIRED_IDLE'
+  | 'CONNECTED'
+  | 'TIMEOUT'
+  | 'CONFLICT'
+  | 'UNLAUNCHED'
+  | 'PROXYBLOCK'
+  | 'TOS_BLOCK'
+  | 'SMB_TOS_BLOCK'
+  | 'DEPRECATED_VERSION';
 
 /** Modules and module properties the library asked for that the simulator lacks. */
 export interface SimMissing {
@@ -98,45 +108,93 @@ export class SimControl {
     return result as T;
   }
 
-  status() { return this.call<SimStatus>('status'); }
+  status() {
+    return this.call<SimStatus>('status');
+  }
   /** Resolves once whatsapp-web.js finished injecting into the current page load (e.g. after a logout reload). */
-  waitForInjected(timeoutMs?: number) { return this.call<void>('waitForInjected', timeoutMs); }
+  waitForInjected(timeoutMs?: number) {
+    return this.call<void>('waitForInjected', timeoutMs);
+  }
   /** The phone scans the QR (waits for the QR page if the page is still opening). */
-  scan(me?: { number?: string; pushName?: string }) { return this.call<void>('scan', me); }
+  scan(me?: { number?: string; pushName?: string }) {
+    return this.call<void>('scan', me);
+  }
   /** The phone enters the pairing code (`code` checked when given). */
-  enterPairingCode(code?: string) { return this.call<void>('enterPairingCode', code); }
+  enterPairingCode(code?: string) {
+    return this.call<void>('enterPairingCode', code);
+  }
   /** A new QR ref now (the library emits `qr` again); returns the ref. */
-  refreshQr() { return this.call<string>('refreshQr'); }
+  refreshQr() {
+    return this.call<string>('refreshQr');
+  }
   /** An incoming message; returns its serialized id. */
-  receive(msg: IncomingMessage) { return this.call<string>('receive', msg); }
+  receive(msg: IncomingMessage) {
+    return this.call<string>('receive', msg);
+  }
   /** Someone reacts to a message; returns the reaction's id. */
-  react(msgId: string, emoji: string, from?: string) { return this.call<string>('react', msgId, emoji, from); }
+  react(msgId: string, emoji: string, from?: string) {
+    return this.call<string>('react', msgId, emoji, from);
+  }
   /** Moves a message's ack (-1 error, 0 pending, 1 server, 2 delivered, 3 read, 4 played). */
-  ack(msgId: string, ack: number) { return this.call<void>('ack', msgId, ack); }
-  setAckMode(mode: 'auto' | 'server' | 'manual', delayMs?: number) { return this.call<void>('setAckMode', mode, delayMs); }
+  ack(msgId: string, ack: number) {
+    return this.call<void>('ack', msgId, ack);
+  }
+  setAckMode(mode: 'auto' | 'server' | 'manual', delayMs?: number) {
+    return this.call<void>('setAckMode', mode, delayMs);
+  }
   /** The next send fails: 'throw' rejects sendMessage; 'ack-error' adds the message, then ack -1. */
-  failNextSend(opts?: { mode?: 'throw' | 'ack-error'; message?: string }) { return this.call<void>('failNextSend', opts); }
+  failNextSend(opts?: { mode?: 'throw' | 'ack-error'; message?: string }) {
+    return this.call<void>('failNextSend', opts);
+  }
   /** A remote state change: CONFLICT, UNPAIRED, UNLAUNCHED, TIMEOUT (connection lost), ... */
-  disconnect(state: SocketState = 'CONFLICT') { return this.call<void>('disconnect', state); }
+  disconnect(state: SocketState = 'CONFLICT') {
+    return this.call<void>('disconnect', state);
+  }
   /** Back to CONNECTED (or to the QR page when no longer paired). */
-  reconnect() { return this.call<void>('reconnect'); }
+  reconnect() {
+    return this.call<void>('reconnect');
+  }
   /** Unlinked from the phone: the page clears its pairing, fires Cmd 'logout' and reloads. */
-  logoutFromPhone() { return this.call<void>('logoutFromPhone'); }
-  outbox() { return this.call<OutboxEntry[]>('outbox'); }
+  logoutFromPhone() {
+    return this.call<void>('logoutFromPhone');
+  }
+  outbox() {
+    return this.call<OutboxEntry[]>('outbox');
+  }
   /** The first outbox entry whose fields equal `filter`'s, already sent or the next one. */
-  waitForOutbox(filter: Partial<OutboxEntry>, timeoutMs = 10_000) { return this.call<OutboxEntry>('waitForOutbox', filter, timeoutMs); }
-  actions() { return this.call<SimAction[]>('actions'); }
-  clearLogs() { return this.call<void>('clearLogs'); }
-  missing() { return this.call<SimMissing>('missing'); }
+  waitForOutbox(filter: Partial<OutboxEntry>, timeoutMs = 10_000) {
+    return this.call<OutboxEntry>('waitForOutbox', filter, timeoutMs);
+  }
+  actions() {
+    return this.call<SimAction[]>('actions');
+  }
+  clearLogs() {
+    return this.call<void>('clearLogs');
+  }
+  missing() {
+    return this.call<SimMissing>('missing');
+  }
   /** Numbers are on WhatsApp unless marked otherwise (getNumberId / isRegisteredUser). */
-  setRegistered(id: string, registered: boolean) { return this.call<void>('setRegistered', id, registered); }
+  setRegistered(id: string, registered: boolean) {
+    return this.call<void>('setRegistered', id, registered);
+  }
   /** A contact's profile picture URL, or null for "hidden" (getProfilePicUrl → undefined). */
-  setProfilePic(id: string, url: string | null) { return this.call<void>('setProfilePic', id, url); }
-  addContact(contact: { id: string; name?: string; pushname?: string; isMyContact?: boolean }) { return this.call<string>('addContact', contact); }
-  addGroup(group: { id?: string; subject: string; participants?: string[]; admins?: string[] }) { return this.call<string>('addGroup', group); }
-  incomingCall(call: { from: string; isVideo?: boolean }) { return this.call<string>('incomingCall', call); }
+  setProfilePic(id: string, url: string | null) {
+    return this.call<void>('setProfilePic', id, url);
+  }
+  addContact(contact: { id: string; name?: string; pushname?: string; isMyContact?: boolean }) {
+    return this.call<string>('addContact', contact);
+  }
+  addGroup(group: { id?: string; subject: string; participants?: string[]; admins?: string[] }) {
+    return this.call<string>('addGroup', group);
+  }
+  incomingCall(call: { from: string; isVideo?: boolean }) {
+    return this.call<string>('incomingCall', call);
+  }
   /** The bytes (base64) stored under a media directPath (see OutboxEntry.media). */
-  mediaData(directPath: string) { return this.call<string>('mediaData', directPath); }
+  mediaData(directPath: string) {
+    return this.call<string>('mediaData', directPath);
+  }
 }
 
 /** The part of a puppeteer Page this needs. */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, LocalAuth } from 'whatsapp-web.js';
 import { OFFLINE_FLAGS } from '../support/process';
-import { webjsOptions, writeSimPage, type SimPageOptions } from './index';
+import { type SimPageOptions, webjsOptions, writeSimPage } from './index';
 
 export const CHROMIUM =
   process.env.PUPPETEER_EXECUTABLE_PATH ?? ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => existsSync(p)) ?? 'chromium';

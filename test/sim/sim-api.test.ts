@@ -4,8 +4,8 @@
  * account. One paired session is shared by the tests of the first describe.
  */
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test';
-import { Location, MessageMedia, Poll, type Client, type GroupChat, type Message } from 'whatsapp-web.js';
-import { simOnPage, type SimControl } from './control';
+import { type Client, type GroupChat, Location, type Message, MessageMedia, Poll } from 'whatsapp-web.js';
+import { type SimControl, simOnPage } from './control';
 import { nextEvent, SimRoot } from './harness';
 import { BUSY_ACCOUNT, DEFAULT_ME, simContactId, simGroupId } from './index';
 
@@ -120,7 +120,10 @@ describe('a paired session', () => {
     expect(await chat.fetchMessages({ limit: 5 })).toHaveLength(5);
     const contact = await client.getContactById(simContactId(2));
     expect({ name: contact.name, pushname: contact.pushname, number: contact.number, isMyContact: contact.isMyContact }).toEqual({
-      name: 'Carla Silva', pushname: 'Carla', number: user(simContactId(2)), isMyContact: true,
+      name: 'Carla Silva',
+      pushname: 'Carla',
+      number: user(simContactId(2)),
+      isMyContact: true,
     });
     expect((await client.getContacts()).length).toBeGreaterThanOrEqual(6);
   });
@@ -139,7 +142,11 @@ describe('a paired session', () => {
     const gid = created.gid._serialized;
     const group = (await client.getChatById(gid)) as GroupChat;
     const ids = () => group.participants.map((p) => p.id._serialized).sort();
-    expect({ name: group.name, owner: group.owner._serialized, ids: ids() }).toEqual({ name: 'Team', owner: ME, ids: [simContactId(0), simContactId(1), ME].sort() });
+    expect({ name: group.name, owner: group.owner._serialized, ids: ids() }).toEqual({
+      name: 'Team',
+      owner: ME,
+      ids: [simContactId(0), simContactId(1), ME].sort(),
+    });
 
     const joined = nextEvent<[{ recipientIds: string[] }]>(client, 'group_join');
     await group.addParticipants([simContactId(2)]);

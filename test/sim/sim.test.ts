@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, setDefaultTimeout, test } from 'bun:test';
 import type { Client, Message } from 'whatsapp-web.js';
-import { simOnPage, SimControlServer, type SimControl } from './control';
+import { type SimControl, SimControlServer, simOnPage } from './control';
 import { nextEvent, SimRoot } from './harness';
 import { allowLoopbackControl, DEFAULT_ME, simContactId } from './index';
 
@@ -76,7 +76,11 @@ describe('pairing', () => {
     const id = await sim.receive({ from: simContactId(1), body: 'hi from the phone' });
     const [msg] = await incoming;
     expect({ id: msg.id._serialized, from: msg.from, to: msg.to, body: msg.body, fromMe: msg.fromMe }).toEqual({
-      id, from: simContactId(1), to: ME, body: 'hi from the phone', fromMe: false,
+      id,
+      from: simContactId(1),
+      to: ME,
+      body: 'hi from the phone',
+      fromMe: false,
     });
     expect(await sim.missing()).toEqual({ modules: [], props: [] });
   });
@@ -100,17 +104,24 @@ describe('pairing', () => {
     expect(again.info.wid._serialized).toBe(ME);
     // Like WhatsApp Web's database: the messages are history again, not new ones.
     const last = (await (await again.getChatById(peer)).fetchMessages({ limit: 2 })).map((m) => [m.body, m.id._serialized, m.fromMe]);
-    expect(last.sort()).toEqual([['also kept', sent.id._serialized, true], ['kept across the restart', received, false]]); // same second: either order
+    expect(last.sort()).toEqual([
+      ['also kept', sent.id._serialized, true],
+      ['kept across the restart', received, false],
+    ]); // same second: either order
     expect(events).toEqual([]);
     const status = await simOf(again).status();
     expect({ paired: status.paired, state: status.state, missing: status.missing }).toEqual({
-      paired: true, state: 'CONNECTED', missing: { modules: [], props: [] },
+      paired: true,
+      state: 'CONNECTED',
+      missing: { modules: [], props: [] },
     });
   });
 
   test('pairing code: requestPairingCode → code → the phone enters it → ready as that number', async () => {
     root = new SimRoot();
-    const client = root.client({ extra: { pairWithPhoneNumber: { phoneNumber: '15550002222', showNotification: false, intervalMs: 180_000 } } });
+    const client = root.client({
+      extra: { pairWithPhoneNumber: { phoneNumber: '15550002222', showNotification: false, intervalMs: 180_000 } },
+    });
     const code = nextEvent<[string]>(client, 'code');
     const ready = nextEvent(client, 'ready');
     void client.initialize();
@@ -180,7 +191,8 @@ describe('control over the loopback server', () => {
     await expect(client.sendMessage(simContactId(2), 'lost')).rejects.toThrow('simulated send failure');
     const status = await sim.status();
     expect({ me: status.me, missing: status.missing }).toEqual({
-      me: { id: ME, pushName: DEFAULT_ME.pushName }, missing: { modules: [], props: [] },
+      me: { id: ME, pushName: DEFAULT_ME.pushName },
+      missing: { modules: [], props: [] },
     });
   });
 });

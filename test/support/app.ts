@@ -2,7 +2,7 @@
  * The app built from its real parts for `app.handle()` tests: the one place to change when
  * `createApp`'s dependencies grow. Log lines are captured instead of printed.
  */
-import { createApp, type AppDeps } from '../../src/app';
+import { type AppDeps, createApp } from '../../src/app';
 import { createKeyCheck } from '../../src/auth';
 import { parseConfig } from '../../src/config';
 import { Logger } from '../../src/log';

@@ -1,7 +1,14 @@
 /** Just enough parsing of a Dockerfile and a systemd unit to check them and replay their steps. */
 
-export interface Instruction { op: string; args: string }
-export interface Stage { from: string; name: string | null; steps: Instruction[] }
+export interface Instruction {
+  op: string;
+  args: string;
+}
+export interface Stage {
+  from: string;
+  name: string | null;
+  steps: Instruction[];
+}
 
 /** Instructions grouped by stage (each FROM starts one); comments and line continuations handled. */
 export function parseDockerfile(text: string): Stage[] {

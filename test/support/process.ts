@@ -1,6 +1,7 @@
 /** Starting wabun as a child process and learning its port from its log, without sleeping. */
-import type { Subprocess } from 'bun';
+
 import { readdirSync, readFileSync } from 'node:fs';
+import type { Subprocess } from 'bun';
 
 /** Flags that keep Chromium quiet on a closed network (platform.md). */
 export const OFFLINE_FLAGS = [
@@ -77,7 +78,10 @@ export interface Started {
  * Spawns `cmd` (which must log `{"msg":"listening","port":N}`) and resolves once it has.
  * Rejects with its stderr when it exits first, or after `timeoutMs`.
  */
-export async function startProcess(cmd: string[], opts: { cwd: string; env: Record<string, string>; timeoutMs?: number }): Promise<Started> {
+export async function startProcess(
+  cmd: string[],
+  opts: { cwd: string; env: Record<string, string>; timeoutMs?: number },
+): Promise<Started> {
   const proc = Bun.spawn(cmd, { cwd: opts.cwd, env: opts.env, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
   const lines: Record<string, unknown>[] = [];
   const waiters = new Set<(l: Record<string, unknown>) => void>();
@@ -112,14 +116,33 @@ export async function startProcess(cmd: string[], opts: { cwd: string; env: Reco
   });
   try {
     const port = await Promise.race([listening, failed]);
-    const line = (match: (l: Record<string, unknown>) => boolean, ms = 30_000) => new Promise<Record<string, unknown>>((resolve, reject) => {
-      const seen = lines.find(match);
-      if (seen) return resolve(seen);
-      const timer = setTimeout(() => { waiters.delete(check); reject(new Error(`no matching log line within ${ms} ms`)); }, ms);
-      const check = (l: Record<string, unknown>) => { if (match(l)) { clearTimeout(timer); waiters.delete(check); resolve(l); } };
-      waiters.add(check);
-    });
-    return { proc, port, lines, stderr: () => err, line, kill: (signal = 'SIGTERM') => { if (proc.exitCode === null) proc.kill(signal); } };
+    const line = (match: (l: Record<string, unknown>) => boolean, ms = 30_000) =>
+      new Promise<Record<string, unknown>>((resolve, reject) => {
+        const seen = lines.find(match);
+        if (seen) return resolve(seen);
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`no matching log line within ${ms} ms`));
+        }, ms);
+        const check = (l: Record<string, unknown>) => {
+          if (match(l)) {
+            clearTimeout(timer);
+            waiters.delete(check);
+            resolve(l);
+          }
+        };
+        waiters.add(check);
+      });
+    return {
+      proc,
+      port,
+      lines,
+      stderr: () => err,
+      line,
+      kill: (signal = 'SIGTERM') => {
+        if (proc.exitCode === null) proc.kill(signal);
+      },
+    };
   } catch (e) {
     proc.kill('SIGKILL');
     throw e;

@@ -108,12 +108,16 @@ export function parsePrometheus(text: string): Map<string, Family> {
       rest = rest.slice(1);
     }
     const parts = rest.split(' ');
-    if (parts[0] !== '' || parts.length < 2 || parts.length > 3) throw new Error(`line ${n}: expected ' value [timestamp]' after the name and labels`);
+    if (parts[0] !== '' || parts.length < 2 || parts.length > 3)
+      throw new Error(`line ${n}: expected ' value [timestamp]' after the name and labels`);
     if (!FLOAT.test(parts[1]!)) throw new Error(`line ${n}: invalid value '${parts[1]}'`);
     if (parts[2] !== undefined && !/^-?\d+$/.test(parts[2])) throw new Error(`line ${n}: invalid timestamp '${parts[2]}'`);
     const fam = familyOf(name, families);
     enter(fam);
-    const key = `${name}{${Object.entries(labels).sort().map(([k, v]) => `${k}=${v}`).join(',')}}`;
+    const key = `${name}{${Object.entries(labels)
+      .sort()
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',')}}`;
     if (series.has(key)) throw new Error(`line ${n}: duplicate series ${key}`);
     series.add(key);
     sampled.add(fam);

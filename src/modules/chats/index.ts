@@ -12,8 +12,7 @@ export const chatRoutes = (engines: WorkingEngines) =>
       detail: { summary: 'List chats (paged, sorted)' },
       response: { 200: t.Array(Chat), ...errorResponses(400, 401, 404, 422) },
     })
-    .get('/api/:session/chats/:chatId/messages', ({ params, query }) =>
-      engines.working(params.session).getMessages(params.chatId, query), {
+    .get('/api/:session/chats/:chatId/messages', ({ params, query }) => engines.working(params.session).getMessages(params.chatId, query), {
       params: ChatMessagesParams,
       query: MessagesQuery,
       detail: { summary: 'Messages of a chat, newest last' },

@@ -1,7 +1,11 @@
 import { t } from 'elysia';
 import { ChatId } from '../messages/model';
 
-export const SessionParam = t.String({ pattern: '^[A-Za-z0-9_-]{1,54}$', description: 'Session name', error: 'session must be 1–54 letters, digits, _ or -' });
+export const SessionParam = t.String({
+  pattern: '^[A-Za-z0-9_-]{1,54}$',
+  description: 'Session name',
+  error: 'session must be 1–54 letters, digits, _ or -',
+});
 export const ChatParams = t.Object({ session: SessionParam });
 export const ChatMessagesParams = t.Object({ session: SessionParam, chatId: ChatId });
 
@@ -34,10 +38,18 @@ export const Message = t.Object(
     participant: t.Optional(t.Union([t.String(), t.Null()])),
     body: t.String(),
     hasMedia: t.Boolean(),
-    media: t.Union([t.Null(), t.Object({ url: t.Union([t.String(), t.Null()]), mimetype: t.String(), filename: t.Union([t.String(), t.Null()]) })]),
+    media: t.Union([
+      t.Null(),
+      t.Object({ url: t.Union([t.String(), t.Null()]), mimetype: t.String(), filename: t.Union([t.String(), t.Null()]) }),
+    ]),
     ack: t.Number(),
     ackName: t.String(),
-    replyTo: t.Optional(t.Union([t.Null(), t.Object({ id: t.String(), participant: t.Optional(t.Union([t.String(), t.Null()])), body: t.Optional(t.String()) })])),
+    replyTo: t.Optional(
+      t.Union([
+        t.Null(),
+        t.Object({ id: t.String(), participant: t.Optional(t.Union([t.String(), t.Null()])), body: t.Optional(t.String()) }),
+      ]),
+    ),
   },
   { additionalProperties: true },
 );

@@ -1,11 +1,19 @@
 import { t } from 'elysia';
 
 const Session = t.String({ pattern: '^[A-Za-z0-9_-]{1,54}$', default: 'default' });
-export const ContactId = t.String({ pattern: '^\\d{5,20}@(c\\.us|lid)$', description: 'e.g. 14155550123@c.us', error: 'contactId must look like 14155550123@c.us' });
+export const ContactId = t.String({
+  pattern: '^\\d{5,20}@(c\\.us|lid)$',
+  description: 'e.g. 14155550123@c.us',
+  error: 'contactId must look like 14155550123@c.us',
+});
 
 export const CheckExistsQuery = t.Object({
   session: Session,
-  phone: t.String({ pattern: '^\\+?[\\d\\s()-]{5,30}$', description: 'Phone number with country code, digits only', error: 'phone must be a phone number with its country code, e.g. 14155550123' }),
+  phone: t.String({
+    pattern: '^\\+?[\\d\\s()-]{5,30}$',
+    description: 'Phone number with country code, digits only',
+    error: 'phone must be a phone number with its country code, e.g. 14155550123',
+  }),
 });
 export const ContactQuery = t.Object({ session: Session, contactId: ContactId });
 export const SessionQuery = t.Object({ session: Session });

@@ -1,8 +1,8 @@
 import { openapi } from '@elysiajs/openapi';
 import { Elysia } from 'elysia';
+import cssPath from 'swagger-ui-dist/swagger-ui.css' with { type: 'file' };
 // Embedded in the compiled binary: the docs page makes no request to any other host.
 import bundlePath from 'swagger-ui-dist/swagger-ui-bundle.js' with { type: 'file' };
-import cssPath from 'swagger-ui-dist/swagger-ui.css' with { type: 'file' };
 import { VERSION } from '../../version';
 
 const ASSET_PREFIX = '/docs/assets';
@@ -35,7 +35,7 @@ export const docsRoutes = () =>
             { name: 'Server', description: 'Health, version, status' },
             { name: 'Sessions', description: 'Create, start, stop and pair WhatsApp sessions' },
             { name: 'Auth', description: 'QR code and pairing code' },
-            { name: 'Screenshot', description: 'What the session\'s browser shows' },
+            { name: 'Screenshot', description: "What the session's browser shows" },
             { name: 'Sending', description: 'Send messages, media, reactions; mark as read; typing' },
             { name: 'Chats', description: 'Chat list and history' },
             { name: 'Contacts', description: 'Contacts, number lookup, profile pictures' },
@@ -46,12 +46,23 @@ export const docsRoutes = () =>
             '/ws': {
               get: {
                 summary: 'Live events over WebSocket: the webhook envelopes, filtered by session and event',
-                description: 'Connect with ws://host/ws?session=*&events=*&x-api-key=… — each message is one envelope as JSON. Not durable: webhooks are.',
+                description:
+                  'Connect with ws://host/ws?session=*&events=*&x-api-key=… — each message is one envelope as JSON. Not durable: webhooks are.',
                 tags: ['Events'],
                 parameters: [
                   { name: 'session', in: 'query', schema: { type: 'string', default: '*' }, description: 'A session name, or * for all' },
-                  { name: 'events', in: 'query', schema: { type: 'string', default: '*' }, description: 'Comma list of event names, or * for all' },
-                  { name: 'x-api-key', in: 'query', schema: { type: 'string' }, description: 'The API key, when the X-Api-Key header cannot be sent' },
+                  {
+                    name: 'events',
+                    in: 'query',
+                    schema: { type: 'string', default: '*' },
+                    description: 'Comma list of event names, or * for all',
+                  },
+                  {
+                    name: 'x-api-key',
+                    in: 'query',
+                    schema: { type: 'string' },
+                    description: 'The API key, when the X-Api-Key header cannot be sent',
+                  },
                 ],
                 responses: {
                   101: { description: 'Switching Protocols: the connection is a WebSocket' },
@@ -68,9 +79,19 @@ export const docsRoutes = () =>
         },
       }),
     )
-    .get(`${ASSET_PREFIX}/swagger-ui-bundle.js`, () => new Response(Bun.file(bundlePath), {
-      headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=86400' },
-    }), { detail: { hide: true } })
-    .get(`${ASSET_PREFIX}/swagger-ui.css`, () => new Response(Bun.file(cssPath), {
-      headers: { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=86400' },
-    }), { detail: { hide: true } });
+    .get(
+      `${ASSET_PREFIX}/swagger-ui-bundle.js`,
+      () =>
+        new Response(Bun.file(bundlePath), {
+          headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=86400' },
+        }),
+      { detail: { hide: true } },
+    )
+    .get(
+      `${ASSET_PREFIX}/swagger-ui.css`,
+      () =>
+        new Response(Bun.file(cssPath), {
+          headers: { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=86400' },
+        }),
+      { detail: { hide: true } },
+    );

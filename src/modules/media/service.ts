@@ -30,8 +30,16 @@ const SAFE_NAME = /^[A-Za-z0-9_@.-]{1,200}$/;
 const isSafe = (name: string) => SAFE_NAME.test(name) && !name.includes('..');
 
 const EXTENSIONS: Record<string, string> = {
-  'image/jpeg': 'jpg', 'image/png': 'png', 'image/gif': 'gif', 'image/webp': 'webp', 'video/mp4': 'mp4',
-  'audio/ogg': 'ogg', 'audio/mpeg': 'mp3', 'audio/mp4': 'm4a', 'application/pdf': 'pdf', 'text/plain': 'txt',
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+  'video/mp4': 'mp4',
+  'audio/ogg': 'ogg',
+  'audio/mpeg': 'mp3',
+  'audio/mp4': 'm4a',
+  'application/pdf': 'pdf',
+  'text/plain': 'txt',
 };
 
 function extensionOf(mimetype: string, filename: string | null): string {
@@ -48,7 +56,10 @@ export class MediaStore {
   }
 
   /** Writes one message's media and returns its link. `messageId` names the file (one file per message). */
-  async save(session: string, media: { messageId: string; mimetype: string; filename?: string | null; data: string }): Promise<StoredMedia> {
+  async save(
+    session: string,
+    media: { messageId: string; mimetype: string; filename?: string | null; data: string },
+  ): Promise<StoredMedia> {
     const base = media.messageId.replace(/[^A-Za-z0-9_@.-]/g, '_').slice(0, 180);
     const file = `${base}.${extensionOf(media.mimetype, media.filename ?? null)}`;
     const dir = join(this.o.dir, session);
@@ -62,7 +73,11 @@ export class MediaStore {
   async find(session: string, file: string): Promise<string | null> {
     if (!isSafe(session) || !isSafe(file)) return null;
     const path = join(this.o.dir, session, file);
-    try { return (await stat(path)).isFile() ? path : null; } catch { return null; }
+    try {
+      return (await stat(path)).isFile() ? path : null;
+    } catch {
+      return null;
+    }
   }
 
   /** Removes files older than the lifetime; returns how many. */
@@ -76,7 +91,10 @@ export class MediaStore {
       for (const file of await readdir(dir).catch(() => [] as string[])) {
         const path = join(dir, file);
         const s = await stat(path).catch(() => null);
-        if (s?.isFile() && s.mtimeMs < cutoff) { await rm(path, { force: true }); removed++; }
+        if (s?.isFile() && s.mtimeMs < cutoff) {
+          await rm(path, { force: true });
+          removed++;
+        }
       }
     }
     if (removed) this.o.log.debug('media sweep', { removed });

@@ -1,13 +1,27 @@
 import { Elysia } from 'elysia';
 import { errorResponses } from '../../model';
 import {
-  ChatAction, ForwardMessage, Reaction, Result, SeenResult, SendContactVcard, SendFile, SendLocation,
-  SendPoll, SendSeen, SendText, SentMessage, Star,
+  ChatAction,
+  ForwardMessage,
+  Reaction,
+  Result,
+  SeenResult,
+  SendContactVcard,
+  SendFile,
+  SendLocation,
+  SendPoll,
+  SendSeen,
+  SendText,
+  SentMessage,
+  Star,
 } from './model';
 import type { MediaKind, MessagingService } from './service';
 
 const sendErrors = errorResponses(400, 401, 404, 413, 422, 502, 504);
-const created = <T>(set: { status?: number | string }, value: T) => { set.status = 201; return value; };
+const created = <T>(set: { status?: number | string }, value: T) => {
+  set.status = 201;
+  return value;
+};
 
 /** WAHA's sending routes. Every successful POST answers 201, as WAHA (NestJS) does. */
 export const messageRoutes = (messages: MessagingService) => {

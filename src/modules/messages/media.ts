@@ -1,5 +1,5 @@
-import { BadRequestError, HttpError, PayloadTooLargeError } from '../../errors';
 import type { MediaInput } from '../../engine/types';
+import { BadRequestError, HttpError, PayloadTooLargeError } from '../../errors';
 
 export interface MediaLimits {
   maxBytes: number;
@@ -36,7 +36,11 @@ function filenameOf(url: string): string | null {
 
 async function fetchBounded(raw: string, limits: MediaLimits): Promise<string> {
   let url: URL;
-  try { url = new URL(raw); } catch { throw new BadRequestError('file.url is not a valid URL.', { field: 'file.url' }); }
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new BadRequestError('file.url is not a valid URL.', { field: 'file.url' });
+  }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
     throw new BadRequestError('file.url must be an http or https URL.', { field: 'file.url', scheme: url.protocol });
 
@@ -45,9 +49,12 @@ async function fetchBounded(raw: string, limits: MediaLimits): Promise<string> {
     res = await fetch(url, { signal: AbortSignal.timeout(limits.timeoutMs), redirect: 'follow' });
   } catch (e) {
     const timedOut = e instanceof Error && e.name === 'TimeoutError';
-    throw new HttpError(timedOut ? 504 : 502, timedOut
-      ? `Fetching file.url took longer than ${limits.timeoutMs} ms (MEDIA_FETCH_TIMEOUT_MS).`
-      : `Could not fetch file.url: ${e instanceof Error ? e.message : String(e)}`);
+    throw new HttpError(
+      timedOut ? 504 : 502,
+      timedOut
+        ? `Fetching file.url took longer than ${limits.timeoutMs} ms (MEDIA_FETCH_TIMEOUT_MS).`
+        : `Could not fetch file.url: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   if (!res.ok) throw new HttpError(502, `Fetching file.url answered ${res.status}.`, { url: url.origin + url.pathname });
   if (Number(res.headers.get('content-length') ?? 0) > limits.maxBytes) {

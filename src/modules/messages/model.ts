@@ -5,9 +5,20 @@ export const CHAT_ID_PATTERN = '^(\\d{5,20}@c\\.us|[0-9A-Za-z-]{5,40}@g\\.us|\\d
 export const CHAT_ID_HINT = 'a chat id like 14155550123@c.us (a person) or 120363000000000000@g.us (a group)';
 
 const Session = t.String({ pattern: '^[A-Za-z0-9_-]{1,54}$', default: 'default', description: 'Session name', examples: ['default'] });
-export const ChatId = t.String({ pattern: CHAT_ID_PATTERN, description: CHAT_ID_HINT, examples: ['14155550123@c.us'], error: `chatId must be ${CHAT_ID_HINT}` });
+export const ChatId = t.String({
+  pattern: CHAT_ID_PATTERN,
+  description: CHAT_ID_HINT,
+  examples: ['14155550123@c.us'],
+  error: `chatId must be ${CHAT_ID_HINT}`,
+});
 /** WAHA's serialized message id: `true_<chat>_<id>` or `false_<chat>_<id>`. */
-export const MessageId = t.String({ minLength: 3, maxLength: 200, pattern: '^(true|false)_', description: 'Serialized message id: true_<chat>_<id> / false_<chat>_<id>', error: 'messageId must look like true_<chatId>_<id> or false_<chatId>_<id>' });
+export const MessageId = t.String({
+  minLength: 3,
+  maxLength: 200,
+  pattern: '^(true|false)_',
+  description: 'Serialized message id: true_<chat>_<id> / false_<chat>_<id>',
+  error: 'messageId must look like true_<chatId>_<id> or false_<chatId>_<id>',
+});
 const ReplyTo = t.Optional(t.Union([MessageId, t.Null()], { description: 'Message id to reply to' }));
 
 export const SendText = t.Object({
@@ -52,7 +63,12 @@ export const SendContactVcard = t.Object({
   contacts: t.Array(
     t.Union([
       t.Object({ vcard: t.String({ minLength: 10, maxLength: 65536 }) }),
-      t.Object({ fullName: t.String({ minLength: 1 }), organization: t.Optional(t.String()), phoneNumber: t.String({ minLength: 3 }), whatsappId: t.Optional(t.String()) }),
+      t.Object({
+        fullName: t.String({ minLength: 1 }),
+        organization: t.Optional(t.String()),
+        phoneNumber: t.String({ minLength: 3 }),
+        whatsappId: t.Optional(t.String()),
+      }),
     ]),
     { minItems: 1, maxItems: 50 },
   ),
@@ -77,12 +93,17 @@ export const SendSeen = t.Object({
   messageIds: t.Optional(t.Array(MessageId)),
   participant: t.Optional(t.Union([t.String(), t.Null()])),
 });
-export const Reaction = t.Object({ session: Session, messageId: MessageId, reaction: t.String({ maxLength: 16, description: 'An emoji; empty string removes the reaction' }) });
+export const Reaction = t.Object({
+  session: Session,
+  messageId: MessageId,
+  reaction: t.String({ maxLength: 16, description: 'An emoji; empty string removes the reaction' }),
+});
 export const Star = t.Object({ session: Session, messageId: MessageId, chatId: t.Optional(ChatId), star: t.Boolean() });
 
 /** whatsapp-web.js's message object, as WAHA returns it from a send. */
 export const SentMessage = t.Record(t.String(), t.Unknown(), {
-  description: 'whatsapp-web.js message: id {fromMe, remote, id, _serialized}, fromMe, body, from, to, timestamp (s), ack, hasMedia, type, _data',
+  description:
+    'whatsapp-web.js message: id {fromMe, remote, id, _serialized}, fromMe, body, from, to, timestamp (s), ack, hasMedia, type, _data',
 });
 export const Result = t.Object({ result: t.Boolean() });
 export const SeenResult = t.Object({ ids: t.Union([t.Array(t.String()), t.Null()]) });

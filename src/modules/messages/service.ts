@@ -1,5 +1,5 @@
 import type { Engine, SendOptions } from '../../engine/types';
-import { resolveMedia, type MediaLimits } from './media';
+import { type MediaLimits, resolveMedia } from './media';
 import type { SendContactVcard, SendFile, SendLocation, SendPoll, SendSeen, SendText } from './model';
 
 /** Gives the engine of a WORKING session, or throws 404 (unknown) / 422 (not WORKING, with its status). */
@@ -17,12 +17,16 @@ export type MediaKind = 'image' | 'file' | 'voice' | 'video';
 export class MessagingService {
   private readonly queues = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly engines: WorkingEngines, private readonly limits: MediaLimits) {}
+  constructor(
+    private readonly engines: WorkingEngines,
+    private readonly limits: MediaLimits,
+  ) {}
 
   sendText(b: Body<typeof SendText>) {
     const engine = this.engines.working(b.session);
     return this.inOrder(b.session, b.chatId, () =>
-      engine.sendText(b.chatId, b.text, { replyTo: b.reply_to ?? null, mentions: b.mentions, linkPreview: b.linkPreview }));
+      engine.sendText(b.chatId, b.text, { replyTo: b.reply_to ?? null, mentions: b.mentions, linkPreview: b.linkPreview }),
+    );
   }
 
   async sendMedia(kind: MediaKind, b: Body<typeof SendFile>) {
@@ -34,7 +38,9 @@ export class MessagingService {
 
   sendLocation(b: Body<typeof SendLocation>) {
     const engine = this.engines.working(b.session);
-    return this.inOrder(b.session, b.chatId, () => engine.sendLocation(b.chatId, { latitude: b.latitude, longitude: b.longitude, title: b.title }));
+    return this.inOrder(b.session, b.chatId, () =>
+      engine.sendLocation(b.chatId, { latitude: b.latitude, longitude: b.longitude, title: b.title }),
+    );
   }
 
   sendContactVcard(b: Body<typeof SendContactVcard>) {
@@ -77,10 +83,15 @@ export class MessagingService {
     const key = `${session}\u0000${chatId}`;
     const previous = this.queues.get(key) ?? Promise.resolve();
     const next = previous.then(send, send);
-    const settled = next.then(() => {}, () => {});
+    const settled = next.then(
+      () => {},
+      () => {},
+    );
     this.queues.set(key, settled);
     // Forget the queue once it is idle, so a million chats do not cost a million entries.
-    void settled.then(() => { if (this.queues.get(key) === settled) this.queues.delete(key); });
+    void settled.then(() => {
+      if (this.queues.get(key) === settled) this.queues.delete(key);
+    });
     return next;
   }
 }
@@ -88,8 +99,11 @@ export class MessagingService {
 function toVcard(c: { fullName: string; organization?: string; phoneNumber: string; whatsappId?: string }): string {
   const wa = (c.whatsappId ?? c.phoneNumber).replace(/\D/g, '');
   return [
-    'BEGIN:VCARD', 'VERSION:3.0', `FN:${c.fullName}`,
+    'BEGIN:VCARD',
+    'VERSION:3.0',
+    `FN:${c.fullName}`,
     ...(c.organization ? [`ORG:${c.organization};`] : []),
-    `TEL;type=CELL;type=VOICE;waid=${wa}:${c.phoneNumber}`, 'END:VCARD',
+    `TEL;type=CELL;type=VOICE;waid=${wa}:${c.phoneNumber}`,
+    'END:VCARD',
   ].join('\n');
 }

@@ -12,13 +12,17 @@ import type { MetricsService } from './service';
 export const metricsRoutes = (metrics: MetricsService) =>
   new Elysia({ tags: ['Server'] })
     .get('/api/server/memory', () => metrics.memoryReport(), {
-      detail: { summary: 'Memory now: service, each session\'s browser (processes, private, PSS), cgroup, governor actions' },
+      detail: { summary: "Memory now: service, each session's browser (processes, private, PSS), cgroup, governor actions" },
       response: { 200: MemoryReport, ...errorResponses(401) },
     })
-    .get('/metrics', ({ set }) => {
-      set.headers['content-type'] = PROMETHEUS_CONTENT_TYPE;
-      return metrics.prometheus();
-    }, {
-      detail: { summary: 'Prometheus metrics: memory gauges, governor actions, reconnects, webhooks, HTTP requests' },
-      response: { 200: PrometheusText, ...errorResponses(401) },
-    });
+    .get(
+      '/metrics',
+      ({ set }) => {
+        set.headers['content-type'] = PROMETHEUS_CONTENT_TYPE;
+        return metrics.prometheus();
+      },
+      {
+        detail: { summary: 'Prometheus metrics: memory gauges, governor actions, reconnects, webhooks, HTTP requests' },
+        response: { 200: PrometheusText, ...errorResponses(401) },
+      },
+    );

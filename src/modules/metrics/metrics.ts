@@ -10,21 +10,56 @@ const bytes = (mb: number) => Math.round(mb * MB);
 
 export function createMetrics(registry = new MetricsRegistry()) {
   const c = {
-    http: registry.counter('wabun_http_requests_total', 'HTTP requests answered, by method, route pattern and status.', ['method', 'route', 'status']),
-    reconnects: registry.counter('wabun_session_reconnects_total', 'Reconnect attempts after a browser crash or a disconnect, by session.', ['session']),
+    http: registry.counter('wabun_http_requests_total', 'HTTP requests answered, by method, route pattern and status.', [
+      'method',
+      'route',
+      'status',
+    ]),
+    reconnects: registry.counter(
+      'wabun_session_reconnects_total',
+      'Reconnect attempts after a browser crash or a disconnect, by session.',
+      ['session'],
+    ),
     deliveries: registry.counter('wabun_webhook_deliveries_total', 'Webhook deliveries answered 2xx, by session.', ['session']),
-    failures: registry.counter('wabun_webhook_failures_total', 'Webhook delivery attempts that failed (non-2xx, time-out, network), by session.', ['session']),
-    deadLetters: registry.counter('wabun_webhook_dead_letters_total', 'Webhook deliveries that ran out of retries and went to the dead-letter table, by session.', ['session']),
-    actions: registry.counter('wabun_memory_governor_actions_total', 'Memory governor actions, by step (cleanup, warning, aggressive, recycle, exit, budget, heap, gc).', ['step']),
-    recycles: registry.counter('wabun_memory_recycles_total', 'Browsers restarted by the memory governor, by session and reason (threshold: 120 % step; budget: memoryLimitMb).', ['session', 'reason']),
+    failures: registry.counter(
+      'wabun_webhook_failures_total',
+      'Webhook delivery attempts that failed (non-2xx, time-out, network), by session.',
+      ['session'],
+    ),
+    deadLetters: registry.counter(
+      'wabun_webhook_dead_letters_total',
+      'Webhook deliveries that ran out of retries and went to the dead-letter table, by session.',
+      ['session'],
+    ),
+    actions: registry.counter(
+      'wabun_memory_governor_actions_total',
+      'Memory governor actions, by step (cleanup, warning, aggressive, recycle, exit, budget, heap, gc).',
+      ['step'],
+    ),
+    recycles: registry.counter(
+      'wabun_memory_recycles_total',
+      'Browsers restarted by the memory governor, by session and reason (threshold: 120 % step; budget: memoryLimitMb).',
+      ['session', 'reason'],
+    ),
   };
   const g = {
     service: registry.gauge('wabun_memory_service_bytes', 'The service process: private (anon+shmem, proportional), pss, rss.', ['kind']),
     heap: registry.gauge('wabun_memory_heap_bytes', 'Bun JS heap in use (heapStats().heapSize).'),
-    browserPrivate: registry.gauge('wabun_memory_browser_private_bytes', 'A session\'s Chromium tree: private memory (anon+shmem, proportional).', ['session']),
-    browserPss: registry.gauge('wabun_memory_browser_pss_bytes', 'A session\'s Chromium tree: proportional set size.', ['session']),
-    browserProcesses: registry.gauge('wabun_memory_browser_processes', 'Processes in a session\'s Chromium tree, crashpad handlers included.', ['session']),
-    total: registry.gauge('wabun_memory_total_bytes', 'Service + every browser, private memory: what the governor compares with the limit.'),
+    browserPrivate: registry.gauge(
+      'wabun_memory_browser_private_bytes',
+      "A session's Chromium tree: private memory (anon+shmem, proportional).",
+      ['session'],
+    ),
+    browserPss: registry.gauge('wabun_memory_browser_pss_bytes', "A session's Chromium tree: proportional set size.", ['session']),
+    browserProcesses: registry.gauge(
+      'wabun_memory_browser_processes',
+      "Processes in a session's Chromium tree, crashpad handlers included.",
+      ['session'],
+    ),
+    total: registry.gauge(
+      'wabun_memory_total_bytes',
+      'Service + every browser, private memory: what the governor compares with the limit.',
+    ),
     limit: registry.gauge('wabun_memory_limit_bytes', 'MEMORY_THRESHOLD_MB.'),
     ratio: registry.gauge('wabun_memory_usage_ratio', 'total / limit (the governor acts at 0.7, 0.8, 0.9, 1.2).'),
     cgroup: registry.gauge('wabun_memory_cgroup_bytes', 'The memory cgroup: current usage and max (absent without a limit).', ['kind']),

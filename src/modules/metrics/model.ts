@@ -20,7 +20,7 @@ export const BrowserMemoryBody = t.Object({
   private_mb: mb('Anon + shmem, proportional: what cannot be reclaimed without swap'),
   pss_mb: mb('Proportional set size'),
   estimated_processes: t.Number({ description: 'Processes whose smaps_rollup is not read yet (raw counters, an over-estimate)' }),
-  limit_mb: nullableMb('The session\'s memoryLimitMb budget, if any'),
+  limit_mb: nullableMb("The session's memoryLimitMb budget, if any"),
 });
 
 export const MemoryReport = t.Object(
@@ -37,10 +37,18 @@ export const MemoryReport = t.Object(
     total_mb: mb('Service + every browser, private memory'),
     limit_mb: mb('MEMORY_THRESHOLD_MB'),
     percent: t.Number({ description: 'The governor acts at 70, 80, 90 and 120' }),
-    cgroup: t.Union([
-      t.Object({ current_mb: mb(), max_mb: nullableMb('null: no limit'), version: t.Union([t.Literal(1), t.Literal(2), t.Null()]), path: t.Union([t.String(), t.Null()]) }),
-      t.Null(),
-    ], { description: 'The memory cgroup (container), when there is one' }),
+    cgroup: t.Union(
+      [
+        t.Object({
+          current_mb: mb(),
+          max_mb: nullableMb('null: no limit'),
+          version: t.Union([t.Literal(1), t.Literal(2), t.Null()]),
+          path: t.Union([t.String(), t.Null()]),
+        }),
+        t.Null(),
+      ],
+      { description: 'The memory cgroup (container), when there is one' },
+    ),
     notes: t.Array(t.String(), { description: 'What could not be read' }),
     governor: t.Object({
       enabled: t.Boolean({ description: 'MEMORY_GOVERNOR' }),

@@ -26,17 +26,19 @@ function formatValue(v: number): string {
 abstract class Metric<L extends string> {
   protected readonly series = new Map<string, { labels: Labels<L>; value: number }>();
 
-  constructor(readonly name: string, readonly help: string, readonly labelNames: readonly L[]) {
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly labelNames: readonly L[],
+  ) {
     if (!METRIC_NAME.test(name)) throw new Error(`Invalid metric name '${name}'`);
-    for (const l of labelNames)
-      if (!LABEL_NAME.test(l) || l.startsWith('__')) throw new Error(`Invalid label name '${l}' on ${name}`);
+    for (const l of labelNames) if (!LABEL_NAME.test(l) || l.startsWith('__')) throw new Error(`Invalid label name '${l}' on ${name}`);
   }
 
   abstract readonly type: 'counter' | 'gauge';
 
   protected key(labels: Labels<L>): string {
-    for (const l of this.labelNames)
-      if (labels[l] === undefined) throw new Error(`Metric ${this.name} needs the label '${l}'`);
+    for (const l of this.labelNames) if (labels[l] === undefined) throw new Error(`Metric ${this.name} needs the label '${l}'`);
     return this.labelNames.map((l) => String(labels[l])).join('\u0000');
   }
 

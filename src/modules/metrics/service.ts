@@ -50,7 +50,12 @@ export class MetricsService {
       total_mb: s.totalMb,
       limit_mb: s.limitMb,
       percent: s.percent,
-      cgroup: s.cgroup && { current_mb: s.cgroup.currentMb, max_mb: s.cgroup.maxMb, version: s.cgroup.version ?? null, path: s.cgroup.path ?? null },
+      cgroup: s.cgroup && {
+        current_mb: s.cgroup.currentMb,
+        max_mb: s.cgroup.maxMb,
+        version: s.cgroup.version ?? null,
+        path: s.cgroup.path ?? null,
+      },
       notes: s.notes,
       governor: { enabled: this.deps.governor?.enabled ?? false, last_action: lastStep, recent_actions: recent },
     };

@@ -4,7 +4,7 @@ import { t } from 'elysia';
 export const MemoryBlock = t.Object({
   service_mb: t.Number({ description: 'The service process (private memory when readable, else RSS)' }),
   heap_mb: t.Number({ description: 'Bun JS heap in use' }),
-  browsers_mb: t.Number({ description: 'Private memory of every session\'s Chromium tree' }),
+  browsers_mb: t.Number({ description: "Private memory of every session's Chromium tree" }),
   total_mb: t.Number(),
   limit_mb: t.Number({ description: 'MEMORY_THRESHOLD_MB' }),
   percent: t.Number(),

@@ -5,7 +5,15 @@ import type { Logger } from '../../log';
 import type { SessionConfig } from './model';
 
 /** What the engine of one session is built with: the service's settings plus the session's own. */
-export function engineOptions(c: Config, session: string, config: SessionConfig | null, dataDir: string, chromiumPath: string, log: Logger, saveMedia: MediaSaver | null = null): EngineOptions {
+export function engineOptions(
+  c: Config,
+  session: string,
+  config: SessionConfig | null,
+  dataDir: string,
+  chromiumPath: string,
+  log: Logger,
+  saveMedia: MediaSaver | null = null,
+): EngineOptions {
   // A session's own proxy wins over WHATSAPP_PROXY_SERVER.
   const proxy = config?.proxy ?? (c.WHATSAPP_PROXY_SERVER ? { server: c.WHATSAPP_PROXY_SERVER } : null);
   const client = config?.client;

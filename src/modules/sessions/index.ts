@@ -2,14 +2,29 @@
 import { Elysia, t } from 'elysia';
 import { errorResponses } from '../../model';
 import {
-  Base64File, ListQuery, Me, PairingCode, PngImage, QrQuery, QrValue, RequestCode, ScreenshotQuery,
-  SessionCreate, SessionDetails, SessionInfo, SessionParams, SessionUpdate,
+  Base64File,
+  ListQuery,
+  Me,
+  PairingCode,
+  PngImage,
+  QrQuery,
+  QrValue,
+  RequestCode,
+  ScreenshotQuery,
+  SessionCreate,
+  SessionDetails,
+  SessionInfo,
+  SessionParams,
+  SessionUpdate,
 } from './model';
 import { qrPng } from './qr';
 import type { SessionManager } from './service';
 
 type Set = { status?: number | string };
-const created = <T>(set: Set, value: T) => { set.status = 201; return value; };
+const created = <T>(set: Set, value: T) => {
+  set.status = 201;
+  return value;
+};
 const wantsJson = (request: Request) => (request.headers.get('accept') ?? '').includes('application/json');
 
 /** A PNG as WAHA serves files: the bytes, or `{mimetype, data}` for `Accept: application/json`. */
@@ -43,22 +58,32 @@ const sessions = (m: SessionManager) =>
       detail: { summary: 'Replace the config; a running session is restarted with it' },
       response: { 200: SessionInfo, ...errorResponses(400, 401, 404, 503) },
     })
-    .delete('/api/sessions/:session', async ({ params }) => { await m.delete(params.session); }, {
-      params: SessionParams,
-      detail: { summary: 'Stop, log out and delete the session and its data (idempotent)' },
-      response: { 200: t.Void(), ...errorResponses(400, 401, 503) },
-    })
+    .delete(
+      '/api/sessions/:session',
+      async ({ params }) => {
+        await m.delete(params.session);
+      },
+      {
+        params: SessionParams,
+        detail: { summary: 'Stop, log out and delete the session and its data (idempotent)' },
+        response: { 200: t.Void(), ...errorResponses(400, 401, 503) },
+      },
+    )
     .post('/api/sessions/:session/start', async ({ params, set }) => created(set, await m.start(params.session)), {
-      ...lifecycle, detail: { summary: 'Start the session (idempotent)' },
+      ...lifecycle,
+      detail: { summary: 'Start the session (idempotent)' },
     })
     .post('/api/sessions/:session/stop', async ({ params, set }) => created(set, await m.stop(params.session)), {
-      ...lifecycle, detail: { summary: 'Stop the session (idempotent)' },
+      ...lifecycle,
+      detail: { summary: 'Stop the session (idempotent)' },
     })
     .post('/api/sessions/:session/restart', async ({ params, set }) => created(set, await m.restart(params.session)), {
-      ...lifecycle, detail: { summary: 'Stop and start the session' },
+      ...lifecycle,
+      detail: { summary: 'Stop and start the session' },
     })
     .post('/api/sessions/:session/logout', async ({ params, set }) => created(set, await m.logout(params.session)), {
-      ...lifecycle, detail: { summary: 'Unlink the device and remove the login; a running session starts again for a new QR' },
+      ...lifecycle,
+      detail: { summary: 'Unlink the device and remove the login; a running session starts again for a new QR' },
     })
     .get('/api/sessions/:session/me', ({ params }) => m.me(params.session), {
       params: SessionParams,
@@ -78,26 +103,37 @@ const auth = (m: SessionManager) => {
   };
   return new Elysia({ tags: ['Auth'] })
     .get('/api/:session/auth/qr', ({ params, query, request }) => qr(params.session, query.format, request), {
-      ...qrRoute, params: SessionParams, query: QrQuery,
-    })
-    .post('/api/:session/auth/request-code', async ({ params, body, set }) => created(set, { code: await m.requestCode(params.session, body.phoneNumber) }), {
+      ...qrRoute,
       params: SessionParams,
-      body: RequestCode,
-      detail: { summary: 'Pairing code to link by phone number instead of the QR' },
-      response: { 201: PairingCode, ...errorResponses(400, 401, 404, 422, 502) },
+      query: QrQuery,
     })
+    .post(
+      '/api/:session/auth/request-code',
+      async ({ params, body, set }) => created(set, { code: await m.requestCode(params.session, body.phoneNumber) }),
+      {
+        params: SessionParams,
+        body: RequestCode,
+        detail: { summary: 'Pairing code to link by phone number instead of the QR' },
+        response: { 201: PairingCode, ...errorResponses(400, 401, 404, 422, 502) },
+      },
+    )
     .get('/api/qr', ({ query, request }) => qr('default', query.format, request), {
-      ...qrRoute, query: QrQuery, detail: { ...qrRoute.detail, summary: 'QR code of the default session (seed route)' },
+      ...qrRoute,
+      query: QrQuery,
+      detail: { ...qrRoute.detail, summary: 'QR code of the default session (seed route)' },
     });
 };
 
 const screenshot = (m: SessionManager) =>
-  new Elysia({ tags: ['Screenshot'] })
-    .get('/api/screenshot', async ({ query, request }) => pngReply(request, await m.screenshot(query.session ?? 'default')), {
+  new Elysia({ tags: ['Screenshot'] }).get(
+    '/api/screenshot',
+    async ({ query, request }) => pngReply(request, await m.screenshot(query.session ?? 'default')),
+    {
       query: ScreenshotQuery,
-      detail: { summary: 'PNG screenshot of the session\'s WhatsApp Web page' },
+      detail: { summary: "PNG screenshot of the session's WhatsApp Web page" },
       response: { 200: t.Union([PngImage, Base64File]), ...errorResponses(400, 401, 404, 422) },
-    });
+    },
+  );
 
 /** Every route of this module. */
 export const sessionRoutes = (m: SessionManager) => new Elysia().use(sessions(m)).use(auth(m)).use(screenshot(m));

@@ -10,10 +10,15 @@ export class KeyedLock {
   run<T>(key: string, fn: () => Promise<T> | T): Promise<T> {
     const previous = this.tails.get(key) ?? Promise.resolve();
     const result = previous.then(() => fn());
-    const tail = result.then(() => {}, () => {});
+    const tail = result.then(
+      () => {},
+      () => {},
+    );
     this.tails.set(key, tail);
     // Forget idle keys, so a million names do not cost a million entries.
-    void tail.then(() => { if (this.tails.get(key) === tail) this.tails.delete(key); });
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
     return result;
   }
 

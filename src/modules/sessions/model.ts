@@ -17,14 +17,21 @@ export type SessionStatus = typeof SessionStatus.static;
 const nullable = <T extends Parameters<typeof t.Optional>[0]>(s: T) => t.Optional(t.Union([s, t.Null()]));
 
 export const Webhook = t.Object({
-  url: t.String({ pattern: '^[Hh][Tt][Tt][Pp][Ss]?://', description: 'http(s) URL that receives the events', examples: ['https://example.invalid/hook'], error: 'webhook url must be an http:// or https:// URL' }),
+  url: t.String({
+    pattern: '^[Hh][Tt][Tt][Pp][Ss]?://',
+    description: 'http(s) URL that receives the events',
+    examples: ['https://example.invalid/hook'],
+    error: 'webhook url must be an http:// or https:// URL',
+  }),
   events: t.Array(t.String(), { description: 'Event names, or * for all', examples: [['message', 'session.status']] }),
   hmac: nullable(t.Object({ key: nullable(t.String()) })),
-  retries: nullable(t.Object({
-    policy: nullable(t.Union([t.Literal('constant'), t.Literal('linear'), t.Literal('exponential')])),
-    delaySeconds: nullable(t.Integer({ minimum: 0, maximum: 3600 })),
-    attempts: nullable(t.Integer({ minimum: 0, maximum: 100 })),
-  })),
+  retries: nullable(
+    t.Object({
+      policy: nullable(t.Union([t.Literal('constant'), t.Literal('linear'), t.Literal('exponential')])),
+      delaySeconds: nullable(t.Integer({ minimum: 0, maximum: 3600 })),
+      attempts: nullable(t.Integer({ minimum: 0, maximum: 100 })),
+    }),
+  ),
   customHeaders: nullable(t.Array(t.Object({ name: t.String({ minLength: 1 }), value: t.String() }))),
 });
 
@@ -32,13 +39,31 @@ export const Webhook = t.Object({
 export const SessionConfig = t.Object(
   {
     metadata: nullable(t.Record(t.String(), t.String(), { description: 'Sent with every event of this session' })),
-    proxy: nullable(t.Object({ server: t.String({ minLength: 1, examples: ['host:3128'] }), username: nullable(t.String()), password: nullable(t.String()) })),
+    proxy: nullable(
+      t.Object({
+        server: t.String({ minLength: 1, examples: ['host:3128'] }),
+        username: nullable(t.String()),
+        password: nullable(t.String()),
+      }),
+    ),
     client: nullable(t.Object({ deviceName: nullable(t.String()), browserName: nullable(t.String()) })),
-    ignore: nullable(t.Object({
-      status: nullable(t.Boolean()), groups: nullable(t.Boolean()), channels: nullable(t.Boolean()), broadcast: nullable(t.Boolean()),
-    })),
+    ignore: nullable(
+      t.Object({
+        status: nullable(t.Boolean()),
+        groups: nullable(t.Boolean()),
+        channels: nullable(t.Boolean()),
+        broadcast: nullable(t.Boolean()),
+      }),
+    ),
     webhooks: nullable(t.Array(Webhook)),
-    memoryLimitMb: nullable(t.Integer({ minimum: 32, maximum: 65536, description: 'Per-session memory budget (MB, private memory of its browser); over it the session alone is recycled, keeping its login' })),
+    memoryLimitMb: nullable(
+      t.Integer({
+        minimum: 32,
+        maximum: 65536,
+        description:
+          'Per-session memory budget (MB, private memory of its browser); over it the session alone is recycled, keeping its login',
+      }),
+    ),
     debug: nullable(t.Boolean()),
   },
   { $id: '#/components/schemas/SessionConfig' },
@@ -80,11 +105,18 @@ export const SessionUpdate = t.Object({ config: t.Optional(t.Union([SessionConfi
 export const QrQuery = t.Object({ format: t.Optional(t.Union([t.Literal('image'), t.Literal('raw')], { default: 'image' })) });
 export const QrValue = t.Object({ value: t.String({ description: 'The QR string: ref,noiseKey,identityKey,advSecret,platform' }) });
 /** A file as JSON (when the client sends `Accept: application/json`). */
-export const Base64File = t.Object({ mimetype: t.String({ examples: ['image/png'] }), data: t.String({ description: 'Base64 content' }) }, { $id: '#/components/schemas/Base64File' });
+export const Base64File = t.Object(
+  { mimetype: t.String({ examples: ['image/png'] }), data: t.String({ description: 'Base64 content' }) },
+  { $id: '#/components/schemas/Base64File' },
+);
 export const PngImage = t.File({ type: 'image/png', description: 'PNG image (the default; JSON with Accept: application/json)' });
 
 export const RequestCode = t.Object({
-  phoneNumber: t.String({ pattern: '^\\+?[0-9 ()-]{5,24}$', examples: ['14155550123'], error: 'phoneNumber must be the international number, digits only (e.g. 14155550123)' }),
+  phoneNumber: t.String({
+    pattern: '^\\+?[0-9 ()-]{5,24}$',
+    examples: ['14155550123'],
+    error: 'phoneNumber must be the international number, digits only (e.g. 14155550123)',
+  }),
   method: nullable(t.String({ description: 'Accepted for WAHA compatibility; ignored by WEBJS' })),
 });
 export const PairingCode = t.Object({ code: t.String({ examples: ['ABCD-EFGH'] }) });

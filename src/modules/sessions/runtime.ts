@@ -7,7 +7,7 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import type { Config } from '../../config';
-import type { Engine, EngineEvent, EngineFactory, MediaSaver, Me, WAMessage } from '../../engine/types';
+import type { Engine, EngineEvent, EngineFactory, Me, MediaSaver, WAMessage } from '../../engine/types';
 import type { EventBus } from '../../events/bus';
 import type { Logger } from '../../log';
 import type { PublishedMessages } from '../../webhooks/published';
@@ -70,7 +70,11 @@ export class SessionRuntime {
   private caughtUp = new Set<string>();
   private readonly log: Logger;
 
-  constructor(readonly name: string, public config: SessionConfig | null, private readonly ctx: RuntimeContext) {
+  constructor(
+    readonly name: string,
+    public config: SessionConfig | null,
+    private readonly ctx: RuntimeContext,
+  ) {
     this.log = ctx.log.child({ session: name });
   }
 
@@ -91,9 +95,15 @@ export class SessionRuntime {
   waitFor(statuses: readonly SessionStatus[], timeoutMs: number): Promise<SessionStatus> {
     if (statuses.includes(this.status)) return Promise.resolve(this.status);
     return new Promise((resolve) => {
-      const done = () => { clearTimeout(timer); off(); resolve(this.status); };
+      const done = () => {
+        clearTimeout(timer);
+        off();
+        resolve(this.status);
+      };
       const timer = setTimeout(done, timeoutMs);
-      const off = this.ctx.bus.subscribe((e) => { if (e.session === this.name && e.event === 'session.status' && statuses.includes(this.status)) done(); });
+      const off = this.ctx.bus.subscribe((e) => {
+        if (e.session === this.name && e.event === 'session.status' && statuses.includes(this.status)) done();
+      });
     });
   }
 
@@ -121,7 +131,17 @@ export class SessionRuntime {
     try {
       await mkdir(this.dataDir, { recursive: true });
       if (this.ctx.closing()) return;
-      engine = this.ctx.engineFactory(engineOptions(this.ctx.config, this.name, this.config, this.dataDir, this.ctx.chromiumPath, this.log, this.ctx.mediaSaver?.(this.name) ?? null));
+      engine = this.ctx.engineFactory(
+        engineOptions(
+          this.ctx.config,
+          this.name,
+          this.config,
+          this.dataDir,
+          this.ctx.chromiumPath,
+          this.log,
+          this.ctx.mediaSaver?.(this.name) ?? null,
+        ),
+      );
       this.engine = engine;
       this.detach = engine.on((e) => this.onEvent(gen, e));
       await engine.start();
@@ -161,9 +181,17 @@ export class SessionRuntime {
     this.detach?.();
     this.detach = null;
     if (how === 'logout' && this.status === 'WORKING') {
-      try { await engine.logout(); } catch (err) { this.log.warn('logout failed; removing the data anyway', { error: messageOf(err) }); }
+      try {
+        await engine.logout();
+      } catch (err) {
+        this.log.warn('logout failed; removing the data anyway', { error: messageOf(err) });
+      }
     }
-    try { await engine.stop(); } catch (err) { this.log.error('engine stop failed', { error: messageOf(err) }); }
+    try {
+      await engine.stop();
+    } catch (err) {
+      this.log.error('engine stop failed', { error: messageOf(err) });
+    }
   }
 
   private retryOrFail(reason: string): void {
@@ -188,7 +216,8 @@ export class SessionRuntime {
   private onEvent(gen: number, e: EngineEvent): void {
     if (gen !== this.gen) return;
     switch (e.type) {
-      case 'qr': return this.onQr(gen, e.value);
+      case 'qr':
+        return this.onQr(gen, e.value);
       case 'authenticated':
         this.clearQr();
         if (this.status === 'SCAN_QR_CODE') this.setStatus('STARTING');
@@ -212,9 +241,15 @@ export class SessionRuntime {
             await this.launch();
           });
         }
-        return this.locked(gen, async () => { await this.dropEngine(); this.retryOrFail(`Disconnected: ${e.info.reason}`); });
+        return this.locked(gen, async () => {
+          await this.dropEngine();
+          this.retryOrFail(`Disconnected: ${e.info.reason}`);
+        });
       case 'browser_exit':
-        return this.locked(gen, async () => { await this.dropEngine(); this.retryOrFail(`Browser exited: ${e.reason}`); });
+        return this.locked(gen, async () => {
+          await this.dropEngine();
+          this.retryOrFail(`Browser exited: ${e.reason}`);
+        });
       case 'wa_event':
         if ((e.event === 'message' || e.event === 'message.any') && this.caughtUp.has((e.payload as WAMessage).id)) return;
         return this.publish(e.event, e.payload);
@@ -277,9 +312,13 @@ export class SessionRuntime {
 
   /** Event- and timer-driven work: under the lock, and only if nothing replaced the engine meanwhile. */
   private locked(gen: number, fn: () => Promise<void>): void {
-    this.ctx.lock(this.name, async () => { if (gen === this.gen) await fn(); }).catch((err) => {
-      if (!this.ctx.closing()) this.log.error('session task failed', { error: messageOf(err) });
-    });
+    this.ctx
+      .lock(this.name, async () => {
+        if (gen === this.gen) await fn();
+      })
+      .catch((err) => {
+        if (!this.ctx.closing()) this.log.error('session task failed', { error: messageOf(err) });
+      });
   }
 
   private clearQr(): void {

@@ -7,17 +7,17 @@
  */
 import { join } from 'node:path';
 import type { Config } from '../../config';
-import type { Engine, EngineFactory, MediaSaver, Me } from '../../engine/types';
+import type { Engine, EngineFactory, Me, MediaSaver } from '../../engine/types';
 import { HttpError, NotFoundError, UnprocessableError } from '../../errors';
 import type { EventBus } from '../../events/bus';
 import type { Logger } from '../../log';
 import type { SessionMemoryView } from '../../memory';
 import type { SessionRows } from '../../store/sessions';
+import type { PublishedMessages } from '../../webhooks/published';
 import type { WorkingEngines } from '../messages/service';
 import { KeyedLock } from './lock';
 import { SESSION_NAME_HINT, type SessionConfig, type SessionDetails, type SessionInfo, type SessionStatus } from './model';
 import type { QrPrinter } from './qr';
-import type { PublishedMessages } from '../../webhooks/published';
 import { SessionRuntime } from './runtime';
 import { assertSessionConfig, assertSessionName, isSessionName, notExpected } from './validate';
 
@@ -59,17 +59,30 @@ export class SessionManager implements WorkingEngines {
    * WHATSAPP_START_SESSION names, created if missing. Settles when every start has; never throws. */
   async restore(): Promise<void> {
     const { WHATSAPP_RESTART_ALL_SESSIONS: all, WHATSAPP_START_SESSION: named } = this.deps.config;
-    const wanted = new Set(this.deps.store.list().filter((r) => all || r.running).map((r) => r.name));
+    const wanted = new Set(
+      this.deps.store
+        .list()
+        .filter((r) => all || r.running)
+        .map((r) => r.name),
+    );
     for (const name of named) {
-      if (!isSessionName(name)) { this.deps.log.error('WHATSAPP_START_SESSION: skipping an invalid name', { session: name, hint: SESSION_NAME_HINT }); continue; }
+      if (!isSessionName(name)) {
+        this.deps.log.error('WHATSAPP_START_SESSION: skipping an invalid name', { session: name, hint: SESSION_NAME_HINT });
+        continue;
+      }
       if (!this.sessions.has(name)) {
         this.deps.store.insert(name, null);
         this.sessions.set(name, this.runtime(name, null));
       }
       wanted.add(name);
     }
-    await Promise.all([...wanted].map((name) => this.start(name).catch((err) =>
-      this.deps.log.error('session did not start', { session: name, error: err instanceof Error ? err.message : String(err) }))));
+    await Promise.all(
+      [...wanted].map((name) =>
+        this.start(name).catch((err) =>
+          this.deps.log.error('session did not start', { session: name, error: err instanceof Error ? err.message : String(err) }),
+        ),
+      ),
+    );
   }
 
   list(all = false): SessionInfo[] {
@@ -79,7 +92,10 @@ export class SessionManager implements WorkingEngines {
   get(name: string): SessionDetails {
     const s = this.need(name);
     const version = this.deps.config.WAHA_WEBJS_WEB_VERSION;
-    return { ...this.info(s), engine: { engine: 'WEBJS', WWebVersion: version || null, state: s.status === 'WORKING' ? 'CONNECTED' : null } };
+    return {
+      ...this.info(s),
+      engine: { engine: 'WEBJS', WWebVersion: version || null, state: s.status === 'WORKING' ? 'CONNECTED' : null },
+    };
   }
 
   me(name: string): Me | null {
@@ -92,7 +108,8 @@ export class SessionManager implements WorkingEngines {
     assertSessionName(name);
     assertSessionConfig(req.config);
     return this.op(name, async () => {
-      if (this.sessions.has(name)) throw new UnprocessableError(`Session '${name}' already exists. Use PUT to update it.`, { session: name });
+      if (this.sessions.has(name))
+        throw new UnprocessableError(`Session '${name}' already exists. Use PUT to update it.`, { session: name });
       const config = req.config ?? null;
       this.deps.store.insert(name, config);
       const s = this.runtime(name, config);
@@ -119,7 +136,11 @@ export class SessionManager implements WorkingEngines {
 
   /** Idempotent: a running (or reconnecting) session is left as it is. */
   start(name: string): Promise<SessionInfo> {
-    return this.op(name, async () => { const s = this.need(name); await this.startLocked(s); return this.info(s); });
+    return this.op(name, async () => {
+      const s = this.need(name);
+      await this.startLocked(s);
+      return this.info(s);
+    });
   }
 
   stop(name: string): Promise<SessionInfo> {
@@ -133,7 +154,12 @@ export class SessionManager implements WorkingEngines {
   }
 
   restart(name: string): Promise<SessionInfo> {
-    return this.op(name, async () => { const s = this.need(name); await s.halt(); await this.relaunch(s); return this.info(s); });
+    return this.op(name, async () => {
+      const s = this.need(name);
+      await s.halt();
+      await this.relaunch(s);
+      return this.info(s);
+    });
   }
 
   /** Unlinks the device (when logged in) and removes the login; a running session starts again for a new QR. */
@@ -219,7 +245,10 @@ export class SessionManager implements WorkingEngines {
 
   /** Browser PIDs of running sessions (memory accounting). */
   browsers(): { session: string; pid: number }[] {
-    return [...this.sessions.values()].flatMap((s) => { const pid = s.currentEngine?.browserPid(); return pid ? [{ session: s.name, pid }] : []; });
+    return [...this.sessions.values()].flatMap((s) => {
+      const pid = s.currentEngine?.browserPid();
+      return pid ? [{ session: s.name, pid }] : [];
+    });
   }
 
   /** Resolves with the status once it is one of `statuses`, or with the current one after `timeoutMs`. */
@@ -233,7 +262,12 @@ export class SessionManager implements WorkingEngines {
     const all = [...this.sessions.values()];
     const halted = Promise.all(all.map((s) => s.halt().catch(() => {})));
     let timer: Timer | undefined;
-    await Promise.race([halted, new Promise((r) => { timer = setTimeout(r, timeoutMs); })]);
+    await Promise.race([
+      halted,
+      new Promise((r) => {
+        timer = setTimeout(r, timeoutMs);
+      }),
+    ]);
     clearTimeout(timer);
     // An operation that was running (a launch) sees `closing` and stops; give it the rest of the budget.
     await Promise.race([Promise.all(all.map((s) => this.lock.idle(s.name))), new Promise((r) => setTimeout(r, 100))]);
@@ -259,14 +293,18 @@ export class SessionManager implements WorkingEngines {
   private need(name: string): SessionRuntime {
     assertSessionName(name);
     const s = this.sessions.get(name);
-    if (!s) throw new NotFoundError(`Session '${name}' not found. Create it with POST /api/sessions {"name":"${name}"}.`, { session: name });
+    if (!s)
+      throw new NotFoundError(`Session '${name}' not found. Create it with POST /api/sessions {"name":"${name}"}.`, { session: name });
     return s;
   }
 
   private op<T>(name: string, fn: () => Promise<T>): Promise<T> {
     const closed = () => new HttpError(503, 'The service is shutting down; try again once it is back.');
     if (this.isClosing) return Promise.reject(closed());
-    return this.lock.run(name, () => { if (this.isClosing) throw closed(); return fn(); });
+    return this.lock.run(name, () => {
+      if (this.isClosing) throw closed();
+      return fn();
+    });
   }
 
   private info(s: SessionRuntime): SessionInfo {
@@ -278,13 +316,19 @@ export class SessionManager implements WorkingEngines {
   private runtime(name: string, config: SessionConfig | null): SessionRuntime {
     const { config: c, bus, log, engineFactory, chromiumPath } = this.deps;
     return new SessionRuntime(name, config, {
-      config: c, bus, log, engineFactory, chromiumPath,
+      config: c,
+      bus,
+      log,
+      engineFactory,
+      chromiumPath,
       dataDir: (n) => join(c.WAHA_LOCAL_STORE_BASE_DIR, 'sessions', n),
       lock: (n, fn) => this.op(n, fn),
       closing: () => this.isClosing,
       printQr: this.deps.printQr ?? null,
       random: this.deps.random ?? Math.random,
-      onStatus: (_n, status) => { if (status === 'FAILED') this.checkAllFailed(); },
+      onStatus: (_n, status) => {
+        if (status === 'FAILED') this.checkAllFailed();
+      },
       onReconnect: (n) => this.deps.onReconnect?.(n),
       mediaSaver: this.deps.mediaSaver ?? null,
       published: this.deps.published ?? null,

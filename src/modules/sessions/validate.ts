@@ -19,9 +19,10 @@ export function assertSessionConfig(config: SessionConfig | null | undefined): v
 
 /** WAHA's 422 for an operation the session's status does not allow, with what was expected. */
 export function notExpected(s: { name: string; status: SessionStatus }, expected: SessionStatus[]): UnprocessableError {
-  const hint = s.status === 'WORKING' && expected.includes('SCAN_QR_CODE')
-    ? 'It is already logged in.'
-    : `Start it with POST /api/sessions/${s.name}/start, or try again later.`;
+  const hint =
+    s.status === 'WORKING' && expected.includes('SCAN_QR_CODE')
+      ? 'It is already logged in.'
+      : `Start it with POST /api/sessions/${s.name}/start, or try again later.`;
   return new UnprocessableError(
     `Session status is not as expected: '${s.name}' is ${s.status}, expected ${expected.join(' or ')}. ${hint}`,
     { session: s.name, status: s.status, expected },

@@ -1,6 +1,6 @@
 import { Elysia } from 'elysia';
 import { WsQuery } from './model';
-import { parseFilter, type EventHub } from './service';
+import { type EventHub, parseFilter } from './service';
 
 /**
  * `/ws?session=<name|*>&events=<list|*>`: live event envelopes. The API key is checked by the
@@ -8,20 +8,21 @@ import { parseFilter, type EventHub } from './service';
  */
 export const wsRoutes = (hub: EventHub) => {
   const detach = new WeakMap<object, () => void>();
-  return new Elysia({ tags: ['Events'] })
-    .ws('/ws', {
-      query: WsQuery,
-      // OpenAPI has no WebSocket operation: /ws is described as the GET upgrade in src/modules/docs.
-      detail: { hide: true },
-      // A bad filter is refused before the upgrade, with the 400 that lists the known events.
-      beforeHandle: ({ query }) => { parseFilter(query); },
-      open(ws) {
-        // Elysia's type of the raw socket omits getBufferedAmount; Bun's ServerWebSocket has it.
-        const raw = ws.raw as unknown as Bun.ServerWebSocket<unknown>;
-        detach.set(ws.raw, hub.add(raw, parseFilter(ws.data.query)));
-      },
-      close(ws) {
-        detach.get(ws.raw)?.();
-      },
-    });
+  return new Elysia({ tags: ['Events'] }).ws('/ws', {
+    query: WsQuery,
+    // OpenAPI has no WebSocket operation: /ws is described as the GET upgrade in src/modules/docs.
+    detail: { hide: true },
+    // A bad filter is refused before the upgrade, with the 400 that lists the known events.
+    beforeHandle: ({ query }) => {
+      parseFilter(query);
+    },
+    open(ws) {
+      // Elysia's type of the raw socket omits getBufferedAmount; Bun's ServerWebSocket has it.
+      const raw = ws.raw as unknown as Bun.ServerWebSocket<unknown>;
+      detach.set(ws.raw, hub.add(raw, parseFilter(ws.data.query)));
+    },
+    close(ws) {
+      detach.get(ws.raw)?.();
+    },
+  });
 };

@@ -3,9 +3,10 @@
  * text the webhooks get, sent after the outbox has committed them. Not durable: a client that
  * is away misses events. A slow client is disconnected rather than buffered without bound.
  */
+
+import type { Logger } from '../../log';
 import { validateEventNames, wantsEvent } from '../../webhooks/envelope';
 import type { Written } from '../../webhooks/outbox';
-import type { Logger } from '../../log';
 
 /** The part of a WebSocket the hub uses (Bun's ServerWebSocket fits). */
 export interface EventClient {
@@ -27,7 +28,10 @@ export const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
 /** Parses and checks `?session=&events=`; throws a 400 listing the known events. */
 export function parseFilter(q: { session?: string; events?: string }): EventFilter {
   const session = q.session?.trim() || '*';
-  const events = (q.events ?? '*').split(',').map((e) => e.trim()).filter(Boolean);
+  const events = (q.events ?? '*')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
   validateEventNames(events, 'events');
   return { session, events: events.length ? events : ['*'] };
 }
@@ -36,7 +40,10 @@ export function parseFilter(q: { session?: string; events?: string }): EventFilt
 export class EventHub {
   private readonly clients = new Map<EventClient, EventFilter>();
 
-  constructor(private readonly log: Logger, private readonly maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES,
+  ) {}
 
   /** Follows the outbox: every committed event goes to the clients that asked for it. */
   follow(outbox: { onWritten(fn: (w: Written) => void): () => void }): () => void {

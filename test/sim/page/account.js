@@ -7,11 +7,56 @@
 // group i is `${groupPrefix}${i padded to 6}@g.us`. Contacts 0..(chats - groups - 1) have a
 // private chat; groups 0..(groups - 1) have a group chat.
 
-const FIRST = ['Ana', 'Ben', 'Carla', 'Dev', 'Eli', 'Fatima', 'Goran', 'Hana', 'Ivan', 'Jia', 'Kofi', 'Lena', 'Mateo', 'Nora', 'Omar', 'Priya', 'Quinn', 'Rosa', 'Sven', 'Tariq', 'Uma', 'Viktor', 'Wen', 'Yara', 'Zoe'];
-const LAST = ['Silva', 'Okafor', 'Novak', 'Tanaka', 'Haddad', 'Larsen', 'Moreau', 'Kowalski', 'Reyes', 'Ahmed', 'Berg', 'Costa', 'Dubois', 'Eze', 'Fischer', 'Gupta'];
-const WORDS = ('ok sure meeting tomorrow call later thanks lunch photo sent the a is on at we see you soon where when ' +
+const FIRST = [
+  'Ana',
+  'Ben',
+  'Carla',
+  'Dev',
+  'Eli',
+  'Fatima',
+  'Goran',
+  'Hana',
+  'Ivan',
+  'Jia',
+  'Kofi',
+  'Lena',
+  'Mateo',
+  'Nora',
+  'Omar',
+  'Priya',
+  'Quinn',
+  'Rosa',
+  'Sven',
+  'Tariq',
+  'Uma',
+  'Viktor',
+  'Wen',
+  'Yara',
+  'Zoe',
+];
+const LAST = [
+  'Silva',
+  'Okafor',
+  'Novak',
+  'Tanaka',
+  'Haddad',
+  'Larsen',
+  'Moreau',
+  'Kowalski',
+  'Reyes',
+  'Ahmed',
+  'Berg',
+  'Costa',
+  'Dubois',
+  'Eze',
+  'Fischer',
+  'Gupta',
+];
+const WORDS = (
+  'ok sure meeting tomorrow call later thanks lunch photo sent the a is on at we see you soon where when ' +
   'project update done ready yes no maybe traffic home office price order delivery invoice weekend coffee dinner ' +
-  'train flight late early plan great sounds good let me check back in five minutes almost there').split(' ');
+  'train flight late early plan great sounds good let me check back in five minutes almost there'
+).split(' ');
 const LOADED_PER_CHAT = 50; // WhatsApp Web keeps the latest messages of a chat loaded
 
 const contactWid = (ids, i) => createWid(`${ids.contactPrefix}${String(i).padStart(5, '0')}@c.us`);
@@ -39,7 +84,12 @@ function seedAccount(profile, ids) {
     const members = new Set();
     const size = Math.min(people.length, 3 + ((rand() * 10) | 0));
     while (members.size < size) members.add(pick(people)._serialized);
-    const chat = store.addGroup({ id: groupWid(ids, g), subject: `${pick(WORDS)} ${pick(WORDS)} group ${g + 1}`, participants: [...members], creation: now - 30 * 86400 });
+    const chat = store.addGroup({
+      id: groupWid(ids, g),
+      subject: `${pick(WORDS)} ${pick(WORDS)} group ${g + 1}`,
+      participants: [...members],
+      creation: now - 30 * 86400,
+    });
     seedHistory(chat, messagesPerChat, rand, pick, now - (privateChats + g) * 60);
   }
 }
@@ -52,18 +102,48 @@ function seedHistory(chat, count, rand, pick, lastT) {
     return s.toUpperCase();
   };
   const isGroup = chat.id.isGroup();
-  const members = isGroup ? chat.groupMetadata.participants.getModelsArray().map((p) => p.id).filter((w) => !w.equals(me)) : [];
+  const members = isGroup
+    ? chat.groupMetadata.participants
+        .getModelsArray()
+        .map((p) => p.id)
+        .filter((w) => !w.equals(me))
+    : [];
   const msgs = [];
   for (let j = 0; j < count; j++) {
     const fromMe = rand() < 0.4;
     const author = isGroup && !fromMe ? pick(members) : undefined;
-    const id = new MsgKey({ fromMe, remote: chat.id, id: fromMe ? '3EB0' + hex(18) : hex(32), participant: isGroup ? (fromMe ? me : author) : undefined });
+    const id = new MsgKey({
+      fromMe,
+      remote: chat.id,
+      id: fromMe ? '3EB0' + hex(18) : hex(32),
+      participant: isGroup ? (fromMe ? me : author) : undefined,
+    });
     let body = '';
     for (let k = 3 + ((rand() * 12) | 0); k > 0; k--) body += (body ? ' ' : '') + pick(WORDS);
-    const data = { id, t: lastT - (count - 1 - j) * 90, from: fromMe ? me : chat.id, to: fromMe ? chat.id : me, author, self: fromMe ? 'out' : 'in', ack: fromMe ? 3 : 1, type: 'chat', body };
+    const data = {
+      id,
+      t: lastT - (count - 1 - j) * 90,
+      from: fromMe ? me : chat.id,
+      to: fromMe ? chat.id : me,
+      author,
+      self: fromMe ? 'out' : 'in',
+      ack: fromMe ? 3 : 1,
+      type: 'chat',
+      body,
+    };
     if (rand() < 0.08) {
       const size = 2000 + ((rand() * 60000) | 0);
-      Object.assign(data, { type: 'image', mimetype: 'image/jpeg', size, caption: body, body: '', directPath: `/v/t62.7118-24/busy_${size}_${(rand() * 1e9) | 0}.enc`, filehash: hex(43), mediaKey: hex(43), mediaKeyTimestamp: data.t });
+      Object.assign(data, {
+        type: 'image',
+        mimetype: 'image/jpeg',
+        size,
+        caption: body,
+        body: '',
+        directPath: `/v/t62.7118-24/busy_${size}_${(rand() * 1e9) | 0}.enc`,
+        filehash: hex(43),
+        mediaKey: hex(43),
+        mediaKeyTimestamp: data.t,
+      });
     }
     msgs.push(new MsgModel(data));
   }

@@ -41,7 +41,11 @@ const api = {
     const msg = collections.Msg.get(msgId);
     if (!msg) throw new Error(`[wa-sim] react: message ${msgId} not found`);
     const chat = msg.chat;
-    const sender = from ? createWid(from) : chat.groupMetadata ? chat.groupMetadata.participants.getModelsArray().find((p) => !p.id.equals(session.me.wid)).id : chat.id;
+    const sender = from
+      ? createWid(from)
+      : chat.groupMetadata
+        ? chat.groupMetadata.participants.getModelsArray().find((p) => !p.id.equals(session.me.wid)).id
+        : chat.id;
     return react(msg, emoji, sender);
   },
   /** Moves a message's ack (0 pending, 1 server, 2 delivered, 3 read, 4 played, -1 error). */
@@ -112,7 +116,16 @@ const api = {
   /** An incoming call: the library emits `call`. */
   incomingCall({ from, isVideo = false }) {
     const id = toHex(randomBytes(16)).toUpperCase();
-    callCollection.calls.set(id, { id, peerJid: createWid(from)._serialized, isVideo, isGroup: false, canHandleLocally: false, outgoing: false, webClientShouldHandle: false, participants: [] });
+    callCollection.calls.set(id, {
+      id,
+      peerJid: createWid(from)._serialized,
+      isVideo,
+      isGroup: false,
+      canHandleLocally: false,
+      outgoing: false,
+      webClientShouldHandle: false,
+      participants: [],
+    });
     return id;
   },
   /** The bytes of an uploaded or received media file, base64. */

@@ -3,8 +3,7 @@
 // model events bubble up to the collections holding the model), plus WhatsApp ids.
 // Internals are non-enumerable so `serialize()`, spreads and JSON never see them.
 
-const hide = (obj, key, value) =>
-  Object.defineProperty(obj, key, { value, writable: true, configurable: true, enumerable: false });
+const hide = (obj, key, value) => Object.defineProperty(obj, key, { value, writable: true, configurable: true, enumerable: false });
 
 class Emitter {
   constructor() {
@@ -185,15 +184,33 @@ class Wid {
     this.user = user;
     this._serialized = `${user}@${server}`;
   }
-  isUser() { return this.server === 'c.us' || this.server === 'lid'; }
-  isLid() { return this.server === 'lid'; }
-  isGroup() { return this.server === 'g.us'; }
-  isBroadcast() { return this.server === 'broadcast'; }
-  isStatus() { return this.user === 'status' && this.server === 'broadcast'; }
-  isNewsletter() { return this.server === 'newsletter'; }
-  toString() { return this._serialized; }
-  toJid() { return this.server === 'c.us' ? `${this.user}@s.whatsapp.net` : this._serialized; }
-  equals(other) { return keyOf(other) === this._serialized; }
+  isUser() {
+    return this.server === 'c.us' || this.server === 'lid';
+  }
+  isLid() {
+    return this.server === 'lid';
+  }
+  isGroup() {
+    return this.server === 'g.us';
+  }
+  isBroadcast() {
+    return this.server === 'broadcast';
+  }
+  isStatus() {
+    return this.user === 'status' && this.server === 'broadcast';
+  }
+  isNewsletter() {
+    return this.server === 'newsletter';
+  }
+  toString() {
+    return this._serialized;
+  }
+  toJid() {
+    return this.server === 'c.us' ? `${this.user}@s.whatsapp.net` : this._serialized;
+  }
+  equals(other) {
+    return keyOf(other) === this._serialized;
+  }
 }
 
 const widCache = new Map();
@@ -217,9 +234,15 @@ class MsgKey {
     const p = participant ? `_${this.participant._serialized}` : '';
     this._serialized = `${this.fromMe}_${this.remote._serialized}_${id}${p}`;
   }
-  toString() { return this._serialized; }
-  equals(other) { return keyOf(other) === this._serialized; }
-  static async newId() { return newMsgId(); }
+  toString() {
+    return this._serialized;
+  }
+  equals(other) {
+    return keyOf(other) === this._serialized;
+  }
+  static async newId() {
+    return newMsgId();
+  }
   static fromString(s) {
     const [fromMe, remote, id, participant] = s.split('_');
     return new MsgKey({ fromMe: fromMe === 'true', remote, id, participant });

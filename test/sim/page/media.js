@@ -48,9 +48,14 @@ function newMediaEntry(blob, kind = 'sim') {
   mediaStore.set(directPath, blob);
   const url = `https://mmg.whatsapp.net${directPath}&mms3=true`;
   return {
-    mmsUrl: url, deprecatedMms3Url: url, directPath,
-    mediaKey: toB64(randomBytes(32)), mediaKeyTimestamp: nowSec(),
-    encFilehash: toB64(randomBytes(32)), uploadHash: toB64(randomBytes(32)), handle: null,
+    mmsUrl: url,
+    deprecatedMms3Url: url,
+    directPath,
+    mediaKey: toB64(randomBytes(32)),
+    mediaKeyTimestamp: nowSec(),
+    encFilehash: toB64(randomBytes(32)),
+    uploadHash: toB64(randomBytes(32)),
+    handle: null,
   };
 }
 
@@ -74,15 +79,28 @@ const media = {
         const filehash = await sha256(blob);
         preparedBlobs.set(filehash, blob);
         const filename = blob.name && blob.name !== 'undefined' ? blob.name : undefined;
-        return new MediaData({ type, mimetype, filehash, size: blob.size, filename, isGif: Boolean(params.asGif && type === 'video'), mediaBlob: opaque });
+        return new MediaData({
+          type,
+          mimetype,
+          filehash,
+          size: blob.size,
+          filename,
+          isGif: Boolean(params.asGif && type === 'video'),
+          mediaBlob: opaque,
+        });
       },
     };
   },
   getOrCreateMediaObject(filehash) {
     if (!mediaObjects.has(filehash)) {
       mediaObjects.set(filehash, {
-        filehash, type: undefined, size: 0, contentInfo: {},
-        consolidate(json) { Object.assign(this, json); },
+        filehash,
+        type: undefined,
+        size: 0,
+        contentInfo: {},
+        consolidate(json) {
+          Object.assign(this, json);
+        },
       });
     }
     return mediaObjects.get(filehash);
@@ -105,9 +123,17 @@ const media = {
     const entry = newMediaEntry(blob, 'in');
     return {
       type: spec.type ?? mediaTypeOf(mimetype, { isPtt: spec.ptt, asSticker: spec.sticker }),
-      mimetype, filename, size: blob.size, filehash: await sha256(blob), isViewOnce: spec.isViewOnce,
-      directPath: entry.directPath, clientUrl: entry.mmsUrl, deprecatedMms3Url: entry.deprecatedMms3Url,
-      mediaKey: entry.mediaKey, mediaKeyTimestamp: entry.mediaKeyTimestamp, encFilehash: entry.encFilehash,
+      mimetype,
+      filename,
+      size: blob.size,
+      filehash: await sha256(blob),
+      isViewOnce: spec.isViewOnce,
+      directPath: entry.directPath,
+      clientUrl: entry.mmsUrl,
+      deprecatedMms3Url: entry.deprecatedMms3Url,
+      mediaKey: entry.mediaKey,
+      mediaKeyTimestamp: entry.mediaKeyTimestamp,
+      encFilehash: entry.encFilehash,
     };
   },
   /** The bytes stored under a directPath, base64 (to check what the library uploaded). */

@@ -30,12 +30,17 @@ function summarize(msg) {
     caption: msg.caption,
     quotedMsgId: quoted?.id._serialized,
     mentionedIds: msg.mentionedJidList?.length ? msg.mentionedJidList.map(keyOf) : undefined,
-    media: hasMedia ? { mimetype: msg.mimetype, filename: msg.filename, size: msg.size, filehash: msg.filehash, directPath: msg.directPath } : undefined,
+    media: hasMedia
+      ? { mimetype: msg.mimetype, filename: msg.filename, size: msg.size, filehash: msg.filehash, directPath: msg.directPath }
+      : undefined,
     isViewOnce: msg.isViewOnce || undefined,
     isGif: msg.isGif || undefined,
     isForwarded: msg.isForwarded || undefined,
     location: msg.type === 'location' ? { latitude: msg.lat, longitude: msg.lng, description: msg.loc, url: msg.clientUrl } : undefined,
-    poll: msg.type === 'poll_creation' ? { name: msg.pollName, options: msg.pollOptions.map((o) => o.name), selectableCount: msg.pollSelectableOptionsCount } : undefined,
+    poll:
+      msg.type === 'poll_creation'
+        ? { name: msg.pollName, options: msg.pollOptions.map((o) => o.name), selectableCount: msg.pollSelectableOptionsCount }
+        : undefined,
     vcards: msg.type === 'vcard' ? [msg.body] : msg.type === 'multi_vcard' ? msg.vcardList.map((v) => v.vcard) : undefined,
   });
 }
@@ -98,13 +103,25 @@ async function receive(spec) {
   const chatWid = createWid(spec.from);
   const chat = store.chat(chatWid);
   const isGroup = chatWid.isGroup();
-  const author = isGroup ? createWid(spec.author ?? chat.groupMetadata?.participants.getModelsArray().find((p) => !p.id.equals(me))?.id) : undefined;
+  const author = isGroup
+    ? createWid(spec.author ?? chat.groupMetadata?.participants.getModelsArray().find((p) => !p.id.equals(me))?.id)
+    : undefined;
   const sender = store.contact(author ?? chatWid, spec.pushName ? { pushname: spec.pushName } : {});
   const id = new MsgKey({ fromMe: false, remote: chatWid, id: spec.id ?? incomingId(), participant: author });
   const data = {
-    id, type: 'chat', body: spec.body ?? '', t: spec.t ?? nowSec(), from: chatWid, to: me, author,
-    self: 'in', ack: 1, isNewMsg: true, notifyName: spec.pushName ?? sender.pushname,
-    isForwarded: spec.isForwarded, mentionedJidList: (spec.mentions ?? []).map(createWid),
+    id,
+    type: 'chat',
+    body: spec.body ?? '',
+    t: spec.t ?? nowSec(),
+    from: chatWid,
+    to: me,
+    author,
+    self: 'in',
+    ack: 1,
+    isNewMsg: true,
+    notifyName: spec.pushName ?? sender.pushname,
+    isForwarded: spec.isForwarded,
+    mentionedJidList: (spec.mentions ?? []).map(createWid),
   };
   if (spec.quotedId) {
     const quoted = collections.Msg.get(spec.quotedId);
@@ -133,12 +150,34 @@ function react(msg, text, sender) {
   const me = session.me.wid;
   const fromMe = sender.equals(me);
   const isGroup = msg.id.remote.isGroup();
-  const id = new MsgKey({ fromMe, remote: msg.id.remote, id: fromMe ? newMsgId() : incomingId(), participant: isGroup ? sender : undefined });
+  const id = new MsgKey({
+    fromMe,
+    remote: msg.id.remote,
+    id: fromMe ? newMsgId() : incomingId(),
+    participant: isGroup ? sender : undefined,
+  });
   const record = {
-    id, reactionParentKey: msg.id, reactionText: text, reactionTimestamp: Date.now(),
-    from: fromMe ? me : msg.id.remote, author: isGroup || !fromMe ? sender : undefined, read: fromMe, orphan: 0, ack: fromMe ? 1 : undefined,
+    id,
+    reactionParentKey: msg.id,
+    reactionText: text,
+    reactionTimestamp: Date.now(),
+    from: fromMe ? me : msg.id.remote,
+    author: isGroup || !fromMe ? sender : undefined,
+    read: fromMe,
+    orphan: 0,
+    ack: fromMe ? 1 : undefined,
   };
-  if (fromMe) pushOutbox({ entry: { id: id._serialized, chatId: msg.id.remote._serialized, type: 'reaction', body: text, reactionTo: msg.id._serialized, t: nowSec() } });
+  if (fromMe)
+    pushOutbox({
+      entry: {
+        id: id._serialized,
+        chatId: msg.id.remote._serialized,
+        type: 'reaction',
+        body: text,
+        reactionTo: msg.id._serialized,
+        t: nowSec(),
+      },
+    });
   msg.set('hasReaction', true);
   upsertReactions([record]);
   return id._serialized;
@@ -158,7 +197,17 @@ async function forwardMessages({ chat, msgs }) {
   for (const m of msgs) {
     const { id, from, to, author, t, ack, isNewMsg, quotedMsg, quotedStanzaID, quotedParticipant, star, ...content } = m.serialize();
     const key = new MsgKey({ from: me, to: chat.id, id: newMsgId(), participant: chat.id.isGroup() ? me : undefined, selfDir: 'out' });
-    const [added] = addAndSendMsgToChat(chat, { ...content, id: key, from: me, to: chat.id, t: nowSec(), self: 'out', isNewMsg: true, isForwarded: true, forwardingScore: (m.forwardingScore ?? 0) + 1 });
+    const [added] = addAndSendMsgToChat(chat, {
+      ...content,
+      id: key,
+      from: me,
+      to: chat.id,
+      t: nowSec(),
+      self: 'out',
+      isNewMsg: true,
+      isForwarded: true,
+      forwardingScore: (m.forwardingScore ?? 0) + 1,
+    });
     await added;
   }
   return msgs.map(() => ({ messageSendResult: 'OK' }));

@@ -20,38 +20,70 @@ const modules = {
   WAWebCompanionRegClientUtils: { DEVICE_PLATFORM },
   WAWebAdvSignatureApi: { ADV_ACCOUNT_SIGNATURE_PREFIX: 'adv' },
   WAWebUserPrefsInfoStore: { waNoiseInfo: { get: async () => ({ staticKeyPair: { pubKey: session.keys.noise } }) } },
-  WAWebSignalStoreApi: { waSignalStore: { getRegistrationInfo: async () => ({ registrationId: 1, identityKeyPair: { pubKey: session.keys.identity } }) } },
+  WAWebSignalStoreApi: {
+    waSignalStore: { getRegistrationInfo: async () => ({ registrationId: 1, identityKeyPair: { pubKey: session.keys.identity } }) },
+  },
   WAWebUserPrefsMultiDevice: { getADVSecretKey: () => session.keys.adv },
   WAWebUserPrefsMeUser: { getMaybeMePnUser: () => session.me?.wid, getMaybeMeLidUser: () => undefined, getMeUser: () => session.me?.wid },
   WAWebMiscBrowserUtils: { info: () => ({ name: 'Chrome', version: '156', os: 'Linux', ua: navigator.userAgent }) },
-  WAWebStreamModel: { Stream: Object.assign(Stream, { markAvailable: () => Stream.set('available', true), markUnavailable: () => Stream.set('available', false) }) },
+  WAWebStreamModel: {
+    Stream: Object.assign(Stream, {
+      markAvailable: () => Stream.set('available', true),
+      markUnavailable: () => Stream.set('available', false),
+    }),
+  },
 
   // Client.attachEventListeners.
   WAWebCollections: collections,
   WAWebSyncGatingUtils: { isPlaceholderMessageResendEnabled: () => false },
   WAWebNonMessageDataRequestPlaceholderMessageResendUtils: { handlePlaceholderMsgsSeen: () => {} },
   WAWebCallCollection: callCollection,
-  WAWebAddonReactionTableMode: { reactionTableMode: { bulkUpsert: async (records) => records.forEach((r) => reactionTable.set(r.id._serialized, r)) } },
+  WAWebAddonReactionTableMode: {
+    reactionTableMode: { bulkUpsert: async (records) => records.forEach((r) => reactionTable.set(r.id._serialized, r)) },
+  },
   WAWebAddonPollVoteTableMode: { pollVoteTableMode: { bulkUpsert: async () => {} } },
 
   // util/Injected/Utils.js (LoadUtils): ids, chats, contacts, serializers.
   WAWebBackendJobsCommon: { mediaTypeFromProtobuf: () => null },
   WAWebE2EProtoUtils: { typeAttributeFromProtobuf: () => 'text' },
   WAWebWidFactory: {
-    createWid, createWidFromWidLike: createWid, toUserWid: createWid,
-    asUserWidOrThrow: (w) => { const wid = createWid(w); if (!wid.isUser()) throw new Error(`[wa-sim] not a user wid: ${wid}`); return wid; },
+    createWid,
+    createWidFromWidLike: createWid,
+    toUserWid: createWid,
+    asUserWidOrThrow: (w) => {
+      const wid = createWid(w);
+      if (!wid.isUser()) throw new Error(`[wa-sim] not a user wid: ${wid}`);
+      return wid;
+    },
   },
   WAWebWidToJid: { widToGroupJid: (w) => `${createWid(w).user}@g.us`, widToUserJid: (w) => createWid(w).toJid() },
   WAWebJidToWid: { userJidToUserWid: createWid, groupJidToWid: createWid },
   WAWebMsgKey: MsgKey,
-  WAWebChatGetters: { getIsNewsletter: (c) => c.id.isNewsletter(), getIsBroadcast: (c) => c.id.isBroadcast(), getIsGroup: (c) => c.id.isGroup() },
+  WAWebChatGetters: {
+    getIsNewsletter: (c) => c.id.isNewsletter(),
+    getIsBroadcast: (c) => c.id.isBroadcast(),
+    getIsGroup: (c) => c.id.isGroup(),
+  },
   WAWebContactGetters: {
-    getIsMe: (c) => Boolean(session.me && c.id.equals(session.me.wid)), getIsUser: (c) => c.id.isUser(), getIsGroup: (c) => c.id.isGroup(),
-    getIsWAContact: (c) => c.isWAContact, getUserid: (c) => c.id.user, getVerifiedName: (c) => c.verifiedName, getVerifiedLevel: (c) => c.verifiedLevel,
-    getStatusMute: (c) => c.statusMute, getName: (c) => c.name, getShortName: (c) => c.shortName, getPushname: (c) => c.pushname, getIsEnterprise: (c) => c.isEnterprise,
+    getIsMe: (c) => Boolean(session.me && c.id.equals(session.me.wid)),
+    getIsUser: (c) => c.id.isUser(),
+    getIsGroup: (c) => c.id.isGroup(),
+    getIsWAContact: (c) => c.isWAContact,
+    getUserid: (c) => c.id.user,
+    getVerifiedName: (c) => c.verifiedName,
+    getVerifiedLevel: (c) => c.verifiedLevel,
+    getStatusMute: (c) => c.statusMute,
+    getName: (c) => c.name,
+    getShortName: (c) => c.shortName,
+    getPushname: (c) => c.pushname,
+    getIsEnterprise: (c) => c.isEnterprise,
   },
   WAWebFrontendContactGetters: { getIsMyContact: (c) => c.isMyContact },
-  WAWebApiContact: { getPhoneNumber: (w) => (createWid(w).isLid() ? undefined : createWid(w)), getCurrentLid: () => undefined, getAlternateUserWid: () => undefined },
+  WAWebApiContact: {
+    getPhoneNumber: (w) => (createWid(w).isLid() ? undefined : createWid(w)),
+    getCurrentLid: () => undefined,
+    getAlternateUserWid: () => undefined,
+  },
   WAWebLidMigrationUtils: { toPn: (w) => (createWid(w).isLid() ? null : createWid(w)) },
   WAWebFindChatAction: { findOrCreateLatestChat: async (wid) => ({ chat: store.chat(wid), created: false }) },
   WAWebChatLoadMessages: { loadEarlierMsgs },
@@ -63,7 +95,10 @@ const modules = {
       return { eurl, id: chat.id, tag: '1' };
     },
   },
-  WAWebContactStatusBridge: { getStatus: async () => ({ status: 'Hey there! I am using WhatsApp.' }), setMyStatus: async (status) => log({ kind: 'status', status }) },
+  WAWebContactStatusBridge: {
+    getStatus: async () => ({ status: 'Hey there! I am using WhatsApp.' }),
+    setMyStatus: async (status) => log({ kind: 'status', status }),
+  },
   WAWebSetPushnameConnAction: { setPushname: async (pushname) => Conn.set('pushname', pushname) },
   WAWebPhoneUtils: { formattedPhoneNumber: (id) => `+${createWid(id).user}` },
   WAPhoneFindCC: { findCC: (n) => (String(n).startsWith('1') ? '1' : String(n).slice(0, 2)) },
@@ -74,18 +109,33 @@ const modules = {
   WAWebMsgReply: { canReplyMsg: (m) => m.canReply() },
   WAWebQuotedMsgModelUtils: { getQuotedMsgObj: findQuoted },
   WALinkify: { findLink: (t) => findLinks(t)[0] ?? null, findLinks },
-  WAWebLinkPreviewChatAction: { getLinkPreview: async (link) => ({ data: { title: link.domain, description: '', canonicalUrl: link.href, matchedText: link.url } }) },
+  WAWebLinkPreviewChatAction: {
+    getLinkPreview: async (link) => ({ data: { title: link.domain, description: '', canonicalUrl: link.href, matchedText: link.url } }),
+  },
   WAWebFrontendVcardUtils: { vcardFromContactModel: vcardFromContact },
   WAWebVcardParsingUtils: { parseVcard: (text) => ({ fn: vcardName(text) }) },
   WAWebVcardGetNameFromParsed: { vcardGetNameFromParsed: (parsed) => parsed.fn },
-  WAWebUpdateUnreadChatAction: { sendSeen: async ({ chat }) => { chat.set('unreadCount', 0); log({ kind: 'seen', chatId: chat.id._serialized }); } },
+  WAWebUpdateUnreadChatAction: {
+    sendSeen: async ({ chat }) => {
+      chat.set('unreadCount', 0);
+      log({ kind: 'seen', chatId: chat.id._serialized });
+    },
+  },
   WAWebChatStateBridge: {
     sendChatStateComposing: async (w) => log({ kind: 'chatstate', chatId: chatIdOf(w), state: 'typing' }),
     sendChatStateRecording: async (w) => log({ kind: 'chatstate', chatId: chatIdOf(w), state: 'recording' }),
     sendChatStatePaused: async (w) => log({ kind: 'chatstate', chatId: chatIdOf(w), state: 'paused' }),
   },
-  WAWebPresenceChatAction: { sendPresenceAvailable: async () => log({ kind: 'presence', state: 'available' }), sendPresenceUnavailable: async () => log({ kind: 'presence', state: 'unavailable' }) },
-  WAWebSendReactionMsgAction: { sendReactionToMsg: async (msg, text) => { react(msg, text, session.me.wid); return { messageSendResult: 'OK' }; } },
+  WAWebPresenceChatAction: {
+    sendPresenceAvailable: async () => log({ kind: 'presence', state: 'available' }),
+    sendPresenceUnavailable: async () => log({ kind: 'presence', state: 'unavailable' }),
+  },
+  WAWebSendReactionMsgAction: {
+    sendReactionToMsg: async (msg, text) => {
+      react(msg, text, session.me.wid);
+      return { messageSendResult: 'OK' };
+    },
+  },
   WAWebChatForwardMessage: { forwardMessages },
   WAWebMsgActionCapability: { canStarMsg: () => true, canSenderRevokeMsg: (m) => m.id.fromMe, canAdminRevokeMsg: () => false },
 
@@ -112,8 +162,14 @@ const modules = {
 
 Object.assign(Cmd, {
   refreshQR: () => session.newRef(),
-  archiveChat: async (chat, archive) => { chat.set('archive', archive); log({ kind: 'archive', chatId: chat.id._serialized, archive }); },
-  pinChat: async (chat, pin) => { chat.set('pin', pin ? nowSec() : 0); log({ kind: 'pin', chatId: chat.id._serialized, pin }); },
+  archiveChat: async (chat, archive) => {
+    chat.set('archive', archive);
+    log({ kind: 'archive', chatId: chat.id._serialized, archive });
+  },
+  pinChat: async (chat, pin) => {
+    chat.set('pin', pin ? nowSec() : 0);
+    log({ kind: 'pin', chatId: chat.id._serialized, pin });
+  },
   markChatUnread: async (chat, unread) => chat.set('unreadCount', unread ? -1 : 0),
   sendStarMsgs: async (chat, msgs) => msgs.forEach((m) => m.set('star', true)),
   sendUnstarMsgs: async (chat, msgs) => msgs.forEach((m) => m.set('star', false)),
@@ -133,7 +189,18 @@ function findLinks(text) {
 // ---- window.require with loud bookkeeping of what the library asks for and we lack ----
 
 const missing = { modules: new Set(), props: new Set() };
-const IGNORED_PROPS = new Set(['then', 'toJSON', 'constructor', 'prototype', '__proto__', 'valueOf', 'toString', 'inspect', 'nodeType', '$$typeof']);
+const IGNORED_PROPS = new Set([
+  'then',
+  'toJSON',
+  'constructor',
+  'prototype',
+  '__proto__',
+  'valueOf',
+  'toString',
+  'inspect',
+  'nodeType',
+  '$$typeof',
+]);
 const proxyCache = new WeakMap();
 
 /** Wraps a module (and the plain objects / models it holds, one level down) to record misses. */

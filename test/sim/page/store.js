@@ -80,7 +80,17 @@ class ChatModel extends Model {
 
 class ContactModel extends Model {
   constructor(attrs) {
-    super({ type: 'in', isBusiness: false, isEnterprise: false, isContactBlocked: false, isMyContact: false, isWAContact: true, statusMute: false, labels: [], ...attrs });
+    super({
+      type: 'in',
+      isBusiness: false,
+      isEnterprise: false,
+      isContactBlocked: false,
+      isMyContact: false,
+      isWAContact: true,
+      statusMute: false,
+      labels: [],
+      ...attrs,
+    });
     this.id = createWid(this.id);
   }
   get formattedName() {
@@ -110,8 +120,12 @@ class GroupMetadataModel extends Model {
 }
 
 class ProfilePicModel extends Model {
-  canSet() { return true; }
-  canDelete() { return true; }
+  canSet() {
+    return true;
+  }
+  canDelete() {
+    return true;
+  }
 }
 
 const collections = {
@@ -133,13 +147,22 @@ Object.assign(collections.Msg, {
   },
   async search(query, page = 1, count = 100, remote) {
     const q = String(query).toLowerCase();
-    const hits = collections.Msg.filter((m) => (!remote || m.id.remote.equals(remote)) && String(m.body ?? m.caption ?? '').toLowerCase().includes(q));
+    const hits = collections.Msg.filter(
+      (m) =>
+        (!remote || m.id.remote.equals(remote)) &&
+        String(m.body ?? m.caption ?? '')
+          .toLowerCase()
+          .includes(q),
+    );
     return { messages: hits.slice((page - 1) * count, page * count) };
   },
 });
 collections.ProfilePicThumb.find = async (id) => {
   const wid = createWid(id);
-  return collections.ProfilePicThumb.get(wid) ?? collections.ProfilePicThumb.add({ id: wid, eurl: store.profilePicUrl(wid), tag: '1' }, { silent: true })[0];
+  return (
+    collections.ProfilePicThumb.get(wid) ??
+    collections.ProfilePicThumb.add({ id: wid, eurl: store.profilePicUrl(wid), tag: '1' }, { silent: true })[0]
+  );
 };
 
 const store = {
@@ -179,10 +202,16 @@ const store = {
     const gid = createWid(id ?? `120363${String(Math.floor(Math.random() * 1e12)).padStart(12, '0')}@g.us`);
     const me = session.me?.wid;
     const list = [...new Set([me?._serialized, ...participants.map(keyOf)].filter(Boolean))];
-    collections.GroupMetadata.add({
-      id: gid, subject, owner, creation,
-      participants: list.map((p) => ({ id: p, isAdmin: p === me?._serialized || admins.includes(p), isSuperAdmin: p === keyOf(owner) })),
-    }, { silent: true });
+    collections.GroupMetadata.add(
+      {
+        id: gid,
+        subject,
+        owner,
+        creation,
+        participants: list.map((p) => ({ id: p, isAdmin: p === me?._serialized || admins.includes(p), isSuperAdmin: p === keyOf(owner) })),
+      },
+      { silent: true },
+    );
     const chat = collections.Chat.get(gid) ?? collections.Chat.add({ id: gid, t: creation }, { silent: true })[0];
     chat.groupMetadata = collections.GroupMetadata.get(gid);
     this.contact(gid, { name: subject });
@@ -192,7 +221,19 @@ const store = {
   groupNotification(chat, subtype, recipients, author = session.me.wid) {
     const fromMe = author.equals(session.me.wid);
     const id = new MsgKey({ fromMe, remote: chat.id, id: newMsgId(), participant: author });
-    const msg = new MsgModel({ id, type: 'gp2', subtype, recipients, author, from: chat.id, to: chat.id, t: nowSec(), isNewMsg: true, isNotification: true, body: '' });
+    const msg = new MsgModel({
+      id,
+      type: 'gp2',
+      subtype,
+      recipients,
+      author,
+      from: chat.id,
+      to: chat.id,
+      t: nowSec(),
+      isNewMsg: true,
+      isNotification: true,
+      body: '',
+    });
     this.addToChat(chat, msg);
   },
   changeParticipants(chat, action, wids) {
@@ -217,7 +258,13 @@ const store = {
 const groups = {
   async createGroup(opts, participants) {
     const chat = store.addGroup({ subject: opts.title, participants: participants.map((p) => p.phoneNumber) });
-    actionLog.push({ kind: 'group-create', chatId: chat.id._serialized, subject: opts.title, participants: participants.map((p) => p.phoneNumber._serialized), t: nowSec() });
+    actionLog.push({
+      kind: 'group-create',
+      chatId: chat.id._serialized,
+      subject: opts.title,
+      participants: participants.map((p) => p.phoneNumber._serialized),
+      t: nowSec(),
+    });
     return { wid: chat.id, subject: opts.title, participants: participants.map((p) => ({ wid: p.phoneNumber })) };
   },
   /** WASmaxGroupsAddParticipantsRPC: one participant per call in whatsapp-web.js. */
@@ -230,11 +277,21 @@ const groups = {
     const mixin = { name: 'ParticipantAdded', value: known.length ? { error: '409' } : {} };
     return {
       name: 'AddParticipantsResponseSuccess',
-      value: { addParticipant: wids.map(() => ({ addParticipantsParticipantAddedOrNonRegisteredWaUserParticipantErrorLidResponseMixinGroup: { value: { addParticipantsParticipantMixins: mixin } } })) },
+      value: {
+        addParticipant: wids.map(() => ({
+          addParticipantsParticipantAddedOrNonRegisteredWaUserParticipantErrorLidResponseMixinGroup: {
+            value: { addParticipantsParticipantMixins: mixin },
+          },
+        })),
+      },
     };
   },
   async modify(action, chat, participants) {
-    store.changeParticipants(chat, action, participants.map((p) => p.id ?? createWid(p)));
+    store.changeParticipants(
+      chat,
+      action,
+      participants.map((p) => p.id ?? createWid(p)),
+    );
   },
 };
 
