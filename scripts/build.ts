@@ -59,7 +59,7 @@ export interface BuildResult {
 /** Build-machine paths (relative to the repo) that ended up inside the executable. */
 export function findBakedPaths(file: string, root = ROOT): string[] {
   const bytes = readFileSync(file);
-  const needle = Buffer.from(root + '/');
+  const needle = Buffer.from(`${root}/`);
   const found = new Set<string>();
   for (let at = bytes.indexOf(needle); at !== -1; at = bytes.indexOf(needle, at + 1)) {
     let end = at + needle.length;

@@ -87,7 +87,7 @@ function sessionOf(route: string, ...sources: unknown[]): string | undefined {
 export function createApp(deps: AppDeps) {
   const { config, log, memory, keyCheck } = deps;
   const bodyLimit = config.BODY_LIMIT_MB * MB;
-  const openPaths = new Set(config.WHATSAPP_API_KEY_EXCLUDE_PATH.map((p) => '/' + p.replace(/^\/+/, '')));
+  const openPaths = new Set(config.WHATSAPP_API_KEY_EXCLUDE_PATH.map((p) => `/${p.replace(/^\/+/, '')}`));
   const requests = new WeakMap<Request, RequestState>();
 
   const stateOf = (request: Request): RequestState => {

@@ -3,9 +3,9 @@
  * The only file that listens or exits.
  */
 import { helpText } from './cli';
-import { ConfigError, parseConfig } from './config';
+import { type Config, ConfigError, parseConfig } from './config';
 import { MissingDependencyError } from './errors';
-import { startService } from './service';
+import { type RunningService, startService } from './service';
 import { VERSION } from './version';
 
 const args = process.argv.slice(2);
@@ -18,7 +18,7 @@ if (args.includes('--version') || args.includes('-v')) {
   process.exit(0);
 }
 
-let config;
+let config: Config;
 try {
   config = parseConfig();
 } catch (e) {
@@ -29,7 +29,7 @@ try {
   throw e;
 }
 
-let service;
+let service: RunningService;
 try {
   service = await startService(config);
 } catch (e) {

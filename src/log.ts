@@ -61,7 +61,7 @@ export class Logger {
     if (!this.enabled(level)) return;
     const record = redact({ time: new Date().toISOString(), level, msg, ...this.bound, ...fields }) as Fields;
     const line = this.opts.format === 'PRETTY' ? pretty(record) : JSON.stringify(record);
-    (this.opts.write ?? writeStdout)(line + '\n');
+    (this.opts.write ?? writeStdout)(`${line}\n`);
   }
 }
 
@@ -70,7 +70,7 @@ function pretty(r: Fields): string {
   const extra = Object.entries(rest)
     .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
     .join(' ');
-  return `${String(time).slice(11, 23)} ${String(level).toUpperCase().padEnd(5)} ${msg}${extra ? '  ' + extra : ''}`;
+  return `${String(time).slice(11, 23)} ${String(level).toUpperCase().padEnd(5)} ${msg}${extra ? `  ${extra}` : ''}`;
 }
 
 function writeStdout(line: string) {

@@ -22,7 +22,9 @@ function makeApp(key: string | null = KEY) {
   return { app, lines: built.lines };
 }
 
-afterAll(() => opened.forEach((a) => a.close()));
+afterAll(() => {
+  for (const a of opened) a.close();
+});
 
 /** The first captured log line matching `match`; the request line is written after the response. */
 async function waitForLine(match: (l: Record<string, unknown>) => boolean, timeoutMs = 2000) {

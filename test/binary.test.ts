@@ -74,7 +74,7 @@ describe('the executable', () => {
     expect(r.exitCode).toBe(0);
     const lines = r.stdout.toString().split('\n');
     for (const v of VARIABLES) {
-      const line = lines.find((l) => l.trimStart().startsWith(v.names.join(' / ') + ' '));
+      const line = lines.find((l) => l.trimStart().startsWith(`${v.names.join(' / ')} `));
       expect(line, `no --help line for ${v.names[0]}`).toBeDefined();
       expect(line).toContain(`default: ${v.default === '' ? '(empty)' : v.default}]`);
     }

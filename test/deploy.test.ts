@@ -102,8 +102,8 @@ describe('Dockerfile replayed on this machine', () => {
 
   test('the run stage starts it with its ENV, as its USER kind, and its HEALTHCHECK passes', async () => {
     const env = envOf(runStage!);
-    const data = at('/run' + env.WAHA_LOCAL_STORE_BASE_DIR);
-    const home = at('/run' + env.HOME);
+    const data = at(`/run${env.WAHA_LOCAL_STORE_BASE_DIR}`);
+    const home = at(`/run${env.HOME}`);
     for (const d of [data, home]) mkdirSync(d, { recursive: true });
     for (const d of ['/run', '/run/usr', '/run/usr/local', '/run/usr/local/bin', '/run/home']) chmodSync(at(d), 0o755);
     // Not root, as USER wabun: nobody, when this test may switch users.

@@ -98,7 +98,7 @@ class World {
 
   async dispose() {
     for (const e of this.engines) await e.stop();
-    const left = sessionProcesses(null, this.root + '/');
+    const left = sessionProcesses(null, `${this.root}/`);
     rmSync(this.root, { recursive: true, force: true });
     expect(left).toEqual([]);
   }
@@ -110,7 +110,7 @@ afterEach(async () => {
 });
 
 /** Processes of a session's folder; its SingletonLock (a symlink, dangling when stale); our zombies. */
-const processesOf = (dataDir: string) => sessionProcesses(null, dataDir + '/');
+const processesOf = (dataDir: string) => sessionProcesses(null, `${dataDir}/`);
 const lockOf = (dataDir: string) => lstatSync(join(dataDir, 'session', 'SingletonLock'), { throwIfNoEntry: false }) !== undefined;
 const ourZombies = () => sessionProcesses(process.pid).filter((pid) => readProc(pid)?.state === 'Z');
 

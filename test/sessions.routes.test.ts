@@ -51,7 +51,7 @@ describe('sessions routes', () => {
   });
 
   test('bad names → 400 (path and body); unknown → 404 saying how to create it', async () => {
-    for (const path of ['/api/sessions/a%20b', '/api/sessions/' + 'x'.repeat(55), '/api/sessions/a.b/start', '/api/a$b/auth/qr']) {
+    for (const path of ['/api/sessions/a%20b', `/api/sessions/${'x'.repeat(55)}`, '/api/sessions/a.b/start', '/api/a$b/auth/qr']) {
       const res = await call(path.endsWith('start') ? 'POST' : 'GET', path);
       expect(res.status).toBe(400);
       expect((await res.json()).message).toContain('1–54 letters, digits, _ or -');

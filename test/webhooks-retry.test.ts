@@ -65,7 +65,7 @@ describe('retry delays', () => {
 
       expect(r.arrivals.map((a) => a.id)).toEqual([ids[0]!, ids[0]!, ids[0]!, ids[0]!, ids[1]!]);
       if (policy === 'exponential')
-        clock.delays.forEach((d, i) => expect(Math.abs(d - expected[i]!)).toBeLessThanOrEqual(expected[i]! * 0.2));
+        for (const [i, d] of clock.delays.entries()) expect(Math.abs(d - expected[i]!)).toBeLessThanOrEqual(expected[i]! * 0.2);
       else expect(clock.delays).toEqual([...expected]);
       expect(g.outbox.stats()).toEqual({ delivered: 1, failedAttempts: 4, deadLettered: 1, pending: 0 });
       const dead = t.store.db.query('SELECT event_id, url, attempts, last_error FROM webhook_dead_letter').all();

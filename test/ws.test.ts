@@ -114,7 +114,10 @@ describe('EventHub', () => {
     let buffered = 0;
     const sent: string[] = [];
     const client: EventClient = {
-      send: (s) => (sent.push(s), s.length),
+      send: (s) => {
+        sent.push(s);
+        return s.length;
+      },
       getBufferedAmount: () => buffered,
       close: (c, r) => closed.push([c, r]),
     };

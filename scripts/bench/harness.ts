@@ -67,6 +67,6 @@ export async function spawnService(env: Record<string, string> = {}, opts: { dir
 /** Writes one benchmark's result as JSON under scripts/bench/results/ (BENCHMARKS.md quotes them). */
 export async function writeResult(name: string, data: unknown) {
   const file = join(import.meta.dir, 'results', `${name}.json`);
-  await Bun.write(file, JSON.stringify({ at: new Date().toISOString(), ...(data as object) }, null, 2) + '\n');
+  await Bun.write(file, `${JSON.stringify({ at: new Date().toISOString(), ...(data as object) }, null, 2)}\n`);
   console.log(`wrote ${file}`);
 }

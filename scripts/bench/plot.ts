@@ -54,15 +54,13 @@ export function lineChart(
   const px = (x: number) => L + (x / xMax) * (W - L - R);
   const py = (y: number) => H - B - ((y - yMin) / (yMax - yMin || 1)) * (H - T - B);
   const text = (s: string, x: number, y: number, scale = 2) => {
-    [...s].forEach((ch, k) =>
-      (DIGITS[ch] ?? []).forEach((row, dy) =>
-        [...row].forEach((bit, dx) => {
-          if (bit === '1')
-            for (let a = 0; a < scale; a++)
-              for (let b = 0; b < scale; b++) set(x + (k * 4 + dx) * scale + a, y + dy * scale + b, [60, 60, 60]);
-        }),
-      ),
-    );
+    for (const [k, ch] of [...s].entries())
+      for (const [dy, row] of (DIGITS[ch] ?? []).entries())
+        for (const [dx, bit] of [...row].entries()) {
+          if (bit !== '1') continue;
+          for (let a = 0; a < scale; a++)
+            for (let b = 0; b < scale; b++) set(x + (k * 4 + dx) * scale + a, y + dy * scale + b, [60, 60, 60]);
+        }
   };
   for (let y = yMin; y <= yMax + 1e-9; y += opts.yStep) {
     for (let x = L; x < W - R; x++) set(x, py(y), [225, 225, 225]);

@@ -52,11 +52,11 @@ export async function writeSection(title: string, body: string, file = BENCHMARK
   const section = `${heading}\n${body.trim()}\n\n`;
   const start = text.indexOf(heading);
   if (start === -1) {
-    text = text.trimEnd() + '\n\n' + section;
+    text = `${text.trimEnd()}\n\n${section}`;
   } else {
     const next = text.indexOf('\n## ', start + heading.length);
     text = text.slice(0, start) + section + (next === -1 ? '' : text.slice(next + 1));
   }
-  await Bun.write(file, text.trimEnd() + '\n');
+  await Bun.write(file, `${text.trimEnd()}\n`);
   console.log(`updated "${title}" in ${file}`);
 }

@@ -239,7 +239,7 @@ export async function startBaseline(dir: string, pageDir: string, version: strin
       });
     });
   const send = (cmd: object) => {
-    child.stdin.write(JSON.stringify(cmd) + '\n');
+    child.stdin.write(`${JSON.stringify(cmd)}\n`);
     child.stdin.flush();
   };
   return {

@@ -99,7 +99,7 @@ function analyse(r: Rig) {
 }
 
 const rigs: Rig[] = [];
-let actions: Record<string, string[]> = {};
+const actions: Record<string, string[]> = {};
 try {
   rigs.push(await rig(true), await rig(false));
   const t0 = performance.now();

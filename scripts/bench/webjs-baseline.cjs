@@ -7,7 +7,7 @@
 const { Client, LocalAuth } = require('whatsapp-web.js');
 const readline = require('node:readline');
 
-const out = (o) => process.stdout.write(JSON.stringify(o) + '\n');
+const out = (o) => process.stdout.write(`${JSON.stringify(o)}\n`);
 const client = new Client({
   authStrategy: new LocalAuth({ dataPath: process.env.BASELINE_DATA }),
   webVersionCache: { type: 'local', path: process.env.BASELINE_CACHE, strict: true },
@@ -45,7 +45,7 @@ readline.createInterface({ input: process.stdin }).on('line', async (line) => {
       process.exit(0);
     }
   } catch (err) {
-    out({ event: 'error', message: String((err && err.message) || err) });
+    out({ event: 'error', message: String(err?.message || err) });
   }
 });
 

@@ -34,22 +34,26 @@ export const CATCH_UP_MAX = 2000;
  * back past `since`, and skips what `message` never carries: our own messages, notifications,
  * group changes, undecrypted ones. Only ids cross to Node: most are already published.
  */
+/** A WhatsApp Web model or module: the page's own objects carry no types. */
+// biome-ignore lint/suspicious/noExplicitAny: WhatsApp Web's modules are untyped JavaScript.
+type Wa = any;
+
 const RECENT_INCOMING_IDS = async (since: number, limit: number, perChat: number) => {
-  const w = window as unknown as { require(m: string): any };
+  const w = window as unknown as { require(m: string): Wa };
   const chats = w
     .require('WAWebCollections')
     .Chat.getModelsArray()
-    .filter((c: any) => (c.t ?? 0) >= since)
-    .sort((a: any, b: any) => b.t - a.t)
+    .filter((c: Wa) => (c.t ?? 0) >= since)
+    .sort((a: Wa, b: Wa) => b.t - a.t)
     .slice(0, limit);
-  const wanted = (m: any) => !m.id.fromMe && !m.isNotification && m.type !== 'gp2' && m.type !== 'ciphertext' && m.t >= since;
+  const wanted = (m: Wa) => !m.id.fromMe && !m.isNotification && m.type !== 'gp2' && m.type !== 'ciphertext' && m.t >= since;
   const out: { id: string; t: number }[] = [];
   for (const chat of chats) {
-    let msgs: any[] = chat.msgs.getModelsArray();
+    let msgs: Wa[] = chat.msgs.getModelsArray();
     const oldest = () => msgs.reduce((t, m) => Math.min(t, m.t), Infinity);
     while (msgs.length < perChat && oldest() >= since) {
       const earlier = await w.require('WAWebChatLoadMessages').loadEarlierMsgs({ chat });
-      if (!earlier || !earlier.length) break;
+      if (!earlier?.length) break;
       msgs = [...earlier, ...msgs];
     }
     for (const m of msgs) if (wanted(m)) out.push({ id: m.id._serialized, t: m.t });
@@ -59,7 +63,7 @@ const RECENT_INCOMING_IDS = async (since: number, limit: number, perChat: number
 
 /** In the page: the messages with these ids, serialized like the library's own events. */
 const MESSAGES_BY_ID = (ids: string[]) => {
-  const w = window as unknown as { require(m: string): any; WWebJS: { getMessageModel(m: unknown): unknown } };
+  const w = window as unknown as { require(m: string): Wa; WWebJS: { getMessageModel(m: unknown): unknown } };
   const Msg = w.require('WAWebCollections').Msg;
   return ids
     .map((id) => Msg.get(id))

@@ -63,7 +63,7 @@ class WebjsEngine extends WebjsCalls implements Engine {
     super();
     this.session = opts.session;
     this.dirs = sessionDirs(opts.dataDir);
-    this.marker = this.dirs.root + '/';
+    this.marker = `${this.dirs.root}/`;
     this.log = opts.log.child({ engine: 'webjs' });
     this.events = new MessageEvents(
       (e) => this.emit(e),

@@ -88,7 +88,7 @@ export class ProcessTable {
       for (const st of this.known.values()) {
         if (seen.has(st.pid) || !st.comm.startsWith(CRASHPAD_COMM)) continue;
         const args = this.argsOf(st);
-        if (args && args.some((a) => dirs.some((d) => mentions(a, d)))) {
+        if (args?.some((a) => dirs.some((d) => mentions(a, d)))) {
           seen.add(st.pid);
           pids.push(st.pid);
           crashpad++;

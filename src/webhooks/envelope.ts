@@ -79,7 +79,7 @@ export interface Envelope {
 /** Builds the envelope with a fresh id; `now` is the event time in ms (the id's time part). */
 export function buildEnvelope(e: EventInput, environment: Environment, now: number): Envelope {
   return {
-    id: 'evt_' + ulid(now),
+    id: `evt_${ulid(now)}`,
     timestamp: now,
     event: e.event,
     session: e.session,

@@ -30,10 +30,7 @@ export class PublishedMessages {
   private readonly now: () => number;
   private sincePrune = 0;
 
-  constructor(
-    private readonly db: Database,
-    opts: PublishedOptions = {},
-  ) {
+  constructor(db: Database, opts: PublishedOptions = {}) {
     this.keepMs = opts.keepMs ?? 7 * DAY_MS;
     this.maxPerSession = opts.maxPerSession ?? 50_000;
     this.pruneEvery = opts.pruneEvery ?? 1000;

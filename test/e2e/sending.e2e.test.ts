@@ -48,7 +48,7 @@ describe('sending, in real Chromium', () => {
     const first = await sent('sendText', { chatId: PEER, text: 'first' });
     const { out } = await sent('sendText', {
       chatId: PEER,
-      text: 'reply @' + OTHER.split('@')[0],
+      text: `reply @${OTHER.split('@')[0]}`,
       reply_to: first.msg.id._serialized,
       mentions: [OTHER],
     });

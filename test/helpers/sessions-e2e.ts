@@ -64,7 +64,7 @@ export class E2eWorld {
 }
 
 /** Every live process of a session (browser, helpers, crashpad handlers). */
-export const processesOf = (dir: string): number[] => sessionProcesses(null, dir + '/');
+export const processesOf = (dir: string): number[] => sessionProcesses(null, `${dir}/`);
 
 /** The session's main browser processes (no `--type=`): one per running browser. */
 export const browsersOf = (dir: string, chromium = ''): number[] =>

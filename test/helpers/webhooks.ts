@@ -35,7 +35,11 @@ export class Waits {
   }
 
   poke(): void {
-    this.waits = this.waits.filter((w) => (w.check() ? (w.resolve(), false) : true));
+    this.waits = this.waits.filter((w) => {
+      if (!w.check()) return true;
+      w.resolve();
+      return false;
+    });
   }
 }
 

@@ -19,7 +19,7 @@ export function parseDockerfile(text: string): Stage[] {
     if (current === '' && (line === '' || line.startsWith('#'))) continue;
     if (line.startsWith('#')) continue; // a comment inside a continued instruction
     if (line.endsWith('\\')) {
-      current += line.slice(0, -1) + ' ';
+      current += `${line.slice(0, -1)} `;
       continue;
     }
     logical.push((current + line).trim());

@@ -30,7 +30,7 @@ function familyOf(sample: string, families: Map<string, Family>): string {
   return sample;
 }
 
-function unescape(s: string, allowQuote: boolean, line: number): string {
+function unescapeValue(s: string, allowQuote: boolean, line: number): string {
   return s.replace(/\\(.?)/g, (_, c: string) => {
     if (c === '\\') return '\\';
     if (c === 'n') return '\n';
@@ -74,7 +74,7 @@ export function parsePrometheus(text: string): Map<string, Family> {
       const f = family(name);
       if (kind === 'HELP') {
         if (f.help !== null) throw new Error(`line ${n}: second HELP for ${name}`);
-        f.help = unescape(rest, false, n);
+        f.help = unescapeValue(rest, false, n);
       } else {
         if (sampled.has(name)) throw new Error(`line ${n}: TYPE for ${name} after its samples`);
         if (typed.has(name)) throw new Error(`line ${n}: second TYPE for ${name}`);
@@ -100,7 +100,7 @@ export function parsePrometheus(text: string): Map<string, Family> {
         const end = /^((?:[^"\\]|\\.)*)"/.exec(rest);
         if (!end) throw new Error(`line ${n}: unterminated value of label ${label}`);
         if (label in labels) throw new Error(`line ${n}: duplicate label ${label}`);
-        labels[label] = unescape(end[1]!, true, n);
+        labels[label] = unescapeValue(end[1]!, true, n);
         rest = rest.slice(end[0].length);
         if (rest.startsWith(',')) rest = rest.slice(1);
         else if (!rest.startsWith('}')) throw new Error(`line ${n}: expected , or } after label ${label}`);

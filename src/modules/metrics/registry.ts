@@ -96,7 +96,7 @@ export class MetricsRegistry {
   }
 
   render(): string {
-    return [...this.metrics.values()].map((m) => m.render()).join('\n') + '\n';
+    return `${[...this.metrics.values()].map((m) => m.render()).join('\n')}\n`;
   }
 
   private add<M extends Metric<string>>(m: M): M {

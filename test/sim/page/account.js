@@ -115,7 +115,7 @@ function seedHistory(chat, count, rand, pick, lastT) {
     const id = new MsgKey({
       fromMe,
       remote: chat.id,
-      id: fromMe ? '3EB0' + hex(18) : hex(32),
+      id: fromMe ? `3EB0${hex(18)}` : hex(32),
       participant: isGroup ? (fromMe ? me : author) : undefined,
     });
     let body = '';

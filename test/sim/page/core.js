@@ -71,7 +71,7 @@ class Model extends Emitter {
       this[k] = v;
       changed.push([k, v, prev]);
     }
-    for (const [k, v, prev] of changed) this.trigger('change:' + k, this, v, prev);
+    for (const [k, v, prev] of changed) this.trigger(`change:${k}`, this, v, prev);
     if (changed.length) this.trigger('change', this);
     return this;
   }
@@ -253,7 +253,7 @@ const randomBytes = (n) => crypto.getRandomValues(new Uint8Array(n));
 const toHex = (bytes) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
 const toB64 = (bytes) => btoa(String.fromCharCode(...bytes));
 /** Web-client message ids look like 3EB0 + hex (the library derives `deviceType` from them). */
-const newMsgId = () => '3EB0' + toHex(randomBytes(9)).toUpperCase();
+const newMsgId = () => `3EB0${toHex(randomBytes(9)).toUpperCase()}`;
 const nowSec = () => Math.floor(Date.now() / 1000);
 const delay = (ms) => new Promise((r) => setTimeout(r, ms));
 

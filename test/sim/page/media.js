@@ -107,13 +107,13 @@ const media = {
   },
   async uploadMedia({ mediaObject }) {
     const blob = preparedBlobs.get(mediaObject.filehash);
-    if (!blob) throw new Error('[wa-sim] upload: no prepared media for ' + mediaObject.filehash);
+    if (!blob) throw new Error(`[wa-sim] upload: no prepared media for ${mediaObject.filehash}`);
     preparedBlobs.delete(mediaObject.filehash);
     return { mediaEntry: newMediaEntry(blob) };
   },
   async download({ directPath }) {
     const blob = mediaStore.get(directPath) ?? seededBlob(directPath);
-    if (!blob) throw Object.assign(new Error('[wa-sim] media not found: ' + directPath), { status: 404 });
+    if (!blob) throw Object.assign(new Error(`[wa-sim] media not found: ${directPath}`), { status: 404 });
     return blob.arrayBuffer();
   },
   /** Media fields of an incoming message: `{ mimetype, data (base64), filename }`. */

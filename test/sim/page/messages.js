@@ -64,7 +64,9 @@ function findQuoted(msg) {
 
 function scheduleAcks(msg) {
   const steps = { auto: [1, 2, 3], server: [1], manual: [] }[acks.mode] ?? [];
-  steps.forEach((ack, i) => setTimeout(() => msg.updateAck(ack), acks.delayMs * (i + 1)));
+  steps.forEach((ack, i) => {
+    setTimeout(() => msg.updateAck(ack), acks.delayMs * (i + 1));
+  });
 }
 
 /** WAWebSendMsgChatAction.addAndSendMsgToChat: returns [message added, send result]. */

@@ -39,7 +39,11 @@ const modules = {
   WAWebNonMessageDataRequestPlaceholderMessageResendUtils: { handlePlaceholderMsgsSeen: () => {} },
   WAWebCallCollection: callCollection,
   WAWebAddonReactionTableMode: {
-    reactionTableMode: { bulkUpsert: async (records) => records.forEach((r) => reactionTable.set(r.id._serialized, r)) },
+    reactionTableMode: {
+      bulkUpsert: async (records) => {
+        for (const r of records) reactionTable.set(r.id._serialized, r);
+      },
+    },
   },
   WAWebAddonPollVoteTableMode: { pollVoteTableMode: { bulkUpsert: async () => {} } },
 
@@ -171,9 +175,13 @@ Object.assign(Cmd, {
     log({ kind: 'pin', chatId: chat.id._serialized, pin });
   },
   markChatUnread: async (chat, unread) => chat.set('unreadCount', unread ? -1 : 0),
-  sendStarMsgs: async (chat, msgs) => msgs.forEach((m) => m.set('star', true)),
-  sendUnstarMsgs: async (chat, msgs) => msgs.forEach((m) => m.set('star', false)),
-  sendRevokeMsgs: async (chat, { list }) => revoke(list),
+  sendStarMsgs: async (_chat, msgs) => {
+    for (const m of msgs) m.set('star', true);
+  },
+  sendUnstarMsgs: async (_chat, msgs) => {
+    for (const m of msgs) m.set('star', false);
+  },
+  sendRevokeMsgs: async (_chat, { list }) => revoke(list),
   sendDeleteMsgs: async (chat, { list }) => deleteForMe(chat, list),
   openChatBottom: async () => true,
 });
