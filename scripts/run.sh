@@ -63,11 +63,22 @@ case "$mode" in
   setup) say "ready: bun $(bun --version), chromium at $(chromium_path)" ;;
   start) exec bun src/index.ts ;;
   test)
-    # bun test prints its counts on separate lines (" N pass", " N fail"); sum them into one closing line.
+    # Lint, then the unit tests, then the end-to-end tests (real Chromium); each run's counts
+    # (bun test prints " N pass", " N fail") are summed into one closing line.
     log=$(mktemp)
+    status=0
     set +e
-    bun test --timeout 120000 "${@:2}" 2>&1 | tee "$log"
-    code=${PIPESTATUS[0]}
+    if ! bun run lint >"$log.lint" 2>&1; then
+      cat "$log.lint"
+      echo " 1 fail" >>"$log"
+      status=1
+    fi
+    rm -f "$log.lint"
+    for suite in test:unit test:e2e; do
+      bun run "$suite" "${@:2}" 2>&1 | tee -a "$log"
+      code=${PIPESTATUS[0]}
+      [ "$code" = 0 ] || status=$code
+    done
     # (awk, not grep: a count that never appears must read as 0, not stop the script)
     count() { awk -v word="$1" '$0 ~ "^ *[0-9]+ " word "$" {s += $1} END {print s + 0}' "$log"; }
     pass=$(count pass)
@@ -76,8 +87,8 @@ case "$mode" in
     set -e
     rm -f "$log"
     fail=$((fail + errors))
-    if [ "$code" != 0 ] && [ "$fail" = 0 ]; then fail=1; fi
+    if [ "$status" != 0 ] && [ "$fail" = 0 ]; then fail=1; fi
     echo "$pass passed, $fail failed"
-    exit "$code"
+    exit "$status"
     ;;
 esac

@@ -7,16 +7,26 @@
  * unlike WAHA's getters, which turn a bad number into NaN silently.
  */
 
+import { parseRules, type Rules } from './net/policy';
+
 type Kind =
   | { type: 'int'; min: number; max: number }
   | { type: 'bool' }
   | { type: 'string' }
   | { type: 'enum'; values: readonly string[] }
   | { type: 'list' }
-  | { type: 'url' };
+  | { type: 'url' }
+  /** Plain text, or `sha512:` and 128 hex digits. */
+  | { type: 'apikey' }
+  /** `Name:value;Name2:value2`, each a valid HTTP header. */
+  | { type: 'headers' }
+  /** A comma list of session names (each becomes a folder name). */
+  | { type: 'sessions' }
+  /** A comma list of host names, addresses and CIDR ranges (the outbound URL policy). */
+  | { type: 'rules' };
 
 interface Variable {
-  /** First name is the canonical one; later names are aliases (WAHA's or the seed's). */
+  /** First name is the canonical one; later names are aliases (WAHA's, or those older deployments set). */
   names: readonly string[];
   kind: Kind;
   default: string;
@@ -30,6 +40,14 @@ const bool = { type: 'bool' } as const;
 const str = { type: 'string' } as const;
 const list = { type: 'list' } as const;
 const url = { type: 'url' } as const;
+const apikey = { type: 'apikey' } as const;
+const headers = { type: 'headers' } as const;
+const sessions = { type: 'sessions' } as const;
+const rules = { type: 'rules' } as const;
+
+/** A session name: it becomes a folder name, so only these characters (WAHA allows the same). */
+export const SESSION_NAME_PATTERN = '^[A-Za-z0-9_-]{1,54}$';
+export const SESSION_NAME_HINT = 'a session name is 1–54 letters, digits, _ or - (it becomes a folder name)';
 const oneOf = <const V extends string[]>(...values: V) => ({ type: 'enum', values }) as const;
 
 /** The table. Order is the order of --help and of the README. */
@@ -38,11 +56,11 @@ export const VARIABLES = [
   { names: ['PORT', 'WHATSAPP_API_PORT'], kind: int(0, 65535), default: '3000', doc: 'HTTP port (0 picks a free one and logs it).' },
   { names: ['WHATSAPP_API_HOSTNAME'], kind: str, default: '0.0.0.0', doc: 'Address to listen on.' },
   { names: ['WAHA_BASE_URL'], kind: str, default: '', doc: 'Public base URL used in media links; empty = http://localhost:PORT.' },
-  { names: ['BODY_LIMIT_MB'], kind: int(1, 100), default: '5', doc: 'Largest request body accepted; larger bodies get 413 (seed: 5 MB).' },
+  { names: ['BODY_LIMIT_MB'], kind: int(1, 100), default: '5', doc: 'Largest request body accepted; larger bodies get 413.' },
   // --- auth
   {
     names: ['WAHA_API_KEY', 'WHATSAPP_API_KEY'],
-    kind: str,
+    kind: apikey,
     default: '',
     secret: true,
     doc: 'API key, plain or `sha512:<hex>`. Empty: a key is generated at start and printed once.',
@@ -72,9 +90,21 @@ export const VARIABLES = [
   },
   {
     names: ['WHATSAPP_START_SESSION'],
-    kind: list,
+    kind: sessions,
     default: '',
     doc: 'Comma list of sessions to create (if missing) and start at start-up.',
+  },
+  {
+    names: ['MAX_SESSIONS'],
+    kind: int(1, 100000),
+    default: '1000',
+    doc: 'Most sessions that may exist (stored, running or not); creating one more is refused with 422.',
+  },
+  {
+    names: ['MAX_RUNNING_SESSIONS'],
+    kind: int(0, 10000),
+    default: '0',
+    doc: 'Most sessions with a browser at once (each costs 50–110 MB); starting one more is refused with 422. 0 = one per 50 MB of MEMORY_THRESHOLD_MB (6 for 300 MB).',
   },
   { names: ['WAHA_PRINT_QR', 'SHOW_QR'], kind: bool, default: 'false', doc: 'Print each new QR code in the terminal.' },
   {
@@ -112,32 +142,32 @@ export const VARIABLES = [
     names: ['ENABLE_REAL_WHATSAPP'],
     kind: bool,
     default: 'true',
-    doc: "Must be true: there is no mock mode (kept for the seed's deployments).",
+    doc: 'Must be true: there is no mock mode (accepted for deployments that still set it).',
   },
-  { names: ['INIT_TIMEOUT_MS'], kind: int(1000, 600000), default: '45000', doc: 'Browser launch and page load time-out (seed: 45 s).' },
+  { names: ['INIT_TIMEOUT_MS'], kind: int(1000, 600000), default: '45000', doc: 'Browser launch and page load time-out.' },
   {
     names: ['DESTROY_TIMEOUT_MS'],
     kind: int(100, 60000),
     default: '5000',
-    doc: 'Graceful browser close before SIGKILL of its process tree; also the shutdown budget (seed: 5 s).',
+    doc: 'Graceful browser close before SIGKILL of its process tree; also the shutdown budget.',
   },
   {
     names: ['MAX_RECONNECT_ATTEMPTS'],
     kind: int(0, 100),
     default: '2',
-    doc: 'Reconnect attempts after a crash or disconnect before FAILED (seed: 2).',
+    doc: 'Reconnect attempts after a crash or disconnect before FAILED.',
   },
   {
     names: ['INITIAL_RECONNECT_DELAY'],
     kind: int(0, 3600000),
     default: '10000',
-    doc: 'First reconnect delay in ms; each next one ×1.5 with jitter (seed: 10 s).',
+    doc: 'First reconnect delay in ms; each next one ×1.5 with jitter.',
   },
   {
     names: ['EXIT_ON_ALL_SESSIONS_FAILED'],
     kind: bool,
     default: 'false',
-    doc: "Exit non-zero when the last running session FAILED, so a supervisor restarts us (the seed's behaviour).",
+    doc: 'Exit non-zero when the last running session FAILED, so a supervisor restarts us.',
   },
   { names: ['QR_FIRST_TIMEOUT_MS'], kind: int(1000, 600000), default: '60000', doc: 'Lifetime of the first QR code.' },
   { names: ['QR_NEXT_TIMEOUT_MS'], kind: int(1000, 600000), default: '20000', doc: 'Lifetime of each next QR code.' },
@@ -187,12 +217,18 @@ export const VARIABLES = [
   },
   {
     names: ['WHATSAPP_HOOK_CUSTOM_HEADERS'],
-    kind: str,
+    kind: headers,
     default: '',
     secret: true,
     doc: 'Extra headers for the global webhook: `Name:value;Name2:value2`.',
   },
   { names: ['WEBHOOK_TIMEOUT_MS'], kind: int(100, 600000), default: '10000', doc: 'A delivery without a 2xx within this time is retried.' },
+  {
+    names: ['WEBHOOK_DENY'],
+    kind: rules,
+    default: '169.254.0.0/16,fe80::/10',
+    doc: 'Hosts, addresses or CIDR ranges webhooks may not reach (checked on the resolved address at each attempt); the default keeps link-local and cloud metadata out, loopback and private networks stay allowed.',
+  },
   // --- media
   {
     names: ['WHATSAPP_DOWNLOAD_MEDIA'],
@@ -203,6 +239,12 @@ export const VARIABLES = [
   { names: ['WHATSAPP_FILES_LIFETIME'], kind: int(0, 31536000), default: '180', doc: 'Seconds stored media is kept; 0 = forever.' },
   { names: ['MEDIA_MAX_MB'], kind: int(1, 1024), default: '16', doc: 'Largest media fetched from a URL for sending (413 above it).' },
   { names: ['MEDIA_FETCH_TIMEOUT_MS'], kind: int(100, 600000), default: '30000', doc: 'Time-out for fetching media from a URL.' },
+  {
+    names: ['MEDIA_FETCH_ALLOW'],
+    kind: rules,
+    default: '',
+    doc: 'Hosts, addresses or CIDR ranges a media `file.url` may reach although not public; by default loopback, private, link-local, unique-local and metadata addresses are refused (at every redirect too).',
+  },
 ] as const satisfies readonly Variable[];
 
 export type VariableName = (typeof VARIABLES)[number]['names'][0];
@@ -211,11 +253,15 @@ type ValueOf<K extends Kind> = K extends { type: 'int' }
   ? number
   : K extends { type: 'bool' }
     ? boolean
-    : K extends { type: 'list' }
+    : K extends { type: 'list' } | { type: 'sessions' }
       ? readonly string[]
-      : K extends { type: 'enum'; values: readonly (infer V)[] }
-        ? V
-        : string;
+      : K extends { type: 'headers' }
+        ? readonly { readonly name: string; readonly value: string }[]
+        : K extends { type: 'rules' }
+          ? Rules
+          : K extends { type: 'enum'; values: readonly (infer V)[] }
+            ? V
+            : string;
 
 /** The parsed configuration, keyed by each variable's canonical name. */
 export type Config = {
@@ -273,6 +319,45 @@ function parseValue(name: string, raw: string, kind: Kind): unknown {
     }
     case 'string':
       return value;
+    case 'apikey': {
+      if (!/^sha512:/i.test(value)) return value;
+      if (!/^[0-9a-f]{128}$/i.test(value.slice('sha512:'.length)))
+        throw new ConfigError(name, '[redacted]', "plain text, or sha512: followed by the 128 hex digits of the key's SHA-512");
+      return value;
+    }
+    case 'headers': {
+      const out: { name: string; value: string }[] = [];
+      for (const part of value.split(';')) {
+        if (part.trim() === '') continue;
+        const colon = part.indexOf(':');
+        const header = { name: part.slice(0, colon).trim(), value: part.slice(colon + 1).trim() };
+        let valid = colon > 0;
+        try {
+          if (valid) new Headers([[header.name, header.value]]);
+        } catch {
+          valid = false;
+        }
+        if (!valid) throw new ConfigError(name, '[redacted]', 'valid `Name:value` header pairs separated by `;`');
+        out.push(Object.freeze(header));
+      }
+      return Object.freeze(out);
+    }
+    case 'sessions': {
+      const names = value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      const bad = names.find((n) => !new RegExp(SESSION_NAME_PATTERN).test(n));
+      if (bad !== undefined)
+        throw new ConfigError(name, raw, `a comma list of session names (${JSON.stringify(bad)} is not: ${SESSION_NAME_HINT})`);
+      return Object.freeze(names);
+    }
+    case 'rules': {
+      const { rules, invalid } = parseRules(value.split(','));
+      if (invalid.length)
+        throw new ConfigError(name, raw, `a comma list of host names, IP addresses or CIDR ranges (${JSON.stringify(invalid[0])} is none)`);
+      return rules;
+    }
   }
 }
 
@@ -290,6 +375,9 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       env.ENABLE_REAL_WHATSAPP ?? '',
       'true: there is no mock mode — wabun always drives real WhatsApp Web in Chromium',
     );
+  // One browser per 50 MB of the budget: idle sessions of a small account cost about that each,
+  // so more would sit above the governor's recycle line (120 %) before any traffic.
+  if (out.MAX_RUNNING_SESSIONS === 0) out.MAX_RUNNING_SESSIONS = Math.max(1, Math.floor((out.MEMORY_THRESHOLD_MB as number) / 50));
   return Object.freeze(out) as Config;
 }
 
@@ -307,6 +395,14 @@ function describeKind(kind: Kind): string {
       return 'http(s) URL';
     case 'string':
       return 'text';
+    case 'apikey':
+      return 'text or sha512:<hex>';
+    case 'headers':
+      return 'Name:value;…';
+    case 'sessions':
+      return 'comma list of names';
+    case 'rules':
+      return 'hosts, IPs, CIDRs';
   }
 }
 

@@ -32,9 +32,12 @@ export class Logger {
     private readonly bound: Fields = {},
   ) {}
 
-  /** A logger that adds `fields` to every line. */
-  child(fields: Fields): Logger {
-    return new Logger(this.opts, { ...this.bound, ...fields });
+  /** A logger that adds `fields` to every line; with `level`, one that writes down to that level instead. */
+  child(fields: Fields, level?: LogLevel): Logger {
+    return new Logger(level ? { ...this.opts, level: RANK[level] > RANK[this.opts.level] ? level : this.opts.level } : this.opts, {
+      ...this.bound,
+      ...fields,
+    });
   }
 
   enabled(level: LogLevel): boolean {

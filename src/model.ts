@@ -1,3 +1,8 @@
+/**
+ * Shapes shared across modules and layers, declared once with `t`: the error body every failure
+ * is answered with, the logged-in account, and WAHA's message payload (events and chat history).
+ * Types come from these schemas, never in parallel.
+ */
 import { t } from 'elysia';
 
 /** The one error shape every failure is answered with. */
@@ -16,3 +21,40 @@ export const ErrorBody = t.Object(
 export function errorResponses<const S extends number>(...statuses: S[]): Record<S, typeof ErrorBody> {
   return Object.fromEntries(statuses.map((s) => [s, ErrorBody])) as Record<S, typeof ErrorBody>;
 }
+
+/** The logged-in account. */
+export const Me = t.Object({ id: t.String({ examples: ['14155550123@c.us'] }), pushName: t.String() }, { $id: '#/components/schemas/Me' });
+export type Me = typeof Me.static;
+
+const nullable = <T extends Parameters<typeof t.Union>[0][number]>(s: T) => t.Union([s, t.Null()]);
+
+/** What is known of a message's media: `url` once stored (or inline in history), else null. */
+export const MessageMedia = t.Object({
+  url: nullable(t.String()),
+  mimetype: t.String(),
+  filename: nullable(t.String()),
+});
+
+/** WAHA's message payload: `message`, `message.any`, `message.ack` events and chat history. */
+export const WAMessage = t.Object(
+  {
+    id: t.String({ description: 'true_<chat>_<id> / false_<chat>_<id>' }),
+    timestamp: t.Number({ description: 'seconds' }),
+    from: t.String(),
+    fromMe: t.Boolean(),
+    source: t.Union([t.Literal('app'), t.Literal('api')]),
+    to: t.String(),
+    participant: t.Optional(nullable(t.String())),
+    body: t.String(),
+    hasMedia: t.Boolean(),
+    media: nullable(MessageMedia),
+    ack: t.Number(),
+    ackName: t.String(),
+    replyTo: t.Optional(
+      nullable(t.Object({ id: t.String(), participant: t.Optional(nullable(t.String())), body: t.Optional(t.String()) })),
+    ),
+    _data: t.Optional(t.Record(t.String(), t.Unknown())),
+  },
+  { additionalProperties: true, $id: '#/components/schemas/WAMessage' },
+);
+export type WAMessage = typeof WAMessage.static;

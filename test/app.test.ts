@@ -19,7 +19,7 @@ function makeApp(key: string | null = KEY) {
     .get('/test/boom', () => {
       throw new Error('internal detail that must not leak');
     });
-  return { app, lines: built.lines };
+  return { app, fetch: built.fetch, lines: built.lines };
 }
 
 afterAll(() => {
@@ -37,10 +37,10 @@ async function waitForLine(match: (l: Record<string, unknown>) => boolean, timeo
   }
 }
 
-const { app, lines } = makeApp();
-const get = (path: string, headers: Record<string, string> = {}) => app.handle(new Request(`http://localhost${path}`, { headers }));
+const { fetch: handle, lines } = makeApp();
+const get = (path: string, headers: Record<string, string> = {}) => handle(new Request(`http://localhost${path}`, { headers }));
 const post = (path: string, body: BodyInit, headers: Record<string, string> = {}) =>
-  app.handle(
+  handle(
     new Request(`http://localhost${path}`, {
       method: 'POST',
       body,
@@ -186,7 +186,7 @@ describe('headers', () => {
     expect(res.headers.get('x-memory-usage-mb')).toMatch(/^\d+$/);
   });
 
-  test('/health has the seed fields and the memory block', async () => {
+  test('/health has its documented fields and the memory block', async () => {
     const res = await get('/health');
     const body = (await res.json()) as Record<string, unknown>;
     expect(body).toMatchObject({ status: 'healthy', mode: 'production-optimized', whatsapp_ready: false });

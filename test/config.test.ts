@@ -84,6 +84,35 @@ describe('parseConfig', () => {
     expect(e.variable).toBe('ENABLE_REAL_WHATSAPP');
     expect(e.message).toContain('no mock mode');
   });
+
+  test('a sha512: key must be 128 hex digits; the value is not echoed', () => {
+    const e = refusal({ WAHA_API_KEY: 'sha512:zz' });
+    expect(e.variable).toBe('WAHA_API_KEY');
+    expect(e.message).not.toContain('zz');
+    expect(parseConfig({ WAHA_API_KEY: `sha512:${'ab'.repeat(64)}` }).WAHA_API_KEY).toBe(`sha512:${'ab'.repeat(64)}`);
+    expect(parseConfig({ WAHA_API_KEY: 'plain key' }).WAHA_API_KEY).toBe('plain key');
+  });
+
+  test('list variables are checked entry by entry: session names, headers, address rules', () => {
+    expect(refusal({ WHATSAPP_START_SESSION: 'ok,bad name' }).message).toContain('"bad name"');
+    expect(refusal({ WHATSAPP_HOOK_CUSTOM_HEADERS: 'X-A:1;novalue' }).variable).toBe('WHATSAPP_HOOK_CUSTOM_HEADERS');
+    expect(refusal({ MEDIA_FETCH_ALLOW: '10.0.0.0/8,not a host' }).message).toContain('"not a host"');
+    expect(refusal({ WEBHOOK_DENY: '10.0.0.0/33' }).variable).toBe('WEBHOOK_DENY');
+    const c = parseConfig({ MEDIA_FETCH_ALLOW: 'media.internal, 10.0.0.0/8 ,::1', WHATSAPP_HOOK_CUSTOM_HEADERS: 'X-A: 1;X-B:two' });
+    expect([...c.MEDIA_FETCH_ALLOW.hosts]).toEqual(['media.internal']);
+    expect(c.MEDIA_FETCH_ALLOW.cidrs).toHaveLength(2);
+    expect(c.WHATSAPP_HOOK_CUSTOM_HEADERS).toEqual([
+      { name: 'X-A', value: '1' },
+      { name: 'X-B', value: 'two' },
+    ]);
+  });
+
+  test('MAX_RUNNING_SESSIONS defaults to one per 50 MB of MEMORY_THRESHOLD_MB, at least one', () => {
+    expect(parseConfig({}).MAX_RUNNING_SESSIONS).toBe(6);
+    expect(parseConfig({ MEMORY_THRESHOLD_MB: '1024' }).MAX_RUNNING_SESSIONS).toBe(20);
+    expect(parseConfig({ MEMORY_THRESHOLD_MB: '40' }).MAX_RUNNING_SESSIONS).toBe(1);
+    expect(parseConfig({ MAX_RUNNING_SESSIONS: '2' }).MAX_RUNNING_SESSIONS).toBe(2);
+  });
 });
 
 describe('start-up refuses a bad variable', () => {
@@ -109,6 +138,13 @@ describe('start-up refuses a bad variable', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe('wabun: Invalid PORT="abc": expected a whole number from 0 to 65535.');
     expect(r.stdout).toBe('');
+  });
+
+  test('WAHA_API_KEY=sha512:zz exits 2 naming WAHA_API_KEY, without a stack', async () => {
+    const r = await start({ WAHA_API_KEY: 'sha512:zz', PORT: '0' });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toStartWith('wabun: Invalid WAHA_API_KEY=');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   test('ENABLE_REAL_WHATSAPP=false exits 2 with the no-mock message', async () => {

@@ -4,13 +4,11 @@
  * (binary.test.ts renders the page in Chromium from the compiled executable.)
  */
 import { afterAll, describe, expect, test } from 'bun:test';
-import { silentLogger } from '../src/log';
 import { MessagingService } from '../src/modules/messages/service';
 import { createMetrics } from '../src/modules/metrics/metrics';
 import { MetricsService } from '../src/modules/metrics/service';
-import { EventHub } from '../src/modules/ws/service';
-import { fakeManager } from './helpers/sessions';
 import { buildTestApp, documentedRoutes } from './support/app';
+import { fakeManager } from './support/fake-engine';
 
 interface Operation {
   summary?: string;
@@ -27,13 +25,12 @@ interface Spec {
 }
 
 // Every optional module wired in, so that every route of the service is here.
-const sessions = fakeManager();
+const sessions = await fakeManager();
 const counters = createMetrics();
 const built = buildTestApp({
   deps: {
     sessions: sessions.manager,
     messaging: new MessagingService(sessions.manager, { maxBytes: 1024, timeoutMs: 1000 }),
-    hub: new EventHub(silentLogger),
     counters,
   },
 });

@@ -3,7 +3,16 @@
  * (the same mapping runs against real Chromium and the simulator in engine.test.ts).
  */
 import { describe, expect, test } from 'bun:test';
-import { ackName, disconnectInfo, groupEvents, type LibMessage, toCall, toPlain, toReaction, toWAMessage } from '../src/engine/mapping';
+import {
+  ackName,
+  disconnectInfo,
+  groupEvents,
+  type LibMessage,
+  toCall,
+  toPlain,
+  toReaction,
+  toWAMessage,
+} from '../src/engine/webjs/mapping';
 
 const ME = '15550001000@c.us';
 

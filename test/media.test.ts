@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, test } from 'bun:test';
-import { mkdtempSync, rmSync, utimesSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ignoredChats } from '../src/engine/mapping';
+import { systemClock } from '../src/clock';
+import { ignoredChats } from '../src/engine/webjs/mapping';
 import { silentLogger } from '../src/log';
 import { MediaStore } from '../src/modules/media/service';
 
@@ -14,7 +15,16 @@ afterEach(() => {
 function store(lifetimeSec: number, now = () => Date.now()) {
   const dir = mkdtempSync(join(tmpdir(), 'wabun-media-'));
   dirs.push(dir);
-  return { dir, media: new MediaStore({ dir, baseUrl: () => 'https://api.example.invalid/', lifetimeSec, log: silentLogger, now }) };
+  return {
+    dir,
+    media: new MediaStore({
+      dir,
+      baseUrl: () => 'https://api.example.invalid/',
+      lifetimeSec,
+      log: silentLogger,
+      clock: { ...systemClock, now },
+    }),
+  };
 }
 
 describe('MediaStore', () => {
@@ -40,6 +50,18 @@ describe('MediaStore', () => {
     expect(await media.find('s1', '../x')).toBeNull();
     expect(await media.find('..', 'x.jpg')).toBeNull();
     expect(await media.find('s1', 'missing.jpg')).toBeNull();
+  });
+
+  test('a symlink planted in the media folder is not followed out of it (nor is a folder served)', async () => {
+    const { dir, media } = store(60);
+    await media.save('s1', { messageId: 'real', mimetype: 'text/plain', data: 'eA==' });
+    symlinkSync('/etc/passwd', join(dir, 's1', 'passwd.txt'));
+    symlinkSync(join(dir, 's1', 'real.txt'), join(dir, 's1', 'inside.txt'));
+    mkdirSync(join(dir, 's1', 'folder.txt'));
+    expect(await media.find('s1', 'passwd.txt')).toBeNull();
+    expect(await media.find('s1', 'inside.txt')).toBeNull();
+    expect(await media.find('s1', 'folder.txt')).toBeNull();
+    expect(await media.find('s1', 'real.txt')).toBe(join(dir, 's1', 'real.txt'));
   });
 
   test('the sweep removes files older than the lifetime and keeps newer ones; 0 keeps all', async () => {

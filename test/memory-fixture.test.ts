@@ -6,9 +6,9 @@ import { afterEach, describe, expect, test } from 'bun:test';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { CgroupReader } from '../src/memory/cgroup';
-import { ProcReader, parseSmaps, parseStat } from '../src/memory/proc';
 import { MemorySampler } from '../src/memory/sampler';
+import { CgroupReader } from '../src/os/cgroup';
+import { ProcReader, parseSmaps, parseStat } from '../src/os/proc';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -4,7 +4,6 @@
  */
 import { describe, expect, test } from 'bun:test';
 import { Logger } from '../src/log';
-import type { MemoryActions } from '../src/memory/actions';
 import { type GovernorOptions, MemoryGovernor } from '../src/memory/governor';
 import type { GovernedSession, MemorySample } from '../src/memory/types';
 
@@ -52,27 +51,12 @@ function world(opts: Partial<GovernorOptions> = {}) {
       notes: [],
     };
   };
-  const page = (session: string) => ({
-    cdp: async () => {
-      throw new Error('not used by the fake actions');
-    },
-    evaluate: async <T>() => session as T,
-  });
-  const actions: MemoryActions = {
-    gc: (full) => {
-      w.calls.push(`gc(${full})`);
-    },
-    cleanupPage: async (p) => {
-      w.calls.push(`cleanupPage(${await p.evaluate('')})`);
-      return {};
-    },
-    aggressivePage: async (p) => {
-      w.calls.push(`aggressivePage(${await p.evaluate('')})`);
-      return { trim: { removed: 3 } };
-    },
+  const relieve = (session: string) => async (level: 'cleanup' | 'aggressive') => {
+    w.calls.push(`${level === 'cleanup' ? 'cleanupPage' : 'aggressivePage'}(${session})`);
+    return level === 'cleanup' ? {} : { trim: { removed: 3 } };
   };
   const sessions = (): GovernedSession[] =>
-    Object.keys(w.browsers).map((s) => ({ session: s, page: page(s), memoryLimitMb: w.limits[s] ?? null }));
+    Object.keys(w.browsers).map((s) => ({ session: s, relieve: relieve(s), memoryLimitMb: w.limits[s] ?? null }));
   const governor = new MemoryGovernor(
     { enabled: true, maxHeapMb: 256, gcIntervalMs: 0, ...opts },
     {
@@ -82,7 +66,9 @@ function world(opts: Partial<GovernorOptions> = {}) {
         return sample(true);
       },
       sessions,
-      actions,
+      gc: (full) => {
+        w.calls.push(`gc(${full})`);
+      },
       recycle: async (s) => {
         w.calls.push(`recycle(${s})`);
         w.onRecycle(s);
@@ -90,7 +76,7 @@ function world(opts: Partial<GovernorOptions> = {}) {
       exit: (code) => {
         w.exits.push(code);
       },
-      now: () => w.clock,
+      clock: { now: () => w.clock, setTimeout: () => ({}), clearTimeout: () => {} },
       log: new Logger({ level: 'debug', format: 'JSON', write: (l) => w.lines.push(JSON.parse(l)) }),
     },
   );

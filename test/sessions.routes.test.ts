@@ -7,9 +7,10 @@ import { createApp } from '../src/app';
 import { silentLogger } from '../src/log';
 import { MemorySampler } from '../src/memory/sampler';
 import { ServerService } from '../src/modules/server/service';
-import { decodeQrPng, FAKE_ME, fakeManager, reach } from './helpers/sessions';
+import { FAKE_ME, fakeManager } from './support/fake-engine';
+import { decodeQrPng, reach } from './support/waits';
 
-const f = fakeManager();
+const f = await fakeManager();
 const memory = new MemorySampler({ limitMb: 300, browsers: () => [] });
 const server = new ServerService({
   memory,
@@ -18,7 +19,7 @@ const server = new ServerService({
   browserVersion: () => 'test',
   sessionCounts: () => f.manager.counts(),
 });
-const app = createApp({ config: f.config, log: silentLogger, memory, keyCheck: null, server, sessions: f.manager });
+const app = createApp({ config: f.config, log: silentLogger, keyCheck: null, server, sessions: f.manager });
 afterAll(async () => {
   await f.dispose();
 });

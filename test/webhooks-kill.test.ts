@@ -1,12 +1,12 @@
 /**
- * kill -9 in the middle of a burst (issue 5): a child process writes events through the outbox
+ * kill -9 in the middle of a burst: a child process writes events through the outbox
  * while its dispatcher delivers to a slow receiver; it is SIGKILLed; a new outbox on the same
  * store then delivers. Every id the child reported as committed must arrive; duplicates are
  * allowed (at least once) and counted.
  */
 import { afterEach, expect, test } from 'bun:test';
 import { join } from 'node:path';
-import { Receiver, Rig, TempStore } from './helpers/webhooks';
+import { Receiver, Rig, TempStore } from './support/webhooks';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -25,7 +25,7 @@ test('kill -9 mid-burst, then a new process: every committed event arrives, in o
     return new Response('ok');
   });
   cleanups.push(() => r.stop());
-  t.store.close(); // the child owns the file until it dies
+  t.store.db.close(); // the child owns the file until it dies
 
   const child = Bun.spawn([process.execPath, WRITER, t.dir, r.url], { stdout: 'pipe', stderr: 'pipe' });
   cleanups.push(() => child.kill('SIGKILL'));
@@ -43,7 +43,7 @@ test('kill -9 mid-burst, then a new process: every committed event arrives, in o
   const beforeRestart = r.arrivals.length;
 
   r.respond = () => new Response('ok');
-  const g = new Rig(t.reopen(), { webhooks: { default: [{ url: r.url, events: ['*'], hmac: { key: 'kill' } }] } });
+  const g = await Rig.create(t.reopen(), { webhooks: { default: [{ url: r.url, events: ['*'], hmac: { key: 'kill' } }] } });
   cleanups.push(() => g.stop());
   const pendingAtRestart = g.outbox.stats().pending;
   await g.drained(30_000);

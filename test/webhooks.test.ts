@@ -5,11 +5,11 @@
  */
 import { afterEach, describe, expect, test } from 'bun:test';
 import { parseConfig } from '../src/config';
-import { EventBus } from '../src/events/bus';
+import { createEvents } from '../src/events';
+import { globalWebhook } from '../src/events/targets';
 import { silentLogger } from '../src/log';
-import type { Store } from '../src/store';
-import { startEventDelivery } from '../src/webhooks';
-import { deadPort, ENV, FastClock, hmacOf, Receiver, type Responder, Rig, TempStore } from './helpers/webhooks';
+import type { SqliteStore } from '../src/store/sqlite';
+import { deadPort, ENV, FastClock, hmacOf, Receiver, type Responder, Rig, type RigOptions, TempStore } from './support/webhooks';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -26,8 +26,8 @@ const receiver = (respond?: Responder, port?: number) => {
   cleanups.push(() => r.stop());
   return r;
 };
-const rig = (store: Store, opts: ConstructorParameters<typeof Rig>[1]) => {
-  const g = new Rig(store, opts);
+const rig = async (store: SqliteStore, opts: RigOptions) => {
+  const g = await Rig.create(store, opts);
   cleanups.push(() => g.stop());
   return g;
 };
@@ -38,8 +38,8 @@ describe('delivery', () => {
     const t = temp();
     const r = receiver();
     const hook = { url: r.url, events: ['*'], hmac: { key: 'k3y' }, customHeaders: [{ name: 'X-Tenant', value: 'acme' }] };
-    const g = rig(t.store, { webhooks: { default: [hook] } });
-    const ids = g.publish(1000);
+    const g = await rig(t.store, { webhooks: { default: [hook] } });
+    const ids = await g.publish(1000);
     await r.distinct(1000);
     await g.drained();
 
@@ -72,13 +72,13 @@ describe('delivery', () => {
   test('receiver not listening, then up: every event arrives, in order', async () => {
     const t = temp();
     const port = await deadPort();
-    const g = rig(t.store, {
+    const g = await rig(t.store, {
       webhooks: {
         default: [{ url: `http://127.0.0.1:${port}/hook`, events: ['*'], retries: { policy: 'constant', delaySeconds: 2, attempts: 100 } }],
       },
       clock: new FastClock(),
     });
-    const ids = g.publish(200);
+    const ids = await g.publish(200);
     await g.until(() => g.attempts.filter((a) => !a.ok).length >= 5, '5 failed attempts');
     // Only the head row was tried while the receiver was down: the rest wait behind it.
     expect(new Set(g.attempts.map((a) => a.eventId))).toEqual(new Set([ids[0]!]));
@@ -94,13 +94,13 @@ describe('delivery', () => {
     const t = temp();
     const r = receiver((_, n) => new Response(null, { status: n <= 5 ? 500 : 200 }));
     const clock = new FastClock();
-    const g = rig(t.store, {
+    const g = await rig(t.store, {
       webhooks: {
         default: [{ url: r.url, events: ['*'], hmac: { key: 's' }, retries: { policy: 'constant', delaySeconds: 2, attempts: 10 } }],
       },
       clock,
     });
-    const ids = g.publish(20);
+    const ids = await g.publish(20);
     await r.distinct(20);
     await g.drained();
 
@@ -119,7 +119,7 @@ describe('delivery', () => {
     const good = receiver();
     const bad = receiver(() => new Response(null, { status: 503 }));
     const global = receiver();
-    const g = rig(t.store, {
+    const g = await rig(t.store, {
       webhooks: {
         default: [
           { url: good.url, events: ['message'] },
@@ -129,9 +129,9 @@ describe('delivery', () => {
       global: { url: global.url, events: ['*'] },
       clock: new FastClock(false), // retries never come due in this test
     });
-    const messages = g.publish(10, 'message');
-    const statuses = g.publish(5, 'session.status');
-    const other = g.publish(5, 'message', 'other');
+    const messages = await g.publish(10, 'message');
+    const statuses = await g.publish(5, 'session.status');
+    const other = await g.publish(5, 'message', 'other');
     await g.until(
       () => g.attempts.filter((a) => a.ok).length === 30 && g.attempts.some((a) => a.url === bad.url),
       'all deliveries and one failure',
@@ -163,8 +163,8 @@ describe('delivery', () => {
       events: ['*'],
       customHeaders: [{ name: 'X-Target', value: `/${i}` }],
     }));
-    const g = rig(t.store, { webhooks: { default: hooks }, concurrency: 2 });
-    const ids = g.publish(30);
+    const g = await rig(t.store, { webhooks: { default: hooks }, concurrency: 2 });
+    const ids = await g.publish(30);
     await g.drained();
     expect(r.arrivals.length).toBe(180);
     for (let i = 0; i < 6; i++) expect(r.arrivals.filter((a) => a.headers.get('x-target') === `/${i}`).map((a) => a.id)).toEqual(ids);
@@ -178,12 +178,12 @@ describe('restart and shutdown', () => {
     const t = temp();
     const r = receiver();
     const opts = { webhooks: { default: [{ url: r.url, events: ['*'] }] } };
-    const before = rig(t.store, { ...opts, start: false });
-    const ids = before.publish(50);
+    const before = await rig(t.store, { ...opts, start: false });
+    const ids = await before.publish(50);
     await before.stop();
     expect(r.arrivals.length).toBe(0);
 
-    const after = rig(t.reopen(), opts);
+    const after = await rig(t.reopen(), opts);
     expect(after.outbox.stats().pending).toBe(50);
     await r.distinct(50);
     await after.drained();
@@ -194,13 +194,13 @@ describe('restart and shutdown', () => {
     const t = temp();
     const r = receiver(() => new Response(null, { status: 500 }));
     const hooks = { default: [{ url: r.url, events: ['*'], retries: { policy: 'constant' as const, delaySeconds: 60, attempts: 5 } }] };
-    const first = rig(t.store, { webhooks: hooks, clock: new FastClock(false) });
-    first.publish(3);
+    const first = await rig(t.store, { webhooks: hooks, clock: new FastClock(false) });
+    await first.publish(3);
     await first.until(() => first.attempts.length === 1, 'the first failed attempt');
     await first.stop();
 
     const clock = new FastClock(false);
-    const second = rig(t.reopen(), { webhooks: hooks, clock });
+    const second = await rig(t.reopen(), { webhooks: hooks, clock });
     await second.until(() => clock.delays.length === 1, 'the restarted dispatcher to schedule the retry');
     expect(clock.delays[0]!).toBeGreaterThan(50_000);
     expect(clock.delays[0]!).toBeLessThanOrEqual(60_000);
@@ -219,14 +219,14 @@ describe('restart and shutdown', () => {
     );
     cleanups.push(() => release());
     const hooks = { default: [{ url: r.url, events: ['*'] }] };
-    const first = rig(t.store, { webhooks: hooks });
-    const ids = first.publish(2);
+    const first = await rig(t.store, { webhooks: hooks });
+    const ids = await first.publish(2);
     await r.distinct(1);
     await first.dispatcher.stop(50);
     expect(first.outbox.stats()).toMatchObject({ delivered: 0, failedAttempts: 0, pending: 2 });
 
     r.respond = () => new Response('ok');
-    const second = rig(t.reopen(), { webhooks: hooks });
+    const second = await rig(t.reopen(), { webhooks: hooks });
     await r.distinct(2);
     await second.drained();
     expect(r.ids()).toEqual(ids);
@@ -238,16 +238,19 @@ describe('wiring', () => {
     const t = temp();
     const global = receiver();
     const own = receiver();
-    const bus = new EventBus();
-    const delivery = startEventDelivery({
-      config: parseConfig({ WHATSAPP_HOOK_URL: global.url, WHATSAPP_HOOK_EVENTS: 'session.status' }),
-      db: t.store.db,
-      bus,
+    const events = await createEvents({
+      outboxStore: t.store.outbox,
+      ledgerStore: t.store.ledger,
+      globalWebhook: globalWebhook(parseConfig({ WHATSAPP_HOOK_URL: global.url, WHATSAPP_HOOK_EVENTS: 'session.status' })),
       webhooksOf: (s) => (s === 'default' ? [{ url: own.url, events: ['*'] }] : []),
       environment: () => ENV,
+      clientOf: () => null,
+      webhookTimeoutMs: 5000,
       log: silentLogger,
     });
-    cleanups.push(() => delivery.stop(1000));
+    events.start();
+    cleanups.push(() => events.stop(1000));
+    const { bus } = events;
     const status = { name: 'default', status: 'WORKING', statuses: [] };
     bus.publish({
       session: 'default',

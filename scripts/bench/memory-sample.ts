@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { MemorySampler } from '../../src/memory/sampler';
-import { ProcessTable } from '../../src/memory/tree';
 import type { BrowserRef } from '../../src/memory/types';
+import { ProcessTable } from '../../src/os/process-table';
 import { median, percentile, writeResult } from './harness';
 import { machineLines, writeSection } from './report';
 

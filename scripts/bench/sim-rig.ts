@@ -7,9 +7,9 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sessionDirs } from '../../src/engine/chromium';
-import { ProcReader, parseSmaps } from '../../src/memory/proc';
-import { ProcessTable } from '../../src/memory/tree';
+import { sessionDirs } from '../../src/engine/webjs/profile';
+import { ProcReader, parseSmaps } from '../../src/os/proc';
+import { ProcessTable } from '../../src/os/process-table';
 import { allowLoopbackControl, BUSY_ACCOUNT, type SimPageOptions, SMALL_ACCOUNT, writeSimPage } from '../../test/sim';
 import { SimControlServer } from '../../test/sim/control';
 import { spawnService } from './harness';

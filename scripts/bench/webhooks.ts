@@ -8,11 +8,11 @@ import { heapStats } from 'bun:jsc';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { WebhookDispatcher } from '../../src/events/dispatcher';
+import { WebhookOutbox } from '../../src/events/outbox';
+import type { WebhookConfig } from '../../src/events/targets';
 import { silentLogger } from '../../src/log';
-import { STORE_FILE, Store } from '../../src/store';
-import { WebhookDispatcher } from '../../src/webhooks/delivery';
-import { WebhookOutbox } from '../../src/webhooks/outbox';
-import type { WebhookConfig } from '../../src/webhooks/targets';
+import { openSqliteStore, STORE_FILE } from '../../src/store/sqlite';
 import { median } from './harness';
 import { machineLines, writeSection } from './report';
 
@@ -21,10 +21,10 @@ const N = quick ? 2000 : 10_000;
 const env = () => ({ version: 'bench', engine: 'WEBJS' as const, tier: 'CORE' as const, browser: 'none' });
 const payload = { id: 'false_14155550123@c.us_3EB0C767D26A1D5B1C2F', body: 'hello '.repeat(20), fromMe: false, hasMedia: false, ack: 1 };
 
-function rig(hooks: WebhookConfig[]) {
+async function rig(hooks: WebhookConfig[]) {
   const dir = mkdtempSync(join(tmpdir(), 'wabun-bench-hooks-'));
-  const store = Store.open(dir);
-  const outbox = new WebhookOutbox({ db: store.db, webhooksOf: () => hooks, environment: env, log: silentLogger });
+  const store = openSqliteStore(dir);
+  const outbox = await WebhookOutbox.open({ store: store.outbox, webhooksOf: () => hooks, environment: env, log: silentLogger });
   const dispatcher = new WebhookDispatcher({ outbox, timeoutMs: 5000, log: silentLogger });
   return {
     dir,
@@ -32,7 +32,7 @@ function rig(hooks: WebhookConfig[]) {
     outbox,
     dispatcher,
     dispose: () => {
-      store.close();
+      store.db.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -52,12 +52,12 @@ const receiver = Bun.serve({
     return new Response('ok');
   },
 });
-const live = rig([{ url: `http://127.0.0.1:${receiver.port}/hook`, events: ['*'], hmac: { key: 'bench' } }]);
+const live = await rig([{ url: `http://127.0.0.1:${receiver.port}/hook`, events: ['*'], hmac: { key: 'bench' } }]);
 const writeUs: number[] = [];
 const w0 = performance.now();
 for (let i = 0; i < N; i++) {
   const t = performance.now();
-  live.outbox.publish({ session: 'default', event: 'message', payload, me: null, metadata: {} });
+  await live.outbox.publish({ session: 'default', event: 'message', payload, me: null, metadata: {}, timestamp: Date.now() });
   writeUs.push((performance.now() - t) * 1000);
 }
 const writeSec = (performance.now() - w0) / 1000;
@@ -70,10 +70,13 @@ live.dispose();
 await receiver.stop(true);
 
 // 2. A dead receiver: rows wait on disk behind the head row's one-hour retry.
-const deadRig = rig([{ url: 'http://127.0.0.1:9/hook', events: ['*'], retries: { policy: 'constant', delaySeconds: 3600, attempts: 1 } }]);
+const deadRig = await rig([
+  { url: 'http://127.0.0.1:9/hook', events: ['*'], retries: { policy: 'constant', delaySeconds: 3600, attempts: 1 } },
+]);
 deadRig.dispatcher.start();
 const heapBefore = heapMb();
-for (let i = 0; i < N; i++) deadRig.outbox.publish({ session: 'default', event: 'message', payload, me: null, metadata: {} });
+for (let i = 0; i < N; i++)
+  await deadRig.outbox.publish({ session: 'default', event: 'message', payload, me: null, metadata: {}, timestamp: Date.now() });
 const heapAfter = heapMb();
 const fileMb =
   ['', '-wal'].reduce((s, x) => {

@@ -1,12 +1,12 @@
 /**
- * The in-process event bus: sessions publish, and webhooks and WebSocket clients (later issues)
- * subscribe. Delivery is synchronous and in publish order; a listener that throws is logged and
- * does not stop the others or the publisher.
+ * The in-process event bus: sessions and the catch-up publish; the outbox subscribes (and through
+ * it the webhooks and the WebSocket hub). Delivery is synchronous and in publish order; a listener
+ * that throws is logged and does not stop the others or the publisher.
  */
-import type { Me } from '../engine/types';
 import type { Logger } from '../log';
+import type { Me } from '../model';
 
-/** One event as published: WAHA's envelope without the parts the transports add (id, environment). */
+/** One event as published: WAHA's envelope without the parts the outbox adds (id, environment). */
 export interface BusEvent {
   session: string;
   /** WAHA's event name, e.g. `session.status`, `message`. */
@@ -24,16 +24,19 @@ export type BusListener = (e: BusEvent) => void;
 export class EventBus {
   private readonly listeners = new Set<BusListener>();
 
-  constructor(private readonly log?: Logger) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** Delivers `e` to every listener; stamps `timestamp` when the publisher gave none. */
   publish(e: Omit<BusEvent, 'timestamp'> & { timestamp?: number }): void {
-    const event: BusEvent = { ...e, timestamp: e.timestamp ?? Date.now() };
+    const event: BusEvent = { ...e, timestamp: e.timestamp ?? this.now() };
     for (const fn of [...this.listeners]) {
       try {
         fn(event);
       } catch (err) {
-        this.log?.error('event listener failed', { event: event.event, session: event.session, error: err });
+        this.log.error('event listener failed', { event: event.event, session: event.session, error: err });
       }
     }
   }
@@ -44,10 +47,5 @@ export class EventBus {
     return () => {
       this.listeners.delete(fn);
     };
-  }
-
-  /** Number of listeners (for tests and /metrics). */
-  get size(): number {
-    return this.listeners.size;
   }
 }

@@ -1,5 +1,5 @@
 /**
- * MemoryGovernor: acts on each sample, deterministically, where the seed rolled dice.
+ * MemoryGovernor: acts on each sample, deterministically (never on a random chance per request).
  *
  * Steps, relative to MEMORY_THRESHOLD_MB (total = service + every browser, private memory):
  *   70 % cleanup     Bun.gc(false); in each page the in-page trim (old messages of chats nobody
@@ -23,9 +23,9 @@
  * GC_INTERVAL_MS a collection runs if the heap grew by 1 MB since the last one ('gc').
  * With `enabled: false` (MEMORY_GOVERNOR=false) it samples and never acts.
  */
+import { type Clock, every, systemClock } from '../clock';
 import type { Logger } from '../log';
 import { ActionLog, breakdown } from './action-log';
-import type { MemoryActions } from './actions';
 import type { GovernedSession, MemoryAction, MemorySample } from './types';
 
 type Cooled = 'cleanup' | 'warning' | 'aggressive' | 'recycle' | 'budget' | 'heap';
@@ -51,15 +51,16 @@ export interface GovernorDeps {
    * decision or a logged "after" never rests on raw counters. Default: `sample`.
    */
   measure?(): Promise<MemorySample>;
-  /** Sessions with their page and per-session budget. */
+  /** Sessions with their page relief and per-session budget. */
   sessions(): GovernedSession[];
-  actions: MemoryActions;
+  /** `Bun.gc(full)`: false asks for a collection, true runs a blocking full one (~50 ms). */
+  gc(full: boolean): void;
   /** Restart one session's browser, keeping its login (production: SessionManager.restart). */
   recycle(session: string): Promise<void>;
   /** Leave so the supervisor restarts the service (production: process.exit). */
   exit(code: number): void;
   log: Logger;
-  now?: () => number;
+  clock?: Clock;
   /** Told about every action (metrics). */
   onAction?: (a: MemoryAction) => void;
 }
@@ -93,7 +94,8 @@ export class MemoryGovernor {
   private lastGcAt: number;
   private busy = false;
   private exited = false;
-  private timer: Timer | null = null;
+  private stopTimer: (() => void) | null = null;
+  private readonly clock: Clock;
   private readonly now: () => number;
   private readonly margin: number;
   private readonly cooldown: Record<Cooled, number>;
@@ -102,7 +104,8 @@ export class MemoryGovernor {
     private readonly opts: GovernorOptions,
     private readonly deps: GovernorDeps,
   ) {
-    this.now = deps.now ?? Date.now;
+    this.clock = deps.clock ?? systemClock;
+    this.now = () => this.clock.now();
     this.margin = opts.marginPct ?? 5;
     this.cooldown = { ...DEFAULT_COOLDOWN_MS, ...opts.cooldownMs };
     this.lastGcAt = this.now();
@@ -126,14 +129,13 @@ export class MemoryGovernor {
   /** Samples on a timer and acts on each sample. */
   start(intervalMs: number): void {
     this.stop();
-    this.timer = setInterval(() => void this.tick(), intervalMs);
-    this.timer.unref?.();
+    this.stopTimer = every(this.clock, intervalMs, () => void this.tick());
     if (!this.opts.enabled) this.deps.log.info('memory governor is off (MEMORY_GOVERNOR=false): sampling and reporting only');
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.stopTimer?.();
+    this.stopTimer = null;
   }
 
   /** One round: sample, then at most one threshold step plus budgets, heap ceiling, periodic GC. */
@@ -196,7 +198,7 @@ export class MemoryGovernor {
 
   private async run(step: ThresholdStep, before: MemorySample): Promise<MemorySample> {
     this.lastAt.set(step, this.now());
-    const pages = this.deps.sessions().filter((x) => x.page !== null);
+    const pages = this.deps.sessions().filter((x) => x.relieve !== null);
     const detail: Record<string, unknown> = {};
     if (step === 'warning') {
       this.actions.record('warning', before, before, undefined, breakdown(before));
@@ -204,11 +206,8 @@ export class MemoryGovernor {
     }
     let session: string | undefined;
     if (step === 'cleanup' || step === 'aggressive') {
-      this.deps.actions.gc(step === 'aggressive');
-      for (const x of pages) {
-        detail[x.session] =
-          step === 'cleanup' ? await this.deps.actions.cleanupPage(x.page!) : await this.deps.actions.aggressivePage(x.page!);
-      }
+      this.deps.gc(step === 'aggressive');
+      for (const x of pages) detail[x.session] = await relieveSafely(x, step);
     } else {
       session = [...before.browsers].sort((a, b) => b.privateMb - a.privateMb)[0]?.session;
       if (session) await this.recycle(session, detail);
@@ -240,7 +239,7 @@ export class MemoryGovernor {
   private async heapCeiling(s: MemorySample): Promise<MemorySample> {
     if (s.service.heapMb <= this.opts.maxHeapMb || !this.ready('heap', 'heap')) return s;
     this.lastAt.set('heap', this.now());
-    this.deps.actions.gc(true);
+    this.deps.gc(true);
     const after = await this.deps.sample();
     this.gcDone(after);
     this.actions.record('heap', s, after, undefined, {
@@ -259,7 +258,7 @@ export class MemoryGovernor {
   private async periodicGc(s: MemorySample): Promise<MemorySample> {
     if (this.opts.gcIntervalMs <= 0 || this.now() - this.lastGcAt < this.opts.gcIntervalMs) return s;
     if (s.service.heapMb < this.heapAtGc + GC_GROWTH_MB) return s;
-    this.deps.actions.gc(false);
+    this.deps.gc(false);
     const after = await this.deps.sample();
     this.gcDone(after);
     this.actions.record('gc', s, after, undefined, { heap_before_mb: s.service.heapMb, heap_after_mb: after.service.heapMb });
@@ -281,5 +280,14 @@ export class MemoryGovernor {
     } catch (err) {
       detail.error = err instanceof Error ? err.message : String(err);
     }
+  }
+}
+
+/** A page's relief; a failure is reported in the detail, never thrown (the other pages still get theirs). */
+async function relieveSafely(x: GovernedSession, level: 'cleanup' | 'aggressive'): Promise<Record<string, unknown>> {
+  try {
+    return (await x.relieve?.(level)) ?? {};
+  } catch (err) {
+    return { errors: [err instanceof Error ? err.message : String(err)] };
   }
 }

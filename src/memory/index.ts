@@ -3,12 +3,12 @@
  * the sample to the governor (which, with MEMORY_GOVERNOR=false, only samples). What the
  * service gives: a view of its sessions, how to restart one, and how to exit.
  */
+import type { Clock } from '../clock';
 import type { Config } from '../config';
 import type { Logger } from '../log';
-import { type MemoryActions, runtimeActions } from './actions';
 import { type GovernorOptions, MemoryGovernor } from './governor';
 import { MemorySampler } from './sampler';
-import type { MemoryAction, PageControl } from './types';
+import type { GovernedSession, MemoryAction } from './types';
 
 /** One session as the memory parts need it. */
 export interface SessionMemoryView {
@@ -17,8 +17,8 @@ export interface SessionMemoryView {
   pid: number | null;
   /** The session's data folder: finds the crashpad handlers that detach from the tree. */
   dataDir: string | null;
-  /** The running engine (its `cdp` and `evaluate`); null while not WORKING. */
-  page: PageControl | null;
+  /** Engine.relieveMemory of a WORKING session; null otherwise. */
+  relieve: GovernedSession['relieve'];
   /** config.memoryLimitMb; null: no per-session budget. */
   memoryLimitMb: number | null;
 }
@@ -32,7 +32,9 @@ export interface MemoryWiring {
   /** Default: process.exit. */
   exit?: (code: number) => void;
   onAction?: (a: MemoryAction) => void;
-  actions?: MemoryActions;
+  /** Default: Bun.gc. */
+  gc?: (full: boolean) => void;
+  clock?: Clock;
   /** Hysteresis margin and cooldowns (defaults in governor.ts). */
   tuning?: Pick<GovernorOptions, 'marginPct' | 'cooldownMs'>;
   procRoot?: string;
@@ -54,6 +56,7 @@ export function createMemory(w: MemoryWiring) {
     limitMb: w.config.MEMORY_THRESHOLD_MB,
     browsers: () => safeSessions().flatMap((s) => (s.pid ? [{ session: s.session, pid: s.pid, dataDir: s.dataDir }] : [])),
     procRoot: w.procRoot,
+    now: w.clock && (() => w.clock!.now()),
     cgroupRoot: w.cgroupRoot,
   });
   const governor = new MemoryGovernor(
@@ -61,13 +64,14 @@ export function createMemory(w: MemoryWiring) {
     {
       sample: () => sampler.sample(),
       measure: () => sampler.measure(),
-      sessions: () => safeSessions().map((s) => ({ session: s.session, page: s.page, memoryLimitMb: s.memoryLimitMb })),
-      actions: w.actions ?? runtimeActions(),
+      sessions: () => safeSessions().map((s) => ({ session: s.session, relieve: s.relieve, memoryLimitMb: s.memoryLimitMb })),
+      gc: w.gc ?? ((full) => Bun.gc(full)),
       recycle: async (session) => {
         await w.recycle(session);
       },
       exit: w.exit ?? ((code) => process.exit(code)),
       log,
+      clock: w.clock,
       onAction: w.onAction,
     },
   );

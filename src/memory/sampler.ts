@@ -18,9 +18,9 @@
  * counters, an over-estimate, and the browser's `estimated` says how many).
  */
 import { heapSize } from 'bun:jsc';
-import { CgroupReader } from './cgroup';
-import { ProcReader, type ProcStatus, parseSmaps } from './proc';
-import { ProcessTable } from './tree';
+import { CgroupReader } from '../os/cgroup';
+import { ProcReader, type ProcStatus, parseSmaps } from '../os/proc';
+import { ProcessTable } from '../os/process-table';
 import type { BrowserMemory, BrowserRef, MemorySample, MemorySource } from './types';
 
 const MB = 1024 * 1024;

@@ -47,18 +47,11 @@ export interface BrowserRef {
   dataDir?: string | null;
 }
 
-/** The page of a session, as the governor reaches it (a subset of the Engine seam). */
-export interface PageControl {
-  cdp(method: string, params?: Record<string, unknown>): Promise<unknown>;
-  /** Runs a function source in the page: the engine calls `(${fn})()`. */
-  evaluate<T>(fn: string): Promise<T>;
-}
-
 /** One session as the governor sees it. */
 export interface GovernedSession {
   session: string;
-  /** null while the session has no running page (stopped, starting). */
-  page: PageControl | null;
+  /** Frees what the session's page can spare (Engine.relieveMemory); null while it is not WORKING. */
+  relieve: ((level: 'cleanup' | 'aggressive') => Promise<Record<string, unknown>>) | null;
   /** The session's `config.memoryLimitMb`; null: no per-session budget. */
   memoryLimitMb: number | null;
 }

@@ -1,14 +1,14 @@
 /**
- * The compiled executable against the simulator (issue 4): `dist/wabun` (built or reused as in
+ * The compiled executable against the simulator: `dist/wabun` (built or reused as in
  * test/binary.test.ts) with real Chromium loading the simulator page, driven over the loopback
  * control server: create a session, scan, WORKING, and a sendText that lands in the page's outbox.
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { ensureBuilt } from '../../scripts/build';
-import { E2eWorld, processesOf } from '../helpers/sessions-e2e';
-import { Receiver } from '../helpers/webhooks';
 import { DEFAULT_ME, simContactId } from '../sim/index';
 import { allGone, type Started, startProcess } from '../support/process';
+import { Receiver } from '../support/webhooks';
+import { E2eWorld, processesOf } from '../support/world';
 
 const S = 'bin';
 const PEER = simContactId(2);

@@ -7,11 +7,11 @@
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { join } from 'node:path';
-import { E2eWorld, processesOf } from '../helpers/sessions-e2e';
-import { Receiver } from '../helpers/webhooks';
 import type { SimControl } from '../sim/control';
 import { simContactId } from '../sim/index';
 import { allGone, type Started, startProcess } from '../support/process';
+import { Receiver } from '../support/webhooks';
+import { E2eWorld, processesOf } from '../support/world';
 
 const S = 'again';
 const PEER = simContactId(0);

@@ -7,12 +7,12 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BusEvent } from '../../src/events/bus';
-import type { RunningService } from '../../src/service';
-import { call, PNG_1X1, workingSession } from '../helpers/messaging-e2e';
-import { E2eWorld } from '../helpers/sessions-e2e';
-import { Receiver } from '../helpers/webhooks';
 import type { SimControl } from '../sim/control';
 import { simContactId, simGroupId } from '../sim/index';
+import { call, PNG_1X1, workingSession } from '../support/messaging';
+import type { RunningService } from '../support/service';
+import { Receiver } from '../support/webhooks';
+import { E2eWorld } from '../support/world';
 
 const S = 'events';
 const KEY = 'e2e-api-key';

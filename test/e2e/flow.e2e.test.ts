@@ -1,16 +1,16 @@
 /**
- * The full flow over the real stack (issue 4 must-shows): QR → WORKING → sendText → receive →
- * logout, then the simulator's list of missing modules is empty; and the message the API sent is
- * in the simulator's own outbox, so the test fails if whatsapp-web.js is not driving the page.
+ * The full flow over the real stack, as one test (each step needs the one before): a send before
+ * WORKING is refused, QR → WORKING → sendText → receive → logout, then the simulator's list of
+ * missing modules is empty; and the message the API sent is in the simulator's own outbox, so the
+ * test fails if whatsapp-web.js is not driving the page.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import type { RunningService } from '../../src/service';
-import { call } from '../helpers/messaging-e2e';
-import { nextStatus, reach } from '../helpers/sessions';
-import { E2eWorld, http } from '../helpers/sessions-e2e';
-import { hmacOf, Receiver } from '../helpers/webhooks';
-import type { SimControl } from '../sim/control';
+import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { DEFAULT_ME, simContactId } from '../sim/index';
+import { call } from '../support/messaging';
+import type { RunningService } from '../support/service';
+import { nextStatus, reach } from '../support/waits';
+import { hmacOf, Receiver } from '../support/webhooks';
+import { E2eWorld, http } from '../support/world';
 
 const NAME = 'flow';
 const KEY = 'flow-secret';
@@ -18,7 +18,6 @@ const PEER = simContactId(1);
 let world: E2eWorld;
 let svc: RunningService;
 let receiver: Receiver;
-let sim: SimControl;
 
 beforeAll(async () => {
   world = new E2eWorld();
@@ -32,28 +31,29 @@ afterAll(async () => {
 
 const arrivals = (event: string) => receiver.arrivals.filter((a) => a.json.event === event);
 
-describe('full flow in real Chromium', () => {
-  test('a send while the session is not WORKING → 422 with its status', async () => {
+test('the full flow in real Chromium: QR, WORKING, send, acks, receive, logout', async () => {
+  const sim = await step('a send while the session is not WORKING → 422 with its status', async () => {
     world.allowControl(NAME);
     const page = world.sim.nextPage();
     const webhooks = [{ url: receiver.url, events: ['message', 'message.ack', 'session.status'], hmac: { key: KEY } }];
     expect((await http(svc, 'POST', '/api/sessions', { name: NAME, config: { webhooks } })).status).toBe(201);
-    sim = world.sim.control((await page).profileId);
+    const sim = world.sim.control((await page).profileId);
     await reach(svc.sessions, NAME, 'SCAN_QR_CODE', 15_000);
     const res = await call(svc, 'POST', '/api/sendText', { session: NAME, chatId: PEER, text: 'too early' });
     expect(res.status).toBe(422);
     expect(res.json.message).toContain('SCAN_QR_CODE');
     expect((await sim.outbox()).length).toBe(0);
-  }, 30_000);
+    return sim;
+  });
 
-  test('QR → scan → WORKING; the receiver sees session.status WORKING', async () => {
+  await step('QR → scan → WORKING; the receiver sees session.status WORKING', async () => {
     const working = nextStatus(svc.bus, NAME, 'WORKING', 15_000);
     await sim.scan();
     await working;
     await receiver.until(() => arrivals('session.status').some((a) => a.json.payload.status === 'WORKING'), 'WORKING webhook');
-  }, 30_000);
+  });
 
-  test("sendText → 201 with the message; it is in the simulator's outbox; message.ack events follow", async () => {
+  await step("sendText → 201 with the message; it is in the simulator's outbox; message.ack events follow", async () => {
     const res = await call(svc, 'POST', '/api/sendText', { session: NAME, chatId: PEER, text: 'hello from the API' });
     expect(res.status).toBe(201);
     const m = res.json;
@@ -81,9 +81,9 @@ describe('full flow in real Chromium', () => {
     const acks = arrivals('message.ack').filter((a) => a.json.payload.id === m.id._serialized);
     expect(acks.map((a) => a.json.payload.ackName)).toEqual(['SERVER', 'DEVICE', 'READ']);
     for (const a of acks) expect(a.headers.get('x-webhook-hmac')).toBe(hmacOf(KEY, a.body));
-  }, 30_000);
+  });
 
-  test("an incoming message → a message webhook in WAHA's shape", async () => {
+  await step("an incoming message → a message webhook in WAHA's shape", async () => {
     const id = await sim.receive({ from: PEER, body: 'hi from the phone' });
     await receiver.until(() => arrivals('message').some((a) => a.json.payload.body === 'hi from the phone'), 'incoming message');
     const env = arrivals('message').find((a) => a.json.payload.body === 'hi from the phone')!.json;
@@ -92,9 +92,9 @@ describe('full flow in real Chromium', () => {
     expect(got).toStartWith(`false_${PEER}_`);
     expect(got).toContain(id.split('_').at(-1)!);
     expect(rest).toMatchObject({ from: PEER, fromMe: false, source: 'app', hasMedia: false, media: null, ackName: expect.any(String) });
-  }, 30_000);
+  });
 
-  test('logout → a new QR; the library asked for nothing the simulator lacks, before and after', async () => {
+  await step('logout → a new QR; the library asked for nothing the simulator lacks, before and after', async () => {
     // The driven page goes away with the logout: its record (QR, scan, send, acks, receive) is read first.
     expect(await sim.missing()).toEqual({ modules: [], props: [] });
     const res = await http(svc, 'POST', `/api/sessions/${NAME}/logout`);
@@ -111,5 +111,14 @@ describe('full flow in real Chromium', () => {
     await reach(svc.sessions, NAME, 'SCAN_QR_CODE', 15_000);
     expect((await fresh.status()).paired).toBe(false);
     expect(await fresh.missing()).toEqual({ modules: [], props: [] });
-  }, 30_000);
-});
+  });
+}, 120_000);
+
+/** One step of the flow: its name says which step failed. */
+async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    throw new Error(`step "${name}" failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+}

@@ -1,5 +1,5 @@
 /**
- * kill -9 of the service in the middle of a 1,000-message burst (issue 5 must-show): the service
+ * kill -9 of the service in the middle of a 1,000-message burst: the service
  * runs as a child process (`bun src/index.ts`) with real Chromium and the simulator, driven over
  * the loopback control server. It is SIGKILLed while messages flow and its webhook is behind;
  * a new process on the same data folder then delivers every event the first one had committed
@@ -11,12 +11,12 @@
 import { Database } from 'bun:sqlite';
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { join } from 'node:path';
-import { STORE_FILE } from '../../src/store';
-import { E2eWorld, processesOf } from '../helpers/sessions-e2e';
-import { Receiver } from '../helpers/webhooks';
+import { STORE_FILE } from '../../src/store/sqlite';
 import type { SimControl } from '../sim/control';
 import { simContactId } from '../sim/index';
 import { allGone, type Started, startProcess } from '../support/process';
+import { Receiver } from '../support/webhooks';
+import { E2eWorld, processesOf } from '../support/world';
 
 const S = 'crash';
 const PEER = simContactId(1);

@@ -3,11 +3,11 @@
  * outbox as the proof that whatsapp-web.js really drove the page with what the API was given.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import type { RunningService } from '../../src/service';
-import { call, fileServer, PNG_1X1, workingSession } from '../helpers/messaging-e2e';
-import { E2eWorld } from '../helpers/sessions-e2e';
 import type { SimControl } from '../sim/control';
 import { simContactId, simGroupId } from '../sim/index';
+import { call, fileServer, PNG_1X1, workingSession } from '../support/messaging';
+import type { RunningService } from '../support/service';
+import { E2eWorld } from '../support/world';
 
 const S = 'send';
 const PEER = simContactId(1);
@@ -22,7 +22,8 @@ let files: ReturnType<typeof fileServer>;
 
 beforeAll(async () => {
   world = new E2eWorld();
-  svc = await world.start({ MEDIA_MAX_MB: '1' });
+  // The test's file server is on loopback, which media fetches refuse unless allowed.
+  svc = await world.start({ MEDIA_MAX_MB: '1', MEDIA_FETCH_ALLOW: '127.0.0.1' });
   sim = await workingSession(world, svc, S);
   files = fileServer({
     '/pic.png': { bytes: PNG_1X1, type: 'image/png' },
@@ -166,20 +167,19 @@ describe('bad input', () => {
     expect((await send('sendFile', { chatId: PEER, file: { mimetype: 'text/plain', url: 'file:///etc/passwd' } })).status).toBe(400);
   });
 
-  test('a webhook URL that is not http(s) → 400; an unknown event name → 400 listing the known ones', async () => {
+  test('a webhook URL that is not http(s) → 400; an event name this service does not know is accepted', async () => {
     const create = (webhook: Record<string, unknown>) =>
       call(svc, 'POST', '/api/sessions', { name: 'bad', start: false, config: { webhooks: [webhook] } });
     const bad = await create({ url: 'ftp://example.invalid/x', events: ['message'] });
     expect(bad.status).toBe(400);
     expect(bad.json.message).toContain('http:// or https://');
-    const unknown = await create({ url: 'http://127.0.0.1:9/x', events: ['message.nope'] });
-    expect(unknown.status).toBe(400);
-    expect(unknown.json.message).toContain("'message.nope'");
-    expect(unknown.json.message).toContain('message.ack');
+    // WAHA's event list grows every release: a newer client's name is taken, and simply never matches.
+    const newer = await create({ url: 'http://127.0.0.1:9/x', events: ['message', 'engine.event'] });
+    expect(newer.status).toBe(201);
+    expect((await call(svc, 'DELETE', '/api/sessions/bad')).status).toBe(200);
     expect(
       (await call(svc, 'PUT', `/api/sessions/${S}`, { config: { webhooks: [{ url: 'ftp://x/y', events: ['message'] }] } })).status,
     ).toBe(400);
-    expect((await call(svc, 'GET', '/api/sessions/bad')).status).toBe(404); // nothing was created
     expect(svc.sessions.get(S).status).toBe('WORKING'); // nor applied
   });
 });

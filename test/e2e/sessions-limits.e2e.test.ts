@@ -4,13 +4,13 @@
  * stays up; no Chromium at all stops start-up with the install hint.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createWebjsEngine } from '../../src/engine/webjs';
+import { compose } from '../../src/compose';
 import { MissingDependencyError } from '../../src/errors';
-import type { RunningService } from '../../src/service';
-import { reach } from '../helpers/sessions';
-import { E2eWorld, hasSingletonLock, http, openFds, processesOf } from '../helpers/sessions-e2e';
+import type { RunningService } from '../support/service';
+import { reach } from '../support/waits';
+import { E2eWorld, hasSingletonLock, http, openFds, processesOf } from '../support/world';
 
 let world: E2eWorld;
 let svc: RunningService;
@@ -23,12 +23,15 @@ afterAll(async () => {
   await world.dispose();
 });
 
-/** A "Chromium" that cannot start: a script that exits 1. */
-function brokenChromium(): string {
+/** A "Chromium" that cannot start: a script that notes each launch in `launches` and exits 1. */
+function brokenChromium(): { path: string; launches: () => number } {
   const path = join(world.root, 'broken-chromium.sh');
-  writeFileSync(path, '#!/bin/sh\necho "cannot start" >&2\nexit 1\n');
+  const log = join(world.root, 'launches');
+  writeFileSync(log, '');
+  // `--version` (asked once at start-up for /api/server/version) is not a launch.
+  writeFileSync(path, `#!/bin/sh\n[ "$1" = --version ] && exit 1\necho launch >> '${log}'\necho "cannot start" >&2\nexit 1\n`);
   chmodSync(path, 0o755);
-  return path;
+  return { path, launches: () => readFileSync(log, 'utf8').split('\n').filter(Boolean).length };
 }
 
 describe('limits, in real Chromium', () => {
@@ -58,33 +61,21 @@ describe('limits, in real Chromium', () => {
 
   test('a Chromium that exits 1: FAILED with the reason after 1 + MAX_RECONNECT_ATTEMPTS launches; the service stays up', async () => {
     const broken = brokenChromium();
-    let launches = 0;
-    const failed: number[] = [];
-    const bad = await world.start(
-      {
-        PUPPETEER_EXECUTABLE_PATH: broken,
-        MAX_RECONNECT_ATTEMPTS: '2',
-        INITIAL_RECONNECT_DELAY: '50',
-        EXIT_ON_ALL_SESSIONS_FAILED: 'true',
-        WAHA_LOCAL_STORE_BASE_DIR: join(world.root, 'broken'),
-      },
-      {
-        engineFactory: (o) => {
-          launches++;
-          return createWebjsEngine(o);
-        },
-        onAllFailed: () => {
-          failed.push(Date.now());
-        },
-      },
-    );
+    const bad = await world.start({
+      PUPPETEER_EXECUTABLE_PATH: broken.path,
+      MAX_RECONNECT_ATTEMPTS: '2',
+      INITIAL_RECONNECT_DELAY: '50',
+      EXIT_ON_ALL_SESSIONS_FAILED: 'true',
+      WAHA_LOCAL_STORE_BASE_DIR: join(world.root, 'broken'),
+    });
     await http(bad, 'POST', '/api/sessions', { name: 'doomed' });
     await reach(bad.sessions, 'doomed', 'FAILED', 20_000);
-    expect(launches).toBe(3);
+    expect(broken.launches()).toBe(3);
     const info = await (await http(bad, 'GET', '/api/sessions/doomed')).json();
     expect(info.status).toBe('FAILED');
     expect(info.reason).toContain('gave up after 2 reconnect attempts');
-    expect(failed).toHaveLength(1); // the hook for EXIT_ON_ALL_SESSIONS_FAILED; the test keeps the process
+    // EXIT_ON_ALL_SESSIONS_FAILED asks for the exit; in-process the test keeps running.
+    expect(bad.exits).toEqual([{ code: 1, reason: 'every session FAILED (EXIT_ON_ALL_SESSIONS_FAILED=true)' }]);
     expect((await http(bad, 'GET', '/ping')).status).toBe(200);
     expect((await http(svc, 'GET', '/health')).status).toBe(200);
   }, 30_000);
@@ -93,7 +84,7 @@ describe('limits, in real Chromium', () => {
     const proc = Bun.spawn(['bun', 'src/index.ts'], {
       env: {
         ...process.env,
-        PUPPETEER_EXECUTABLE_PATH: brokenChromium(),
+        PUPPETEER_EXECUTABLE_PATH: brokenChromium().path,
         EXIT_ON_ALL_SESSIONS_FAILED: 'true',
         WHATSAPP_START_SESSION: 'only',
         MAX_RECONNECT_ATTEMPTS: '0',
@@ -110,7 +101,7 @@ describe('limits, in real Chromium', () => {
 
   test('no Chromium: start-up fails with the install command (in-process and as an exit code)', async () => {
     const missing = world.config({ PUPPETEER_EXECUTABLE_PATH: '/nonexistent/chromium' });
-    expect(import('../../src/service').then((m) => m.startService(missing))).rejects.toBeInstanceOf(MissingDependencyError);
+    expect(compose(missing, { exit: () => {} })).rejects.toBeInstanceOf(MissingDependencyError);
     const proc = Bun.spawn(['bun', 'src/index.ts'], {
       env: {
         ...process.env,

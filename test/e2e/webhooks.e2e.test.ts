@@ -1,15 +1,15 @@
 /**
- * Durable webhooks over the real stack (issue 5 must-shows): 1,000 incoming messages pushed
+ * Durable webhooks over the real stack: 1,000 incoming messages pushed
  * through the simulator reach a real receiver as 1,000 distinct, signed events in order; and a
  * receiver that is down for 30 s while messages flow still gets every event, in order.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import type { RunningService } from '../../src/service';
-import { workingSession } from '../helpers/messaging-e2e';
-import { E2eWorld } from '../helpers/sessions-e2e';
-import { type Arrival, hmacOf, Receiver } from '../helpers/webhooks';
 import type { SimControl } from '../sim/control';
 import { simContactId } from '../sim/index';
+import { workingSession } from '../support/messaging';
+import type { RunningService } from '../support/service';
+import { type Arrival, hmacOf, Receiver } from '../support/webhooks';
+import { E2eWorld } from '../support/world';
 
 const S = 'hooks';
 const KEY = 'burst-hmac-key';

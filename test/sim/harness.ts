@@ -39,7 +39,7 @@ export class SimRoot {
         handleSIGINT: false,
         handleSIGTERM: false,
         handleSIGHUP: false,
-        args: OFFLINE_FLAGS, // offline, root in a container (platform.md)
+        args: OFFLINE_FLAGS, // offline, root in a container (docs/chromium.md)
         env: { ...process.env, HOME: this.dir, XDG_CONFIG_HOME: join(this.dir, '.config'), XDG_CACHE_HOME: join(this.dir, '.cache') },
       },
       ...opts.extra,

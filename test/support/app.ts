@@ -2,9 +2,11 @@
  * The app built from its real parts for `app.handle()` tests: the one place to change when
  * `createApp`'s dependencies grow. Log lines are captured instead of printed.
  */
-import { type AppDeps, createApp } from '../../src/app';
-import { createKeyCheck } from '../../src/auth';
+import { type AppParts, createApp } from '../../src/app';
+import { MAX_JSON_DEPTH } from '../../src/compose';
 import { parseConfig } from '../../src/config';
+import { createKeyCheck } from '../../src/http/api-key';
+import { createEdge } from '../../src/http/edge';
 import { Logger } from '../../src/log';
 import { MemorySampler } from '../../src/memory/sampler';
 import { ServerService } from '../../src/modules/server/service';
@@ -14,7 +16,7 @@ export interface TestAppOptions {
   key?: string | null;
   env?: Record<string, string>;
   /** Optional modules' dependencies (e.g. `sessions`): without them their routes are absent. */
-  deps?: Partial<AppDeps>;
+  deps?: Partial<AppParts>;
 }
 
 /** A fresh app; call `close()` (or use `using`) to stop its memory sampler. */
@@ -31,9 +33,18 @@ export function buildTestApp({ key = 'test-key-123', env = {}, deps = {} }: Test
     browserVersion: () => 'test',
     sessionCounts: () => ({ total: 0, working: 0 }),
   });
-  const app = createApp({ config, log, memory, keyCheck: key === null ? null : createKeyCheck(key), server, ...deps });
+  const app = createApp({ config, log, keyCheck: key === null ? null : createKeyCheck(key), server, ...deps });
+  const edge = createEdge({
+    app,
+    log,
+    limits: { maxBytes: config.BODY_LIMIT_MB * 1024 * 1024, maxDepth: MAX_JSON_DEPTH },
+    headers: () => ({ 'x-memory-usage-mb': String(Math.round(memory.latest().totalMb)) }),
+  });
   return {
     app,
+    edge,
+    /** A request through the edge, as the server hands it over (no socket: nothing here upgrades). */
+    fetch: async (request: Request) => (await edge.fetch(request, {} as never))!,
     config,
     lines,
     memory,

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Subprocess } from 'bun';
 
-/** Flags that keep Chromium quiet on a closed network (platform.md). */
+/** Flags that keep Chromium quiet on a closed network, as root (docs/chromium.md). */
 export const OFFLINE_FLAGS = [
   '--no-sandbox',
   '--disable-background-networking',

@@ -1,13 +1,9 @@
 import { t } from 'elysia';
 import { ChatId } from '../messages/model';
+import { SessionName } from '../sessions/model';
 
-export const SessionParam = t.String({
-  pattern: '^[A-Za-z0-9_-]{1,54}$',
-  description: 'Session name',
-  error: 'session must be 1–54 letters, digits, _ or -',
-});
-export const ChatParams = t.Object({ session: SessionParam });
-export const ChatMessagesParams = t.Object({ session: SessionParam, chatId: ChatId });
+export const ChatParams = t.Object({ session: SessionName });
+export const ChatMessagesParams = t.Object({ session: SessionName, chatId: ChatId });
 
 export const ChatsQuery = t.Object({
   limit: t.Optional(t.Integer({ minimum: 1, maximum: 1000 })),
@@ -25,31 +21,3 @@ export const MessagesQuery = t.Object({
 export const Chat = t.Record(t.String(), t.Unknown(), {
   description: 'whatsapp-web.js chat object: id {server, user, _serialized}, name, isGroup, unreadCount, timestamp, archived, pinned, …',
 });
-
-/** WAHA's message payload (events and chat history). */
-export const Message = t.Object(
-  {
-    id: t.String({ description: 'true_<chat>_<id> / false_<chat>_<id>' }),
-    timestamp: t.Number({ description: 'seconds' }),
-    from: t.String(),
-    fromMe: t.Boolean(),
-    source: t.Union([t.Literal('app'), t.Literal('api')]),
-    to: t.String(),
-    participant: t.Optional(t.Union([t.String(), t.Null()])),
-    body: t.String(),
-    hasMedia: t.Boolean(),
-    media: t.Union([
-      t.Null(),
-      t.Object({ url: t.Union([t.String(), t.Null()]), mimetype: t.String(), filename: t.Union([t.String(), t.Null()]) }),
-    ]),
-    ack: t.Number(),
-    ackName: t.String(),
-    replyTo: t.Optional(
-      t.Union([
-        t.Null(),
-        t.Object({ id: t.String(), participant: t.Optional(t.Union([t.String(), t.Null()])), body: t.Optional(t.String()) }),
-      ]),
-    ),
-  },
-  { additionalProperties: true },
-);

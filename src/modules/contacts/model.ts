@@ -1,6 +1,7 @@
 import { t } from 'elysia';
+import { SessionNameOrDefault } from '../sessions/model';
 
-const Session = t.String({ pattern: '^[A-Za-z0-9_-]{1,54}$', default: 'default' });
+const Session = SessionNameOrDefault;
 export const ContactId = t.String({
   pattern: '^\\d{5,20}@(c\\.us|lid)$',
   description: 'e.g. 14155550123@c.us',

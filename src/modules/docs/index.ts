@@ -7,6 +7,9 @@ import { VERSION } from '../../version';
 
 const ASSET_PREFIX = '/docs/assets';
 
+/** The docs page, its spec and its assets: open without a key (they hold no data). */
+export const DOCS_ROUTES = ['/docs', '/docs/json', `${ASSET_PREFIX}/swagger-ui-bundle.js`, `${ASSET_PREFIX}/swagger-ui.css`] as const;
+
 /** The OpenAPI page at /docs and its spec at /docs/json, served entirely from the binary. */
 export const docsRoutes = () =>
   new Elysia({ name: 'docs' })

@@ -1,5 +1,5 @@
 import { t } from 'elysia';
-import { SessionParam } from '../chats/model';
+import { SessionName } from '../sessions/model';
 
 export const GroupId = t.String({
   pattern: '^[0-9A-Za-z-]{5,40}@g\\.us$',
@@ -8,8 +8,8 @@ export const GroupId = t.String({
 });
 const Participant = t.Object({ id: t.String({ pattern: '^\\d{5,20}@c\\.us$', error: 'participant id must look like 14155550123@c.us' }) });
 
-export const GroupsParams = t.Object({ session: SessionParam });
-export const GroupParams = t.Object({ session: SessionParam, id: GroupId });
+export const GroupsParams = t.Object({ session: SessionName });
+export const GroupParams = t.Object({ session: SessionName, id: GroupId });
 export const CreateGroup = t.Object({
   name: t.String({ minLength: 1, maxLength: 100 }),
   participants: t.Array(Participant, { minItems: 1, maxItems: 256 }),

@@ -3,8 +3,9 @@
  * the event's `media.url` as `<base>/api/files/<session>/<file>` (served with the API key), and
  * removed WHATSAPP_FILES_LIFETIME seconds after it was written by a periodic sweep.
  */
-import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, realpath, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type Clock, every, systemClock } from '../../clock';
 import type { Logger } from '../../log';
 
 export interface MediaStoreOptions {
@@ -15,7 +16,7 @@ export interface MediaStoreOptions {
   /** Seconds a file is kept; 0 = forever. */
   lifetimeSec: number;
   log: Logger;
-  now?: () => number;
+  clock?: Clock;
 }
 
 /** Stored media: what the event links to. */
@@ -48,11 +49,11 @@ function extensionOf(mimetype: string, filename: string | null): string {
 }
 
 export class MediaStore {
-  private timer: Timer | null = null;
-  private readonly now: () => number;
+  private stopTimer: (() => void) | null = null;
+  private readonly clock: Clock;
 
   constructor(private readonly o: MediaStoreOptions) {
-    this.now = o.now ?? Date.now;
+    this.clock = o.clock ?? systemClock;
   }
 
   /** Writes one message's media and returns its link. `messageId` names the file (one file per message). */
@@ -69,12 +70,18 @@ export class MediaStore {
     return { url, mimetype: media.mimetype, filename: media.filename ?? null };
   }
 
-  /** The path of a stored file, or null (unknown, swept, or a name the store would never write). */
+  /**
+   * The path of a stored file, or null: unknown, swept, a name the store would never write, or
+   * anything that is not a regular file whose real path stays inside the media folder (a symlink
+   * planted there must not serve /etc/passwd or the store's database).
+   */
   async find(session: string, file: string): Promise<string | null> {
     if (!isSafe(session) || !isSafe(file)) return null;
     const path = join(this.o.dir, session, file);
     try {
-      return (await stat(path)).isFile() ? path : null;
+      if (!(await lstat(path)).isFile()) return null;
+      const [real, root] = await Promise.all([realpath(path), realpath(this.o.dir)]);
+      return real.startsWith(`${root}/`) ? real : null;
     } catch {
       return null;
     }
@@ -83,7 +90,7 @@ export class MediaStore {
   /** Removes files older than the lifetime; returns how many. */
   async sweep(): Promise<number> {
     if (this.o.lifetimeSec <= 0) return 0;
-    const cutoff = this.now() - this.o.lifetimeSec * 1000;
+    const cutoff = this.clock.now() - this.o.lifetimeSec * 1000;
     let removed = 0;
     const sessions = await readdir(this.o.dir).catch(() => [] as string[]);
     for (const session of sessions) {
@@ -103,16 +110,15 @@ export class MediaStore {
 
   /** Sweeps every lifetime/4 (at least 1 s, at most 60 s). */
   start(): void {
-    if (this.o.lifetimeSec <= 0 || this.timer) return;
-    const every = Math.min(60_000, Math.max(1000, (this.o.lifetimeSec * 1000) / 4));
-    this.timer = setInterval(() => {
+    if (this.o.lifetimeSec <= 0 || this.stopTimer) return;
+    const interval = Math.min(60_000, Math.max(1000, (this.o.lifetimeSec * 1000) / 4));
+    this.stopTimer = every(this.clock, interval, () => {
       this.sweep().catch((err) => this.o.log.warn('media sweep failed', { error: err instanceof Error ? err.message : String(err) }));
-    }, every);
-    this.timer.unref?.();
+    });
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.stopTimer?.();
+    this.stopTimer = null;
   }
 }

@@ -1,9 +1,14 @@
+/** A send's `file: {url | data}` as base64 media, bounded in scheme, address, size and time. */
 import type { MediaInput } from '../../engine/types';
-import { BadRequestError, HttpError, PayloadTooLargeError } from '../../errors';
+import { BadRequestError, PayloadTooLargeError } from '../../errors';
+import { fetchBounded } from '../../net/fetch';
+import type { OutboundPolicy } from '../../net/policy';
 
 export interface MediaLimits {
   maxBytes: number;
   timeoutMs: number;
+  /** Where `file.url` may point (MEDIA_FETCH_ALLOW opens private addresses). */
+  policy?: OutboundPolicy;
 }
 
 interface FileSpec {
@@ -14,62 +19,43 @@ interface FileSpec {
 }
 
 const MB = 1024 * 1024;
-const tooLarge = (limits: MediaLimits, what: string) =>
-  new PayloadTooLargeError(`${what} is larger than ${Math.round(limits.maxBytes / MB)} MB (MEDIA_MAX_MB).`);
 
-/** Turns `file: {url | data}` into base64 media, bounded in scheme, size and time. */
 export async function resolveMedia(file: FileSpec, limits: MediaLimits): Promise<MediaInput> {
   if (file.data) {
     // Base64 carries 3 bytes per 4 characters: check before decoding anything.
-    if (Math.floor((file.data.length * 3) / 4) > limits.maxBytes) throw tooLarge(limits, 'file.data');
-    if (!/^[A-Za-z0-9+/=\r\n]+$/.test(file.data)) throw new BadRequestError('file.data must be base64 (no data: prefix).');
+    if (Math.floor((file.data.length * 3) / 4) > limits.maxBytes)
+      throw new PayloadTooLargeError(`file.data is larger than ${Math.round(limits.maxBytes / MB)} MB (MEDIA_MAX_MB).`, {
+        field: 'file.data',
+      });
+    if (!/^[A-Za-z0-9+/=\r\n]+$/.test(file.data))
+      throw new BadRequestError('file.data must be base64 (no data: prefix).', { field: 'file.data' });
     return { mimetype: file.mimetype, filename: file.filename ?? null, data: file.data.replace(/\s+/g, '') };
   }
   if (!file.url) throw new BadRequestError('file needs either url or data.', { field: 'file' });
-  return { mimetype: file.mimetype, filename: file.filename ?? filenameOf(file.url), data: await fetchBounded(file.url, limits) };
+  const fetched = await fetchBounded(file.url, {
+    maxBytes: limits.maxBytes,
+    timeoutMs: limits.timeoutMs,
+    policy: limits.policy,
+    field: 'file.url',
+    sizeVariable: 'MEDIA_MAX_MB',
+    timeVariable: 'MEDIA_FETCH_TIMEOUT_MS',
+  });
+  return {
+    mimetype: file.mimetype,
+    filename: file.filename ?? filenameOf(fetched.url),
+    data: Buffer.from(fetched.bytes).toString('base64'),
+  };
 }
 
-function filenameOf(url: string): string | null {
-  const last = new URL(url).pathname.split('/').pop();
-  return last ? decodeURIComponent(last).slice(0, 255) : null;
-}
-
-async function fetchBounded(raw: string, limits: MediaLimits): Promise<string> {
-  let url: URL;
+/** The last path segment, decoded when it decodes (a broken %-escape is kept as it is). */
+function filenameOf(url: URL): string | null {
+  const last = url.pathname.split('/').pop();
+  if (!last) return null;
+  let name = last;
   try {
-    url = new URL(raw);
+    name = decodeURIComponent(last);
   } catch {
-    throw new BadRequestError('file.url is not a valid URL.', { field: 'file.url' });
+    /* not valid percent-encoding: the raw segment is still a usable name */
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new BadRequestError('file.url must be an http or https URL.', { field: 'file.url', scheme: url.protocol });
-
-  let res: Response;
-  try {
-    res = await fetch(url, { signal: AbortSignal.timeout(limits.timeoutMs), redirect: 'follow' });
-  } catch (e) {
-    const timedOut = e instanceof Error && e.name === 'TimeoutError';
-    throw new HttpError(
-      timedOut ? 504 : 502,
-      timedOut
-        ? `Fetching file.url took longer than ${limits.timeoutMs} ms (MEDIA_FETCH_TIMEOUT_MS).`
-        : `Could not fetch file.url: ${e instanceof Error ? e.message : String(e)}`,
-    );
-  }
-  if (!res.ok) throw new HttpError(502, `Fetching file.url answered ${res.status}.`, { url: url.origin + url.pathname });
-  if (Number(res.headers.get('content-length') ?? 0) > limits.maxBytes) {
-    await res.body?.cancel();
-    throw tooLarge(limits, 'The file at file.url');
-  }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-    size += chunk.byteLength;
-    if (size > limits.maxBytes) {
-      await res.body?.cancel();
-      throw tooLarge(limits, 'The file at file.url');
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('base64');
+  return name.slice(0, 255) || null;
 }

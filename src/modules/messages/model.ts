@@ -1,10 +1,11 @@
 import { t } from 'elysia';
+import { SessionNameOrDefault } from '../sessions/model';
 
 /** `<number>@c.us`, `<id>@g.us`, `<id>@lid`, `<id>@newsletter`, `status@broadcast`. */
 export const CHAT_ID_PATTERN = '^(\\d{5,20}@c\\.us|[0-9A-Za-z-]{5,40}@g\\.us|\\d{5,20}@lid|\\d{5,30}@newsletter|status@broadcast)$';
 export const CHAT_ID_HINT = 'a chat id like 14155550123@c.us (a person) or 120363000000000000@g.us (a group)';
 
-const Session = t.String({ pattern: '^[A-Za-z0-9_-]{1,54}$', default: 'default', description: 'Session name', examples: ['default'] });
+const Session = SessionNameOrDefault;
 export const ChatId = t.String({
   pattern: CHAT_ID_PATTERN,
   description: CHAT_ID_HINT,

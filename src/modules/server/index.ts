@@ -23,6 +23,6 @@ export const serverRoutes = (server: ServerService) =>
       response: { 200: ServerStatus, ...errorResponses(401) },
     })
     .get('/api/info', () => server.info(), {
-      detail: { summary: 'Service information (seed route)' },
+      detail: { summary: 'Service information' },
       response: { 200: Info, ...errorResponses(401) },
     });

@@ -1,10 +1,9 @@
 /** Sessions, Auth (QR, pairing code) and Screenshot routes: thin, over the SessionManager. */
 import { Elysia, t } from 'elysia';
-import { errorResponses } from '../../model';
+import { errorResponses, Me } from '../../model';
 import {
   Base64File,
   ListQuery,
-  Me,
   PairingCode,
   PngImage,
   QrQuery,
@@ -120,7 +119,7 @@ const auth = (m: SessionManager) => {
     .get('/api/qr', ({ query, request }) => qr('default', query.format, request), {
       ...qrRoute,
       query: QrQuery,
-      detail: { ...qrRoute.detail, summary: 'QR code of the default session (seed route)' },
+      detail: { ...qrRoute.detail, summary: 'QR code of the default session' },
     });
 };
 

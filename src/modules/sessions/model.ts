@@ -1,11 +1,15 @@
 /** Schemas of the sessions, auth and screenshot routes. Types come from these, never in parallel. */
 import { t } from 'elysia';
+import { SESSION_NAME_HINT, SESSION_NAME_PATTERN } from '../../config';
+import { Me } from '../../model';
 
-export const SESSION_NAME_PATTERN = '^[A-Za-z0-9_-]{1,54}$';
-export const SESSION_NAME_HINT = 'a session name is 1–54 letters, digits, _ or - (it becomes a folder name)';
+export { SESSION_NAME_HINT, SESSION_NAME_PATTERN };
 
 const nameOptions = { pattern: SESSION_NAME_PATTERN, description: 'Session name', examples: ['default'], error: SESSION_NAME_HINT };
+/** A session name wherever one is given: path, query or body. */
 export const SessionName = t.String(nameOptions);
+/** A session name in a body or query, `default` when left out (WAHA's default session). */
+export const SessionNameOrDefault = t.String({ ...nameOptions, default: 'default' });
 export const SessionParams = t.Object({ session: SessionName });
 
 export const SessionStatus = t.Union(
@@ -64,13 +68,11 @@ export const SessionConfig = t.Object(
           'Per-session memory budget (MB, private memory of its browser); over it the session alone is recycled, keeping its login',
       }),
     ),
-    debug: nullable(t.Boolean()),
+    debug: nullable(t.Boolean({ description: 'Log this session at debug level' })),
   },
   { $id: '#/components/schemas/SessionConfig' },
 );
 export type SessionConfig = typeof SessionConfig.static;
-
-export const Me = t.Object({ id: t.String({ examples: ['14155550123@c.us'] }), pushName: t.String() }, { $id: '#/components/schemas/Me' });
 
 /** One session as `GET /api/sessions` and every lifecycle POST return it. */
 export const SessionInfo = t.Object(
@@ -95,7 +97,7 @@ export type SessionDetails = typeof SessionDetails.static;
 export const ListQuery = t.Object({ all: t.Optional(t.Boolean({ description: 'Include STOPPED sessions', default: false })) });
 
 export const SessionCreate = t.Object({
-  name: t.Optional(t.String({ ...nameOptions, default: 'default' })),
+  name: t.Optional(SessionNameOrDefault),
   start: t.Optional(t.Boolean({ default: true })),
   config: t.Optional(SessionConfig),
 });
@@ -121,4 +123,4 @@ export const RequestCode = t.Object({
 });
 export const PairingCode = t.Object({ code: t.String({ examples: ['ABCD-EFGH'] }) });
 
-export const ScreenshotQuery = t.Object({ session: t.Optional(t.String({ ...nameOptions, default: 'default' })) });
+export const ScreenshotQuery = t.Object({ session: t.Optional(SessionNameOrDefault) });

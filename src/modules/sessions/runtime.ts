@@ -6,11 +6,11 @@
  * replaced or stopped is ignored instead of acting on the new one.
  */
 import { mkdir, rm } from 'node:fs/promises';
+import type { Clock, TimerHandle } from '../../clock';
 import type { Config } from '../../config';
-import type { Engine, EngineEvent, EngineFactory, Me, MediaSaver, WAMessage } from '../../engine/types';
+import type { Engine, EngineEvent, EngineFactory, Me, MediaSaver } from '../../engine/types';
 import type { EventBus } from '../../events/bus';
 import type { Logger } from '../../log';
-import type { PublishedMessages } from '../../webhooks/published';
 import { reconnectDelay } from './backoff';
 import { engineOptions } from './engine-options';
 import type { SessionConfig, SessionStatus } from './model';
@@ -18,11 +18,14 @@ import type { QrPrinter } from './qr';
 
 /** What every session shares; given by the SessionManager. */
 export interface RuntimeContext {
-  config: Config;
+  config: Pick<
+    Config,
+    'MAX_RECONNECT_ATTEMPTS' | 'INITIAL_RECONNECT_DELAY' | 'QR_FIRST_TIMEOUT_MS' | 'QR_NEXT_TIMEOUT_MS' | 'QR_MAX_COUNT'
+  >;
   bus: EventBus;
   log: Logger;
   engineFactory: EngineFactory;
-  chromiumPath: string;
+  clock: Clock;
   dataDir(name: string): string;
   /** Runs `fn` under the session's lock (rejects once the manager is closing). */
   lock(name: string, fn: () => Promise<void>): Promise<void>;
@@ -35,15 +38,9 @@ export interface RuntimeContext {
   onReconnect(name: string): void;
   /** Where a session's incoming media is stored (WHATSAPP_DOWNLOAD_MEDIA); absent: not downloaded. */
   mediaSaver?: ((session: string) => MediaSaver) | null;
-  /** Incoming messages already published; absent: no catch-up after (re)connecting. */
-  published?: PublishedMessages | null;
+  /** The session's account is gone (logout, deletion): what was published of it is forgotten. */
+  onWiped?(name: string): Promise<void>;
 }
-
-/**
- * The catch-up looks this far before the newest published message: messages of one second
- * can be committed out of order, and a phone's clock may step back a little.
- */
-export const CATCH_UP_MARGIN_SEC = 60;
 
 /** How many status changes `statuses` keeps (the newest). */
 const HISTORY = 20;
@@ -63,19 +60,18 @@ export class SessionRuntime {
   private detach: (() => void) | null = null;
   private gen = 0;
   private qrCount = 0;
-  private qrTimer: Timer | null = null;
-  private reconnectTimer: Timer | null = null;
+  private qrTimer: TimerHandle | null = null;
+  private reconnectTimer: TimerHandle | null = null;
   private attempts = 0;
-  /** Ids the catch-up published for the current engine: their live events (if any come) are dropped. */
-  private caughtUp = new Set<string>();
-  private readonly log: Logger;
-
   constructor(
     readonly name: string,
     public config: SessionConfig | null,
     private readonly ctx: RuntimeContext,
-  ) {
-    this.log = ctx.log.child({ session: name });
+  ) {}
+
+  /** The session's logger; `config.debug` lowers its level to debug. */
+  private get log(): Logger {
+    return this.ctx.log.child({ session: this.name }, this.config?.debug ? 'debug' : undefined);
   }
 
   /** A browser is up or a reconnect is pending: the session is meant to be running. */
@@ -96,11 +92,11 @@ export class SessionRuntime {
     if (statuses.includes(this.status)) return Promise.resolve(this.status);
     return new Promise((resolve) => {
       const done = () => {
-        clearTimeout(timer);
+        this.ctx.clock.clearTimeout(timer);
         off();
         resolve(this.status);
       };
-      const timer = setTimeout(done, timeoutMs);
+      const timer = this.ctx.clock.setTimeout(done, timeoutMs);
       const off = this.ctx.bus.subscribe((e) => {
         if (e.session === this.name && e.event === 'session.status' && statuses.includes(this.status)) done();
       });
@@ -112,7 +108,7 @@ export class SessionRuntime {
     if (this.status === status && this.reason === reason) return;
     this.status = status;
     this.reason = status === 'FAILED' ? reason : null;
-    this.statuses.push({ status, timestamp: Date.now() });
+    this.statuses.push({ status, timestamp: this.ctx.clock.now() });
     if (this.statuses.length > HISTORY) this.statuses.splice(0, this.statuses.length - HISTORY);
     if (this.reason) this.log.warn('session status', { status, reason: this.reason });
     else this.log.info('session status', { status });
@@ -132,15 +128,7 @@ export class SessionRuntime {
       await mkdir(this.dataDir, { recursive: true });
       if (this.ctx.closing()) return;
       engine = this.ctx.engineFactory(
-        engineOptions(
-          this.ctx.config,
-          this.name,
-          this.config,
-          this.dataDir,
-          this.ctx.chromiumPath,
-          this.log,
-          this.ctx.mediaSaver?.(this.name) ?? null,
-        ),
+        engineOptions(this.name, this.config, this.dataDir, this.log, this.ctx.mediaSaver?.(this.name) ?? null),
       );
       this.engine = engine;
       this.detach = engine.on((e) => this.onEvent(gen, e));
@@ -161,7 +149,7 @@ export class SessionRuntime {
 
   /** Removes the session's folder: Chromium profile, and with it the login. */
   async wipeData(): Promise<void> {
-    this.ctx.published?.forget(this.name); // a new pairing starts with no history to catch up on
+    await this.ctx.onWiped?.(this.name); // a new pairing starts with no history to catch up on
     await rm(this.dataDir, { recursive: true, force: true, maxRetries: 3 });
   }
 
@@ -174,7 +162,6 @@ export class SessionRuntime {
     this.gen++;
     this.clearQr();
     this.me = null;
-    this.caughtUp = new Set();
     const engine = this.engine;
     if (!engine) return;
     this.engine = null;
@@ -207,7 +194,7 @@ export class SessionRuntime {
     this.log.warn('reconnecting', { reason, attempt: this.attempts, of: max, delayMs });
     this.setStatus('STARTING');
     const gen = this.gen;
-    this.reconnectTimer = setTimeout(() => {
+    this.reconnectTimer = this.ctx.clock.setTimeout(() => {
       this.reconnectTimer = null;
       this.locked(gen, () => this.launch());
     }, delayMs);
@@ -227,7 +214,6 @@ export class SessionRuntime {
         this.me = e.me;
         this.attempts = 0;
         this.setStatus('WORKING');
-        void this.catchUp(gen);
         return;
       case 'auth_failure':
         return this.locked(gen, () => this.fail(`Authentication failed: ${e.reason}`));
@@ -251,42 +237,7 @@ export class SessionRuntime {
           this.retryOrFail(`Browser exited: ${e.reason}`);
         });
       case 'wa_event':
-        if ((e.event === 'message' || e.event === 'message.any') && this.caughtUp.has((e.payload as WAMessage).id)) return;
         return this.publish(e.event, e.payload);
-    }
-  }
-
-  /**
-   * After each `ready`: incoming messages WhatsApp Web holds that never went out as `message`
-   * (received by the page while this process was dying, or while it was down) are published
-   * now, oldest first, as `message.any` and `message`. whatsapp-web.js emits only messages that
-   * arrive after it injected, so without this a kill -9 loses the tail of a burst. Only from the
-   * newest published message on, and after the session's first `ready`: a fresh pairing does not
-   * replay its history. Runs beside the WORKING status; errors are logged, never thrown.
-   */
-  private async catchUp(gen: number): Promise<void> {
-    const published = this.ctx.published;
-    const engine = this.engine;
-    if (!published || !engine) return;
-    try {
-      const since = published.catchUpSince(this.name, Date.now() / 1000, CATCH_UP_MARGIN_SEC);
-      if (since === null) {
-        this.log.info('catch-up: first ready of this account, its history is not replayed');
-        return;
-      }
-      const found = await engine.recentIncoming(since, (id) => published.has(this.name, id));
-      if (gen !== this.gen) return;
-      let count = 0;
-      for (const m of [...found].sort((a, b) => a.timestamp - b.timestamp)) {
-        if (this.caughtUp.has(m.id) || published.has(this.name, m.id)) continue; // checked and published in one turn: no race with live events
-        this.caughtUp.add(m.id);
-        this.publish('message.any', m);
-        this.publish('message', m);
-        count++;
-      }
-      this.log.info('catch-up done: published the incoming messages missed while away', { count, since, scanned: found.length });
-    } catch (err) {
-      if (gen === this.gen) this.log.warn('catch-up on missed messages failed', { error: messageOf(err) });
     }
   }
 
@@ -299,7 +250,8 @@ export class SessionRuntime {
     const { QR_FIRST_TIMEOUT_MS: first, QR_NEXT_TIMEOUT_MS: next, QR_MAX_COUNT: max } = this.ctx.config;
     this.qrCount++;
     if (this.qrCount > max) return this.locked(gen, () => this.fail(QR_NOT_SCANNED));
-    if (this.qrCount === 1) this.qrTimer = setTimeout(() => this.locked(gen, () => this.fail(QR_NOT_SCANNED)), first + (max - 1) * next);
+    if (this.qrCount === 1)
+      this.qrTimer = this.ctx.clock.setTimeout(() => this.locked(gen, () => this.fail(QR_NOT_SCANNED)), first + (max - 1) * next);
     this.qr = value;
     this.ctx.printQr?.(this.name, value);
     this.setStatus('SCAN_QR_CODE');
@@ -322,14 +274,14 @@ export class SessionRuntime {
   }
 
   private clearQr(): void {
-    if (this.qrTimer) clearTimeout(this.qrTimer);
+    if (this.qrTimer) this.ctx.clock.clearTimeout(this.qrTimer);
     this.qrTimer = null;
     this.qrCount = 0;
     this.qr = null;
   }
 
   private clearReconnect(): void {
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    if (this.reconnectTimer) this.ctx.clock.clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
   }
 

@@ -6,29 +6,27 @@
  * `<WAHA_LOCAL_STORE_BASE_DIR>/sessions/<name>/`. No HTTP here.
  */
 import { join } from 'node:path';
+import type { Clock } from '../../clock';
 import type { Config } from '../../config';
-import type { Engine, EngineFactory, Me, MediaSaver } from '../../engine/types';
+import type { Clients, EngineFactory, Me, MediaSaver, WhatsAppClient } from '../../engine/types';
 import { HttpError, NotFoundError, UnprocessableError } from '../../errors';
 import type { EventBus } from '../../events/bus';
+import { KeyedLock } from '../../lock';
 import type { Logger } from '../../log';
 import type { SessionMemoryView } from '../../memory';
-import type { SessionRows } from '../../store/sessions';
-import type { PublishedMessages } from '../../webhooks/published';
-import type { WorkingEngines } from '../messages/service';
-import { KeyedLock } from './lock';
-import { SESSION_NAME_HINT, type SessionConfig, type SessionDetails, type SessionInfo, type SessionStatus } from './model';
+import type { SessionStore } from '../../store/types';
+import type { SessionConfig, SessionDetails, SessionInfo, SessionStatus } from './model';
 import type { QrPrinter } from './qr';
 import { SessionRuntime } from './runtime';
-import { assertSessionConfig, assertSessionName, isSessionName, notExpected } from './validate';
+import { assertSessionConfig, assertSessionName, notExpected } from './validate';
 
 export interface SessionManagerDeps {
   config: Config;
-  store: SessionRows;
+  store: SessionStore;
   bus: EventBus;
   log: Logger;
-  /** Production: createWebjsEngine. */
   engineFactory: EngineFactory;
-  chromiumPath: string;
+  clock: Clock;
   /** Prints each new QR (WAHA_PRINT_QR); null: off. */
   printQr?: QrPrinter | null;
   /** Called when the last session that should run went FAILED (EXIT_ON_ALL_SESSIONS_FAILED). */
@@ -39,39 +37,37 @@ export interface SessionManagerDeps {
   onReconnect?: (session: string) => void;
   /** Stores a session's incoming media (WHATSAPP_DOWNLOAD_MEDIA); absent: not downloaded. */
   mediaSaver?: ((session: string) => MediaSaver) | null;
-  /** Incoming messages already published; with it, a session catches up on missed ones at each `ready`. */
-  published?: PublishedMessages | null;
+  /** A session's account is gone (logout, deletion). */
+  onWiped?: (session: string) => Promise<void>;
 }
 
 /** How long a QR or pairing-code request waits for a STARTING session to show its QR (WAHA: 5 s). */
 const QR_WAIT_MS = 5000;
 
-export class SessionManager implements WorkingEngines {
+export class SessionManager implements Clients {
   private readonly sessions = new Map<string, SessionRuntime>();
   private readonly lock = new KeyedLock();
   private isClosing = false;
 
-  constructor(private readonly deps: SessionManagerDeps) {
-    for (const row of deps.store.list()) this.sessions.set(row.name, this.runtime(row.name, row.config));
+  private constructor(private readonly deps: SessionManagerDeps) {}
+
+  /** The manager with the stored sessions loaded (none started: `restore` does that). */
+  static async open(deps: SessionManagerDeps): Promise<SessionManager> {
+    const m = new SessionManager(deps);
+    for (const row of await deps.store.list()) m.sessions.set(row.name, m.runtime(row.name, row.config));
+    return m;
   }
 
-  /** At start-up: starts the sessions stored as running (all with WHATSAPP_RESTART_ALL_SESSIONS) and
-   * WHATSAPP_START_SESSION names, created if missing. Settles when every start has; never throws. */
+  /**
+   * At start-up: starts the sessions stored as running (all with WHATSAPP_RESTART_ALL_SESSIONS) and
+   * the WHATSAPP_START_SESSION names, created if missing. Settles when every start has; never throws.
+   */
   async restore(): Promise<void> {
     const { WHATSAPP_RESTART_ALL_SESSIONS: all, WHATSAPP_START_SESSION: named } = this.deps.config;
-    const wanted = new Set(
-      this.deps.store
-        .list()
-        .filter((r) => all || r.running)
-        .map((r) => r.name),
-    );
+    const wanted = new Set((await this.deps.store.list()).filter((r) => all || r.running).map((r) => r.name));
     for (const name of named) {
-      if (!isSessionName(name)) {
-        this.deps.log.error('WHATSAPP_START_SESSION: skipping an invalid name', { session: name, hint: SESSION_NAME_HINT });
-        continue;
-      }
       if (!this.sessions.has(name)) {
-        this.deps.store.insert(name, null);
+        await this.deps.store.insert(name, null);
         this.sessions.set(name, this.runtime(name, null));
       }
       wanted.add(name);
@@ -110,11 +106,21 @@ export class SessionManager implements WorkingEngines {
     return this.op(name, async () => {
       if (this.sessions.has(name))
         throw new UnprocessableError(`Session '${name}' already exists. Use PUT to update it.`, { session: name });
+      const max = this.deps.config.MAX_SESSIONS;
+      if (this.sessions.size >= max)
+        throw new UnprocessableError(
+          `There are ${this.sessions.size} sessions, the most this service keeps (MAX_SESSIONS=${max}). Delete one first.`,
+          {
+            limit: max,
+          },
+        );
+      const start = req.start ?? true;
+      if (start) this.assertCanRun(name);
       const config = req.config ?? null;
-      this.deps.store.insert(name, config);
+      await this.deps.store.insert(name, config);
       const s = this.runtime(name, config);
       this.sessions.set(name, s);
-      if (req.start ?? true) await this.startLocked(s);
+      if (start) await this.relaunch(s);
       return this.info(s);
     });
   }
@@ -127,7 +133,7 @@ export class SessionManager implements WorkingEngines {
       const wasActive = s.active;
       await s.halt();
       s.config = config;
-      this.deps.store.setConfig(name, config);
+      await this.deps.store.setConfig(name, config);
       if (wasActive) await this.relaunch(s);
       else s.setStatus('STOPPED'); // as WAHA: an update stops a FAILED session too
       return this.info(s);
@@ -138,7 +144,10 @@ export class SessionManager implements WorkingEngines {
   start(name: string): Promise<SessionInfo> {
     return this.op(name, async () => {
       const s = this.need(name);
-      await this.startLocked(s);
+      if (!s.active) {
+        this.assertCanRun(name);
+        await this.relaunch(s);
+      }
       return this.info(s);
     });
   }
@@ -148,7 +157,7 @@ export class SessionManager implements WorkingEngines {
       const s = this.need(name);
       await s.halt();
       s.setStatus('STOPPED');
-      this.deps.store.setRunning(name, false);
+      await this.deps.store.setRunning(name, false);
       return this.info(s);
     });
   }
@@ -156,6 +165,7 @@ export class SessionManager implements WorkingEngines {
   restart(name: string): Promise<SessionInfo> {
     return this.op(name, async () => {
       const s = this.need(name);
+      if (!s.active) this.assertCanRun(name);
       await s.halt();
       await this.relaunch(s);
       return this.info(s);
@@ -185,7 +195,7 @@ export class SessionManager implements WorkingEngines {
         s.setStatus('STOPPED');
         await s.wipeData();
       }
-      this.deps.store.delete(name);
+      await this.deps.store.delete(name);
       this.sessions.delete(name);
     });
   }
@@ -212,12 +222,18 @@ export class SessionManager implements WorkingEngines {
     return s.currentEngine.screenshot();
   }
 
-  /** The engine of a WORKING session (messaging, chats, …): 404 unknown, 422 not WORKING. */
-  working(name: string): Engine {
+  /** The WhatsApp calls of a WORKING session: 404 unknown, 422 not WORKING (with its status). */
+  client(name: string): WhatsAppClient {
     const s = this.need(name);
-    const engine = s.currentEngine;
-    if (s.status !== 'WORKING' || !engine) throw notExpected(s, ['WORKING']);
-    return engine;
+    const client = s.status === 'WORKING' ? s.currentEngine?.client() : null;
+    if (!client) throw notExpected(s, ['WORKING']);
+    return client;
+  }
+
+  /** The client of a WORKING session, or null (never throws). */
+  clientOf(name: string): WhatsAppClient | null {
+    const s = this.sessions.get(name);
+    return s?.status === 'WORKING' ? (s.currentEngine?.client() ?? null) : null;
   }
 
   counts(): { total: number; working: number } {
@@ -237,17 +253,9 @@ export class SessionManager implements WorkingEngines {
         session: s.name,
         pid: engine?.browserPid() ?? null,
         dataDir: s.dataDir,
-        page: s.status === 'WORKING' ? engine : null,
+        relieve: s.status === 'WORKING' && engine ? (level) => engine.relieveMemory(level) : null,
         memoryLimitMb: s.config?.memoryLimitMb ?? null,
       };
-    });
-  }
-
-  /** Browser PIDs of running sessions (memory accounting). */
-  browsers(): { session: string; pid: number }[] {
-    return [...this.sessions.values()].flatMap((s) => {
-      const pid = s.currentEngine?.browserPid();
-      return pid ? [{ session: s.name, pid }] : [];
     });
   }
 
@@ -273,13 +281,20 @@ export class SessionManager implements WorkingEngines {
     await Promise.race([Promise.all(all.map((s) => this.lock.idle(s.name))), new Promise((r) => setTimeout(r, 100))]);
   }
 
-  private async startLocked(s: SessionRuntime): Promise<void> {
-    if (!s.active) await this.relaunch(s);
+  /** 422 when starting `name` would run more browsers than MAX_RUNNING_SESSIONS allows. */
+  private assertCanRun(name: string): void {
+    const max = this.deps.config.MAX_RUNNING_SESSIONS;
+    const running = [...this.sessions.values()].filter((s) => s.name !== name && s.active).length;
+    if (running >= max)
+      throw new UnprocessableError(
+        `${running} sessions are running, the most this service runs at once (MAX_RUNNING_SESSIONS=${max}; each has its own browser). Stop one first, or raise the limit if the memory allows.`,
+        { limit: max, running },
+      );
   }
 
   private async relaunch(s: SessionRuntime): Promise<void> {
     s.resetAttempts();
-    this.deps.store.setRunning(s.name, true);
+    await this.deps.store.setRunning(s.name, true);
     await s.launch();
   }
 
@@ -314,13 +329,13 @@ export class SessionManager implements WorkingEngines {
   }
 
   private runtime(name: string, config: SessionConfig | null): SessionRuntime {
-    const { config: c, bus, log, engineFactory, chromiumPath } = this.deps;
+    const { config: c, bus, log, engineFactory, clock } = this.deps;
     return new SessionRuntime(name, config, {
       config: c,
       bus,
       log,
       engineFactory,
-      chromiumPath,
+      clock,
       dataDir: (n) => join(c.WAHA_LOCAL_STORE_BASE_DIR, 'sessions', n),
       lock: (n, fn) => this.op(n, fn),
       closing: () => this.isClosing,
@@ -331,7 +346,7 @@ export class SessionManager implements WorkingEngines {
       },
       onReconnect: (n) => this.deps.onReconnect?.(n),
       mediaSaver: this.deps.mediaSaver ?? null,
-      published: this.deps.published ?? null,
+      onWiped: this.deps.onWiped,
     });
   }
 

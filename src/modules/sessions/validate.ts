@@ -1,6 +1,6 @@
 /** Checks on session input that the HTTP schemas cannot make (and that the CLI and env need too). */
 import { BadRequestError, UnprocessableError } from '../../errors';
-import { validateWebhook } from '../../webhooks/targets';
+import { validateWebhook } from '../../events/targets';
 import { SESSION_NAME_HINT, SESSION_NAME_PATTERN, type SessionConfig, type SessionStatus } from './model';
 
 const NAME = new RegExp(SESSION_NAME_PATTERN);
@@ -12,7 +12,7 @@ export function assertSessionName(name: string): void {
   if (!isSessionName(name)) throw new BadRequestError(`Invalid session name '${name}': ${SESSION_NAME_HINT}.`, { session: name });
 }
 
-/** Each webhook: an http(s) URL, known event names, retry settings in range (400 otherwise). */
+/** What the schema cannot check of a config: each webhook's URL and headers (400 otherwise). */
 export function assertSessionConfig(config: SessionConfig | null | undefined): void {
   for (const [i, w] of (config?.webhooks ?? []).entries()) validateWebhook(w, `config.webhooks[${i}]`);
 }

@@ -1,0 +1,192 @@
+/**
+ * whatsapp-web.js objects → WAHA's payload shapes (spec: "Events and webhooks"). Pure functions:
+ * no browser, no library import, so they are tested on plain objects.
+ */
+import type { WAMessage } from '../types';
+
+/** WAHA's names for whatsapp-web.js's ack numbers. */
+export const ACK_NAMES: Readonly<Record<number, string>> = {
+  [-1]: 'ERROR',
+  0: 'PENDING',
+  1: 'SERVER',
+  2: 'DEVICE',
+  3: 'READ',
+  4: 'PLAYED',
+};
+
+export function ackName(ack: number | null | undefined): string {
+  return ACK_NAMES[ack ?? 0] ?? 'UNKNOWN';
+}
+
+type Raw = Record<string, unknown>;
+
+/** The fields of a whatsapp-web.js Message read here (its class keeps the page's model in `_data`). */
+export interface LibMessage {
+  id: { fromMe: boolean; remote: string; id: string; _serialized: string };
+  timestamp: number;
+  from: string;
+  to: string;
+  author?: string | null;
+  fromMe: boolean;
+  body: string;
+  hasMedia: boolean;
+  ack: number;
+  type: string;
+  _data?: Raw;
+}
+
+/**
+ * A library object as JSON, the way WAHA returns it: its enumerable fields (the `client` back
+ * reference is not one), Dates as strings, functions dropped.
+ */
+export function toPlain(o: unknown): Record<string, unknown> {
+  return o == null ? {} : (JSON.parse(JSON.stringify(o)) as Record<string, unknown>);
+}
+
+/** A WhatsApp id given as a string or as a wid object `{_serialized}`. */
+export function widString(x: unknown): string | null {
+  if (typeof x === 'string') return x;
+  if (x && typeof x === 'object' && typeof (x as Raw)._serialized === 'string') return (x as Raw)._serialized as string;
+  return null;
+}
+
+const str = (x: unknown): string | null => (typeof x === 'string' && x ? x : null);
+
+/** What is known of a message's media without downloading it. */
+export function mediaInfo(m: LibMessage, url: string | null = null): WAMessage['media'] {
+  if (!m.hasMedia) return null;
+  const d = m._data ?? {};
+  return { url, mimetype: str(d.mimetype) ?? 'application/octet-stream', filename: str(d.filename) };
+}
+
+function replyTo(d: Raw | undefined): WAMessage['replyTo'] {
+  const id = str(d?.quotedStanzaID);
+  if (!d || !id) return null;
+  const quoted = d.quotedMsg as Raw | undefined;
+  const body = str(quoted?.body) ?? str(quoted?.caption) ?? undefined;
+  return { id, participant: widString(d.quotedParticipant), ...(body !== undefined ? { body } : {}) };
+}
+
+/** WAHA's message payload (`message`, `message.any`, `message.ack`, chat history). */
+export function toWAMessage(m: LibMessage, source: 'app' | 'api', media: WAMessage['media'] = mediaInfo(m)): WAMessage {
+  return {
+    id: m.id._serialized,
+    timestamp: m.timestamp,
+    from: m.from,
+    fromMe: m.fromMe,
+    source,
+    to: m.to,
+    participant: m.author ?? null,
+    body: m.body ?? '',
+    hasMedia: Boolean(m.hasMedia),
+    media,
+    ack: m.ack ?? 0,
+    ackName: ackName(m.ack),
+    replyTo: replyTo(m._data),
+    _data: m._data ?? {},
+  };
+}
+
+/** `message.reaction`: who reacted with what to which message (empty text = removed). */
+export function toReaction(
+  r: {
+    id: { fromMe: boolean; remote: string; _serialized: string };
+    msgId: { _serialized: string };
+    senderId: string;
+    reaction: string;
+    timestamp: number;
+  },
+  me: string | null,
+) {
+  return {
+    id: r.id._serialized,
+    from: r.senderId,
+    fromMe: r.id.fromMe,
+    participant: r.senderId,
+    to: r.id.fromMe ? r.id.remote : (me ?? r.id.remote),
+    timestamp: r.timestamp,
+    reaction: { text: r.reaction, messageId: r.msgId._serialized },
+  };
+}
+
+/** `call.received`. */
+export function toCall(c: { id: string; from?: string; timestamp: number; isVideo: boolean; isGroup: boolean }) {
+  return { id: c.id, from: c.from ?? null, timestamp: c.timestamp, isVideo: Boolean(c.isVideo), isGroup: Boolean(c.isGroup) };
+}
+
+/** The fields of a whatsapp-web.js GroupNotification read here. */
+export interface LibGroupNotification {
+  chatId: string;
+  author: string;
+  type: string;
+  body: string;
+  timestamp: number;
+  recipientIds: string[];
+}
+
+const PARTICIPANT_TYPE: Record<string, 'join' | 'leave' | 'promote' | 'demote'> = {
+  add: 'join',
+  invite: 'join',
+  linked_group_join: 'join',
+  remove: 'leave',
+  leave: 'leave',
+  promote: 'promote',
+  demote: 'demote',
+};
+
+/**
+ * A group notification as WAHA's group.v2.* events: `group.v2.participants` for every member
+ * change, plus `group.v2.join` / `group.v2.leave` when the member is us, `group.v2.update` for
+ * subject, description and settings changes.
+ */
+export function groupEvents(n: LibGroupNotification, me: string | null): { event: string; payload: Record<string, unknown> }[] {
+  const group = { id: n.chatId };
+  const type = PARTICIPANT_TYPE[n.type];
+  if (!type) {
+    const change: Record<string, unknown> = { id: n.chatId };
+    if (n.type === 'subject') change.subject = n.body;
+    else if (n.type === 'description') change.description = n.body;
+    else if (n.type === 'announce') change.membersCanSendMessages = n.body !== 'on';
+    else if (n.type === 'restrict') change.membersCanEditInfo = n.body !== 'on';
+    return [{ event: 'group.v2.update', payload: { group: change, type: n.type, by: n.author, timestamp: n.timestamp } }];
+  }
+  const role = type === 'promote' ? 'admin' : 'participant';
+  const participants = (n.recipientIds.length ? n.recipientIds : [n.author]).map((id) => ({ id, role }));
+  const out: { event: string; payload: Record<string, unknown> }[] = [
+    { event: 'group.v2.participants', payload: { group, type, timestamp: n.timestamp, participants, by: n.author } },
+  ];
+  if (me && participants.some((p) => p.id === me) && (type === 'join' || type === 'leave')) {
+    out.unshift({ event: `group.v2.${type}`, payload: { group, timestamp: n.timestamp, by: n.author } });
+  }
+  return out;
+}
+
+/**
+ * whatsapp-web.js's `disconnected` reason → DisconnectInfo. It emits 'LOGOUT' when WhatsApp Web
+ * reloads after a logout command (the phone unlinked us) and otherwise the socket state it does
+ * not accept: UNPAIRED / UNPAIRED_IDLE (unlinked too), or CONFLICT, DEPRECATED_VERSION,
+ * PROXYBLOCK, TOS_BLOCK, SMB_TOS_BLOCK, UNLAUNCHED (TIMEOUT, OPENING, PAIRING and CONNECTED are
+ * accepted and not reported). Only the unlinked ones are `loggedOut` (not retried).
+ */
+export function disconnectInfo(reason: unknown): { reason: string; loggedOut: boolean } {
+  const r = String(reason);
+  return { reason: r, loggedOut: ['LOGOUT', 'UNPAIRED', 'UNPAIRED_IDLE'].includes(r.toUpperCase()) };
+}
+
+/**
+ * WAHA's `config.ignore` as a test on a chat id: `status@broadcast` (status), other
+ * `…@broadcast` lists (broadcast), `…@newsletter` (channels), `…@g.us` (groups).
+ */
+export function ignoredChats(
+  ignore: { status?: boolean | null; groups?: boolean | null; channels?: boolean | null; broadcast?: boolean | null } | null | undefined,
+): (chatId: string | null | undefined) => boolean {
+  if (!ignore || !(ignore.status || ignore.groups || ignore.channels || ignore.broadcast)) return () => false;
+  return (chatId) => {
+    if (!chatId) return false;
+    if (chatId === 'status@broadcast') return Boolean(ignore.status);
+    if (chatId.endsWith('@broadcast')) return Boolean(ignore.broadcast);
+    if (chatId.endsWith('@newsletter')) return Boolean(ignore.channels);
+    if (chatId.endsWith('@g.us')) return Boolean(ignore.groups);
+    return false;
+  };
+}

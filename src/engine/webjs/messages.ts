@@ -1,0 +1,106 @@
+/** Sending and acting on messages over a ready whatsapp-web.js client; results are the library's objects as JSON. */
+import type { Client, Message, MessageSendOptions } from 'whatsapp-web.js';
+import type { MediaInput, MessageCalls, Plain, SendOptions, WAMessage } from '../types';
+import { chatNotFound, findChat, findMessage, type WebjsContext } from './context';
+import { toPlain } from './mapping';
+import { MESSAGES_BY_ID, RECENT_INCOMING_IDS } from './page';
+
+/**
+ * The catch-up's bounds (recentIncoming): the most recently active chats, the messages looked at
+ * per chat (ids and times only), and the messages serialized and published at most.
+ */
+export const CATCH_UP_CHATS = 20;
+export const CATCH_UP_SCAN_PER_CHAT = 5000;
+export const CATCH_UP_MAX = 2000;
+
+export class WebjsMessages implements MessageCalls {
+  constructor(private readonly ctx: WebjsContext) {}
+
+  sendText(chatId: string, text: string, o: SendOptions = {}): Promise<Plain> {
+    return this.send(chatId, text, { ...common(o), linkPreview: o.linkPreview ?? true });
+  }
+
+  sendMedia(chatId: string, m: MediaInput, o: SendOptions = {}): Promise<Plain> {
+    const media = new this.ctx.lib.MessageMedia(m.mimetype, m.data, m.filename ?? null);
+    return this.send(chatId, media, { ...common(o), caption: o.caption, sendAudioAsVoice: o.asVoice, sendMediaAsDocument: o.asDocument });
+  }
+
+  sendLocation(chatId: string, loc: { latitude: number; longitude: number; title?: string }): Promise<Plain> {
+    return this.send(chatId, new this.ctx.lib.Location(loc.latitude, loc.longitude, loc.title ? { name: loc.title } : {}), {});
+  }
+
+  /** One message per contact card (the library parses a vCard text into a contact message); returns the last. */
+  async sendContactVcard(chatId: string, contacts: { vcard: string }[]): Promise<Plain> {
+    let last: Plain = {};
+    for (const c of contacts) last = await this.send(chatId, c.vcard, { parseVCards: true });
+    return last;
+  }
+
+  sendPoll(chatId: string, p: { name: string; options: string[]; multipleAnswers: boolean }): Promise<Plain> {
+    const poll = new this.ctx.lib.Poll(p.name, p.options, { allowMultipleAnswers: p.multipleAnswers, messageSecret: undefined });
+    return this.send(chatId, poll, {});
+  }
+
+  /** Forwards, then returns the copy (our newest message in that chat; sends to one chat are queued in order). */
+  async forward(chatId: string, messageId: string): Promise<Plain> {
+    const original = await findMessage(this.ctx, messageId);
+    const forward = async () => {
+      await original.forward(chatId);
+      const [copy] = await (await findChat(this.ctx, chatId)).fetchMessages({ limit: 1, fromMe: true });
+      return copy;
+    };
+    const copy = await this.ctx.events.trackSend(forward());
+    return toPlain(copy ?? original);
+  }
+
+  async sendSeen(chatId: string): Promise<void> {
+    await this.ctx.client.sendSeen(chatId);
+  }
+
+  async setTyping(chatId: string, typing: boolean): Promise<void> {
+    const chat = await findChat(this.ctx, chatId);
+    if (typing) await chat.sendStateTyping();
+    else await chat.clearState();
+  }
+
+  async react(messageId: string, reaction: string): Promise<void> {
+    await (await findMessage(this.ctx, messageId)).react(reaction);
+  }
+
+  async star(messageId: string, star: boolean): Promise<void> {
+    const msg = await findMessage(this.ctx, messageId);
+    if (star) await msg.star();
+    else await msg.unstar();
+  }
+
+  async recentIncoming(sinceSec: number, known: (id: string) => boolean | Promise<boolean> = () => false): Promise<WAMessage[]> {
+    const { client, lib, events } = this.ctx;
+    const page = client.pupPage;
+    if (!page) return [];
+    const found = await page.evaluate(RECENT_INCOMING_IDS, sinceSec, CATCH_UP_CHATS, CATCH_UP_SCAN_PER_CHAT);
+    // Beyond CATCH_UP_MAX, the oldest go now and the rest at the next `ready` (it starts after them).
+    const missing: { id: string; t: number }[] = [];
+    for (const m of found.sort((a, b) => a.t - b.t)) {
+      if (missing.length >= CATCH_UP_MAX) break;
+      if (!events.ignored(m.id.split('_')[1]) && !(await known(m.id))) missing.push(m);
+    }
+    const data = await page.evaluate(
+      MESSAGES_BY_ID,
+      missing.map((m) => m.id),
+    );
+    const { Message: MessageClass } = lib as unknown as { Message: new (client: Client, data: unknown) => Message };
+    const out: WAMessage[] = [];
+    for (const d of data) out.push(await events.incoming(new MessageClass(client, d))); // one media download at a time
+    return out;
+  }
+
+  private async send(chatId: string, content: Parameters<Client['sendMessage']>[1], options: MessageSendOptions): Promise<Plain> {
+    const msg = await this.ctx.events.trackSend(this.ctx.client.sendMessage(chatId, content, options) as Promise<Message | undefined>);
+    if (!msg) throw chatNotFound(chatId);
+    return toPlain(msg);
+  }
+}
+
+function common(o: SendOptions): MessageSendOptions {
+  return { quotedMessageId: o.replyTo ?? undefined, mentions: o.mentions };
+}

@@ -1,0 +1,49 @@
+/**
+ * Functions that run inside WhatsApp Web's page (through puppeteer's evaluate). whatsapp-web.js
+ * 1.34 reaches WhatsApp Web's modules as `window.require('WAWeb…')`; these use the same modules
+ * the library's own injected code does (its src/util/Injected).
+ */
+
+/** A WhatsApp Web model or module: the page's own objects carry no types. */
+// biome-ignore lint/suspicious/noExplicitAny: WhatsApp Web's modules are untyped JavaScript.
+type Wa = any;
+
+/**
+ * In WhatsApp Web's page: ids and times of incoming messages from `since` (s) on, in the `limit`
+ * chats active most recently. The same reads as whatsapp-web.js's `Chat.fetchMessages`
+ * (chat.msgs, then loadEarlierMsgs pages), but it stops paging once the loaded messages reach
+ * back past `since`, and skips what `message` never carries: our own messages, notifications,
+ * group changes, undecrypted ones. Only ids cross to Node: most are already published.
+ */
+export const RECENT_INCOMING_IDS = async (since: number, limit: number, perChat: number) => {
+  const w = window as unknown as { require(m: string): Wa };
+  const chats = w
+    .require('WAWebCollections')
+    .Chat.getModelsArray()
+    .filter((c: Wa) => (c.t ?? 0) >= since)
+    .sort((a: Wa, b: Wa) => b.t - a.t)
+    .slice(0, limit);
+  const wanted = (m: Wa) => !m.id.fromMe && !m.isNotification && m.type !== 'gp2' && m.type !== 'ciphertext' && m.t >= since;
+  const out: { id: string; t: number }[] = [];
+  for (const chat of chats) {
+    let msgs: Wa[] = chat.msgs.getModelsArray();
+    const oldest = () => msgs.reduce((t, m) => Math.min(t, m.t), Infinity);
+    while (msgs.length < perChat && oldest() >= since) {
+      const earlier = await w.require('WAWebChatLoadMessages').loadEarlierMsgs({ chat });
+      if (!earlier?.length) break;
+      msgs = [...earlier, ...msgs];
+    }
+    for (const m of msgs) if (wanted(m)) out.push({ id: m.id._serialized, t: m.t });
+  }
+  return out;
+};
+
+/** In the page: the messages with these ids, serialized like the library's own events. */
+export const MESSAGES_BY_ID = (ids: string[]) => {
+  const w = window as unknown as { require(m: string): Wa; WWebJS: { getMessageModel(m: unknown): unknown } };
+  const Msg = w.require('WAWebCollections').Msg;
+  return ids
+    .map((id) => Msg.get(id))
+    .filter(Boolean)
+    .map((m: unknown) => w.WWebJS.getMessageModel(m));
+};

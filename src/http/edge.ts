@@ -1,0 +1,125 @@
+/**
+ * The HTTP edge: what every request passes before the app sees it, in the Bun server's own fetch
+ * handler. In order: a request id; the Host header checked (a malformed one is a 400 before
+ * anything else runs); the request target read from the request line without URL parsing that
+ * could throw; WebSocket upgrades handed to their route; the body read within its limits and a
+ * JSON body checked for depth and Unicode; then the app gets a request with a canonical URL, so
+ * its router and every hook see the same path whatever the Host was. Anything that fails on the
+ * way, and anything that escapes the app, is answered in the one error shape and logged once.
+ */
+import type { Server, WebSocketHandler } from 'bun';
+import { HttpError } from '../errors';
+import type { Logger } from '../log';
+import { type BodyLimits, checkJson, isJson, readBody } from './body';
+import { errorResponse } from './errors';
+import { isValidHost, pathOf, requestTarget } from './host';
+import { requestState } from './request-id';
+
+/** The app behind the edge: anything that answers a Request (Elysia's `handle`). */
+export interface AppHandler {
+  handle(request: Request): Promise<Response>;
+}
+
+/** A WebSocket route served at the edge (Elysia cannot upgrade a request it did not receive). */
+export interface UpgradeRoute<Data> {
+  path: string;
+  /** Upgrades `request` on `server` and returns undefined, or answers (an error) instead. */
+  upgrade(request: Request, server: Server<Data>, target: string): Response | undefined | Promise<Response | undefined>;
+  websocket: WebSocketHandler<Data>;
+}
+
+export interface EdgeOptions<Data> {
+  app: AppHandler;
+  log: Logger;
+  limits: BodyLimits;
+  /** Headers added to every answer (CORS, the memory figure); called once per response. */
+  headers?: (request: Request) => Record<string, string>;
+  /** Answers a request before everything else when it returns a Response (CORS preflights). */
+  preflight?: (request: Request) => Response | null;
+  ws?: UpgradeRoute<Data>;
+}
+
+/** The canonical origin the app sees: long enough for Elysia's router, and never taken from the client. */
+export const CANONICAL_ORIGIN = 'http://wabun.internal';
+
+const METHODS_WITHOUT_BODY = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function createEdge<Data>(o: EdgeOptions<Data>) {
+  const decorate = (request: Request, res: Response, id: string): Response => {
+    try {
+      res.headers.set('x-request-id', id);
+      for (const [k, v] of Object.entries(o.headers?.(request) ?? {})) res.headers.set(k, v);
+      return res;
+    } catch {
+      // Some responses (a static file) come with immutable headers: answer with a copy.
+      const copy = new Response(res.body, res);
+      copy.headers.set('x-request-id', id);
+      for (const [k, v] of Object.entries(o.headers?.(request) ?? {})) copy.headers.set(k, v);
+      return copy;
+    }
+  };
+
+  const fail = (request: Request, id: string, err: unknown, stage: string): Response => {
+    if (err instanceof HttpError) {
+      o.log.info('request refused at the edge', { requestId: id, method: request.method, status: err.status, error: err.message });
+      return decorate(request, errorResponse(err.status, err.message, err.details, id), id);
+    }
+    o.log.error('request failed at the edge', {
+      requestId: id,
+      stage,
+      error: err instanceof Error ? err.message : String(err),
+      stack: err instanceof Error ? err.stack : undefined,
+    });
+    return decorate(request, errorResponse(500, `Unexpected error. Quote request id ${id} when reporting it.`, undefined, id), id);
+  };
+
+  async function fetch(request: Request, server: Server<Data>): Promise<Response | undefined> {
+    const { id } = requestState(request);
+    let stage = 'host';
+    try {
+      if (!isValidHost(request.headers.get('host')))
+        throw new HttpError(400, 'The Host header is not a valid host name, IPv4 or [IPv6] address with an optional port 1–65535.');
+      const target = requestTarget(request.url);
+      stage = 'preflight';
+      const early = o.preflight?.(request);
+      if (early) return decorate(request, early, id);
+      if (o.ws && pathOf(target) === o.ws.path && request.headers.get('upgrade')?.toLowerCase() === 'websocket') {
+        stage = 'upgrade';
+        const refused = await o.ws.upgrade(request, server, target);
+        return refused && decorate(request, refused, id);
+      }
+      stage = 'body';
+      let body: Uint8Array | null = null;
+      if (!METHODS_WITHOUT_BODY.has(request.method)) {
+        body = await readBody(request, o.limits);
+        if (body && isJson(request.headers.get('content-type'))) checkJson(body, o.limits);
+      }
+      stage = 'app';
+      const headers = new Headers(request.headers);
+      headers.set('x-request-id', id);
+      // The body is whole now: its length is known, whatever framing it came in.
+      headers.delete('transfer-encoding');
+      if (body) headers.set('content-length', String(body.byteLength));
+      else headers.delete('content-length');
+      const inner = new Request(CANONICAL_ORIGIN + target, {
+        method: request.method,
+        headers,
+        body: body as BodyInit | null,
+        signal: request.signal,
+      });
+      return decorate(request, await o.app.handle(inner), id);
+    } catch (err) {
+      return fail(request, id, err, stage);
+    }
+  }
+
+  /** Bun's server-level handler: whatever escapes `fetch` (it should not) still gets the error shape. */
+  function error(err: Error): Response {
+    o.log.error('unhandled server error', { error: err.message, stack: err.stack });
+    return errorResponse(500, 'Unexpected error.');
+  }
+
+  return { fetch, error, websocket: o.ws?.websocket };
+}
+
+export type Edge = ReturnType<typeof createEdge>;

@@ -1,0 +1,88 @@
+/**
+ * The one error path: every failure, wherever it happens (the edge, a hook, a schema, a route, a
+ * service, WhatsApp Web), is answered as `{statusCode, error, message, details?, requestId?}`.
+ * A 5xx that is not one of ours (an unexpected exception) is logged with its stack and answered
+ * with the request id only.
+ */
+import { Elysia } from 'elysia';
+import { HttpError, reasonPhrase } from '../errors';
+import type { Logger } from '../log';
+import { pathOf, requestTarget } from './host';
+import { requestIdOf } from './request-id';
+
+/** The JSON error body for `status`. */
+export function errorBody(status: number, message: string, details?: Record<string, unknown>, requestId?: string): Record<string, unknown> {
+  const body: Record<string, unknown> = { statusCode: status, error: reasonPhrase(status), message };
+  if (details) body.details = details;
+  if (requestId && status >= 500) body.requestId = requestId;
+  return body;
+}
+
+/** The error body as a Response (the edge's answers, before Elysia runs). */
+export function errorResponse(status: number, message: string, details?: Record<string, unknown>, requestId?: string): Response {
+  return Response.json(errorBody(status, message, details, requestId), { status });
+}
+
+type ValidationItem = { path?: string; schema?: { error?: unknown }; errors?: Iterable<ValidationItem>[] };
+
+/**
+ * A union's own error ("Expected union value", e.g. every `nullable` field) hides why its
+ * branches failed: the deepest branch error (with its schema's own `error` text) says more.
+ */
+function specific<T>(e: T): T {
+  let best = e as ValidationItem;
+  for (const branch of (e as ValidationItem | undefined)?.errors ?? []) {
+    for (const inner of branch) {
+      const d = specific(inner);
+      if ((d.path?.length ?? 0) > (best.path?.length ?? 0)) best = d;
+    }
+  }
+  return best as T;
+}
+
+/** Maps every error to the one shape; the only `onError` of the app. */
+export const errorHandler = (log: Logger) =>
+  new Elysia({ name: 'wabun/errors' }).onError({ as: 'global' }, ({ code, error, request, set }) => {
+    const id = requestIdOf(request);
+    let status = 500;
+    let message = `Unexpected error. Quote request id ${id} when reporting it.`;
+    let details: Record<string, unknown> | undefined;
+
+    if (error instanceof HttpError) {
+      status = error.status;
+      message = error.message;
+      details = error.details;
+    } else if (code === 'PARSE') {
+      status = 400;
+      message = 'The request body is not valid JSON (or does not match its Content-Type).';
+    } else if (code === 'VALIDATION' && error.type === 'response') {
+      // Our answer did not match its own schema: our bug, not the client's.
+      log.error('response does not match its schema', { requestId: id, path: pathOf(requestTarget(request.url)), error: error.message });
+    } else if (code === 'VALIDATION') {
+      status = 400;
+      const first = specific(error.all[0]);
+      const field = first && 'path' in first ? first.path.replace(/^\//, '').replaceAll('/', '.') : '';
+      const where = error.type;
+      // A schema's own `error` text (e.g. how a session name must look) says more than TypeBox's.
+      const custom = first && 'schema' in first && typeof first.schema.error === 'string' ? first.schema.error : undefined;
+      message = `Invalid ${where}${field ? ` field '${field}'` : ''}: ${custom ?? first?.summary ?? first?.message ?? 'does not match the schema'}`;
+      details = {
+        in: where,
+        field: field || null,
+        errors: error.all.slice(0, 20).map((e) => ({ path: 'path' in e ? e.path : '', message: e.summary ?? e.message })),
+      };
+    } else if (code === 'NOT_FOUND') {
+      status = 404;
+      message = `No route ${request.method} ${pathOf(requestTarget(request.url))}. The API is listed at /docs.`;
+    } else {
+      log.error('unhandled error', {
+        requestId: id,
+        code,
+        error: error instanceof Error ? error.message : String(error),
+        stack: error instanceof Error ? error.stack : undefined,
+      });
+    }
+    set.status = status;
+    set.headers['content-type'] = 'application/json';
+    return errorBody(status, message, details, id);
+  });

@@ -1,0 +1,103 @@
+/**
+ * What the services need from storage, as interfaces: sessions and their configs, the webhook
+ * outbox with its dead letters, and the ledger of incoming messages already published. Every
+ * call is asynchronous so that a networked database can stand behind them; the embedded binding
+ * is SQLite (`sqlite/`). Rows are plain data; the logic around them lives with their users
+ * (src/modules/sessions, src/events).
+ */
+import type { SessionConfig } from '../modules/sessions/model';
+
+/** One stored session. */
+export interface SessionRow {
+  name: string;
+  config: SessionConfig | null;
+  /** Whether it should be running: restored at the next start-up when true. */
+  running: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface SessionStore {
+  list(): Promise<SessionRow[]>;
+  insert(name: string, config: SessionConfig | null, running?: boolean): Promise<void>;
+  setConfig(name: string, config: SessionConfig | null): Promise<void>;
+  setRunning(name: string, running: boolean): Promise<void>;
+  delete(name: string): Promise<void>;
+}
+
+/** A webhook target as stored: its key (scope + URL) and the settings of its latest event. */
+export interface TargetRow {
+  id: number;
+  key: string;
+  /** JSON of TargetSettings (src/events/targets.ts). */
+  settings: string;
+}
+
+/** One pending delivery: an event for one target. */
+export interface OutboxRow {
+  seq: number;
+  targetId: number;
+  eventId: string;
+  event: string;
+  session: string;
+  body: Uint8Array<ArrayBuffer>;
+  createdAt: number;
+  /** Failed attempts so far. */
+  attempts: number;
+  /** Not before this time (ms): the stored retry time, honoured after a restart. */
+  nextAt: number;
+}
+
+/** What one event write commits, in one transaction. */
+export interface EventWrite {
+  eventId: string;
+  event: string;
+  session: string;
+  /** ms: the event's time, also the first attempt's time. */
+  timestamp: number;
+  /** The envelope JSON every attempt sends. */
+  body: Uint8Array;
+  /** One row per target: its key and current settings JSON (the target row is created or updated). */
+  targets: { key: string; settings: string }[];
+  /** An incoming message whose event this is: recorded in the ledger. */
+  record?: { id: string; timestampSec: number } | null;
+  /** Dropped (nothing written, null returned) when the ledger already holds this message id. */
+  unlessPublished?: string | null;
+}
+
+export interface OutboxStore {
+  /** Commits the event's rows (and ledger entry) atomically; the target ids written, or null when dropped. */
+  write(w: EventWrite): Promise<number[] | null>;
+  targets(): Promise<TargetRow[]>;
+  pendingCount(): Promise<number>;
+  /** Targets that have pending rows. */
+  targetsWithPending(): Promise<number[]>;
+  /** The first `limit` pending rows of a target, oldest first. */
+  head(targetId: number, limit: number): Promise<OutboxRow[]>;
+  /** A 2xx came back: the row is done. false when it was already gone. */
+  remove(seq: number): Promise<boolean>;
+  /** An attempt failed; the next one is not before `nextAt`. */
+  fail(seq: number, error: string, nextAt: number): Promise<void>;
+  /** No retries are left: the row moves to the dead letters. */
+  bury(seq: number, url: string, error: string, at: number): Promise<void>;
+}
+
+/** Which incoming messages already went out as a `message` event, per session. */
+export interface LedgerStore {
+  has(session: string, id: string): Promise<boolean>;
+  /** The newest message time (s) recorded, and the session's start mark (s), each null when absent. */
+  bounds(session: string): Promise<{ latest: number | null; floor: number | null }>;
+  /** Sets the start mark: the first time the session was ready. */
+  mark(session: string, timestampSec: number, at: number): Promise<void>;
+  forget(session: string): Promise<void>;
+  /** Drops rows recorded before `before` (ms) and all but the newest `maxPerSession` of each session. */
+  prune(before: number, maxPerSession: number): Promise<void>;
+}
+
+/** The whole store, as the service opens it. */
+export interface Store {
+  sessions: SessionStore;
+  outbox: OutboxStore;
+  ledger: LedgerStore;
+  close(): Promise<void>;
+}
