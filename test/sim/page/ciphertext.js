@@ -10,11 +10,12 @@ const waiting = new Map(); // msg id → the content it will have once decrypted
 Object.assign(api, {
   /** An incoming message that cannot be decrypted yet (same fields as receive); returns its id. */
   async receiveWaiting(spec) {
-    const id = await receive({ ...spec, media: undefined, type: 'ciphertext', body: '' });
+    const { from, author, pushName, id: msgId, t } = spec;
+    const id = await receive({ from, author, pushName, id: msgId, t, type: 'ciphertext', body: '' });
     waiting.set(id, spec);
     return id;
   },
-  /** The waiting message decrypts: text or media, as receive would have delivered it. */
+  /** The waiting message decrypts: text or media (not polls, locations or cards), as receive would have delivered it. */
   async decrypt(msgId) {
     const spec = waiting.get(msgId);
     const msg = collections.Msg.get(msgId);

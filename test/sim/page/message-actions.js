@@ -42,10 +42,8 @@ const msgActions = {
     return key;
   },
   /** WAWebSendMessageEditAction.sendMessageEdit (after the library checked canEditText / canEditCaption). */
-  async sendEdit(msg, content, { mentionedJidList, ...rest } = {}) {
-    const extra = mentionedJidList ? { mentionedJidList } : {};
-    if (rest.preview) Object.assign(extra, { title: rest.title, description: rest.description, canonicalUrl: rest.canonicalUrl });
-    const key = this.apply(msg, content, session.me.wid, extra);
+  async sendEdit(msg, content, { mentionedJidList } = {}) {
+    const key = this.apply(msg, content, session.me.wid, mentionedJidList ? { mentionedJidList } : {});
     pushOutbox({
       entry: {
         id: key._serialized,

@@ -18,10 +18,13 @@ const receipts = {
     }
     return remote.isUser() ? [remote] : [];
   },
-  /** A recipient's level: their own receipts, or at least the message's overall ack (automatic acks). */
+  /** The highest level a recipient's own receipts reached (1: only the server has it). */
+  ownLevel(rows, recipient) {
+    return Math.max(1, ...Object.keys(rows?.get(recipient._serialized) ?? {}).map(Number));
+  },
+  /** With automatic acks the message's overall ack counts for every recipient. */
   levelOf(msg, rows, recipient) {
-    const own = Math.max(1, ...Object.keys(rows?.get(recipient._serialized) ?? {}).map(Number));
-    return Math.max(own, msg.ack >= 2 ? msg.ack : 1);
+    return Math.max(this.ownLevel(rows, recipient), msg.ack >= 2 ? msg.ack : 1);
   },
   set(msg, recipient, ack) {
     if (!this.table.has(msg.id._serialized)) this.table.set(msg.id._serialized, new Map());
@@ -30,7 +33,7 @@ const receipts = {
     for (let level = 2; level <= ack; level++) row[level] ??= nowSec();
     rows.set(recipient._serialized, row);
     const all = this.recipientsOf(msg);
-    const overall = Math.min(...all.map((w) => this.levelOf({ ack: 0 }, rows, w)));
+    const overall = Math.min(...all.map((w) => this.ownLevel(rows, w)));
     if (all.length && overall > msg.ack) msg.set('ack', overall);
   },
   /** WAWebApiMessageInfoStore.queryMsgInfo. */

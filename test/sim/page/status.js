@@ -90,7 +90,7 @@ Object.assign(modules, {
   // Client.revokeStatusMessage.
   WAWebRevokeStatusAction: { sendStatusRevokeMsgAction: (status, msg) => statuses.revoke(status, msg) },
 });
-collections.Status = statuses.collection;
+collections.Status = statuses.collection; // in place of store.js's plain one: status models with their messages
 
 Object.assign(api, {
   /** My status posts, oldest first, with what the library sent (colour and font for text). */
