@@ -5,6 +5,21 @@
  *   launched by another process (the compiled binary, a Node.js baseline).
  */
 
+import type {
+  SimCall,
+  SimChatState,
+  SimContactState,
+  SimMedia,
+  SimMessageState,
+  SimPollVote,
+  SimPresences,
+  SimPresenceUpdate,
+  SimProfile,
+  SimStatusPost,
+} from './inspect';
+
+export type * from './inspect';
+
 export type SocketState =
   | 'OPENING'
   | 'PAIRING'
@@ -45,7 +60,9 @@ export interface SimStatus {
 export interface OutboxEntry {
   id: string;
   chatId: string;
-  type: string; // chat, image, video, audio, ptt, document, sticker, location, vcard, multi_vcard, poll_creation, reaction, revoke
+  // chat, image, video, audio, ptt, document, sticker, location, vcard, multi_vcard, poll_creation,
+  // and the protocol messages: reaction, revoke, edit, pin, unpin, poll_vote
+  type: string;
   subtype?: string;
   ack?: number;
   t: number;
@@ -61,6 +78,14 @@ export interface OutboxEntry {
   poll?: { name: string; options: string[]; selectableCount: number };
   vcards?: string[];
   reactionTo?: string;
+  /** edit: the message edited (`body` is the new text). */
+  editOf?: string;
+  /** pin / unpin: the message, and for how long (seconds). */
+  pinOf?: string;
+  duration?: number;
+  /** poll_vote: the poll and the options now chosen. */
+  voteOf?: string;
+  selectedOptions?: string[];
 }
 
 /** Non-message things the library did: seen, chatstate, presence, archive, group changes, ... */
@@ -90,6 +115,8 @@ export interface IncomingMessage {
   id?: string;
   t?: number;
   isForwarded?: boolean;
+  /** A poll: `selectableCount` 0 allows any number of answers (default 1). */
+  poll?: { name: string; options: string[]; selectableCount?: number };
 }
 
 /** One way of calling `window.__sim[method](...args)` in the page. */
@@ -188,12 +215,105 @@ export class SimControl {
   addGroup(group: { id?: string; subject: string; participants?: string[]; admins?: string[] }) {
     return this.call<string>('addGroup', group);
   }
-  incomingCall(call: { from: string; isVideo?: boolean }) {
+  /** Someone calls (a group call lists its participants): the library emits `call`. Returns the call id. */
+  incomingCall(call: { from: string; isVideo?: boolean; isGroup?: boolean; participants?: string[] }) {
     return this.call<string>('incomingCall', call);
   }
   /** The bytes (base64) stored under a media directPath (see OutboxEntry.media). */
   mediaData(directPath: string) {
     return this.call<string>('mediaData', directPath);
+  }
+
+  // ---- chats and messages (page/chats.js, message-actions.js, receipts.js, ciphertext.js) ----
+
+  /** A chat's state: archived, pinned, muted, unread, how many messages; `exists: false` if not in the page. */
+  chatState(chatId: string) {
+    return this.call<SimChatState>('chatState', chatId);
+  }
+  /** One message: body, edits, revoked, pinned, starred, ack; null when it is not in the page. */
+  message(id: string) {
+    return this.call<SimMessageState | null>('message', id);
+  }
+  /** A message's media with its bytes (what the library uploaded, or what was received). */
+  sentMedia(id: string) {
+    return this.call<SimMedia>('sentMedia', id);
+  }
+  /** The sender edits their message: the library emits `message_edit`. */
+  editIncoming(msgId: string, body: string) {
+    return this.call<void>('editIncoming', msgId, body);
+  }
+  /** The sender deletes their message for everyone: the library emits `message_revoke_everyone`. */
+  revokeIncoming(msgId: string) {
+    return this.call<void>('revokeIncoming', msgId);
+  }
+  /** A recipient of my message (group member or contact) reached `ack`; the overall ack follows the slowest. */
+  receipt(msgId: string, recipient: string, ack: 2 | 3 | 4) {
+    return this.call<void>('receipt', msgId, recipient, ack);
+  }
+  /** A message that cannot be decrypted yet: the library emits `message_ciphertext`. Returns its id. */
+  receiveWaiting(msg: IncomingMessage) {
+    return this.call<string>('receiveWaiting', msg);
+  }
+  /** The waiting message decrypts: the library emits `message`. */
+  decrypt(msgId: string) {
+    return this.call<void>('decrypt', msgId);
+  }
+
+  // ---- polls (page/polls.js) ----
+
+  /** Someone votes on a poll (`voter` defaults to the chat's contact / first other member): `vote_update`. */
+  pollVote(pollId: string, vote: { options: string[]; voter?: string }) {
+    return this.call<string>('pollVote', pollId, vote);
+  }
+  /** The current vote of each voter on a poll, mine included. */
+  pollVotes(pollId: string) {
+    return this.call<SimPollVote[]>('pollVotes', pollId);
+  }
+
+  // ---- contacts, LIDs, presence, profile (page/contacts.js, presence.js, profile.js) ----
+
+  /** A contact as the page holds it; null when the page has no such contact. */
+  contact(id: string) {
+    return this.call<SimContactState | null>('contact', id);
+  }
+  /** Ids in the block list. */
+  blocked() {
+    return this.call<string[]>('blocked');
+  }
+  /** The LID ↔ phone-number mappings the page knows. */
+  lids() {
+    return this.call<{ lid: string; pn: string }[]>('lids');
+  }
+  /** A contact's about text; null hides it (Contact.getAbout → null). */
+  setAbout(id: string, text: string | null) {
+    return this.call<void>('setAbout', id, text);
+  }
+  /** A contact (or group member) changes presence; true when delivered (only to a subscribed chat). */
+  presence(chatId: string, update: SimPresenceUpdate) {
+    return this.call<boolean>('presence', chatId, update);
+  }
+  /** My presence, my presence subscriptions, my last chat state per chat. */
+  presences() {
+    return this.call<SimPresences>('presences');
+  }
+  /** My profile: push name, about, picture (with the bytes the library set). */
+  profile() {
+    return this.call<SimProfile | null>('profile');
+  }
+
+  // ---- status and calls (page/status.js, calls.js) ----
+
+  /** My status posts, oldest first. */
+  statusPosts() {
+    return this.call<SimStatusPost[]>('statusPosts');
+  }
+  /** A contact posts a status: the library emits `message` from status@broadcast. Returns its id. */
+  receiveStatus(status: { from: string; body?: string; media?: IncomingMessage['media']; caption?: string }) {
+    return this.call<string>('receiveStatus', status);
+  }
+  /** Every incoming call: ringing or rejected. */
+  calls() {
+    return this.call<SimCall[]>('calls');
   }
 }
 

@@ -55,10 +55,37 @@ export const SIM_IDS = { contactPrefix: '155501', groupPrefix: '120363990000' };
 export const DEFAULT_ME = { number: '15550001000', pushName: 'Sim Tester' };
 /** Seeded contact `i` ("155501000ii@c.us"); contacts below chats - groups have a private chat. */
 export const simContactId = (i: number) => `${SIM_IDS.contactPrefix}${String(i).padStart(5, '0')}@c.us`;
+/**
+ * The LID the simulated server gives a phone-number id ("8" + the number padded to 14 digits,
+ * "@lid"). The page knows it from the start for me and the seeded contacts with an even index;
+ * others it learns when the library asks the server (page/contacts.js).
+ */
+export const simLid = (phoneId: string) => `8${phoneId.slice(0, phoneId.indexOf('@')).padStart(14, '0')}@lid`;
 /** Seeded group `i` ("120363990000000ii@g.us"). */
 export const simGroupId = (i: number) => `${SIM_IDS.groupPrefix}${String(i).padStart(6, '0')}@g.us`;
 
-const PAGE_FILES = ['core.js', 'session.js', 'store.js', 'messages.js', 'media.js', 'account.js', 'modules.js', 'control.js'];
+const PAGE_FILES = [
+  'core.js',
+  'session.js',
+  'store.js',
+  'messages.js',
+  'media.js',
+  'account.js',
+  'modules.js',
+  'control.js',
+  // Areas: each adds its modules to the require table and its methods to the control API.
+  'chats.js',
+  'message-actions.js',
+  'polls.js',
+  'receipts.js',
+  'ciphertext.js',
+  'contacts.js',
+  'presence.js',
+  'profile.js',
+  'status.js',
+  'calls.js',
+  'boot.js',
+];
 
 /** The page's HTML with `opts` baked in. */
 export function renderSimPage(opts: SimPageOptions = {}): string {

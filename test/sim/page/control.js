@@ -113,20 +113,9 @@ const api = {
   addGroup({ id, subject, participants = [], admins = [] }) {
     return store.addGroup({ id, subject, participants, admins }).id._serialized;
   },
-  /** An incoming call: the library emits `call`. */
-  incomingCall({ from, isVideo = false }) {
-    const id = toHex(randomBytes(16)).toUpperCase();
-    callCollection.calls.set(id, {
-      id,
-      peerJid: createWid(from)._serialized,
-      isVideo,
-      isGroup: false,
-      canHandleLocally: false,
-      outgoing: false,
-      webClientShouldHandle: false,
-      participants: [],
-    });
-    return id;
+  /** An incoming call (see calls.js): the library emits `call`. Returns the call id. */
+  incomingCall(spec) {
+    return calls.incoming(spec);
   },
   /** The bytes of an uploaded or received media file, base64. */
   mediaData(directPath) {
@@ -178,9 +167,3 @@ const control = {
     };
   },
 };
-
-// ---- boot ----
-window.__sim = api;
-session.boot();
-control.connect();
-window.Debug = { VERSION: CONFIG.version }; // last: whatsapp-web.js starts injecting once it sees this

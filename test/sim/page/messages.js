@@ -136,6 +136,7 @@ async function receive(spec) {
     Object.assign(data, { type: 'location', lat: latitude, lng: longitude, loc: description, clientUrl: url, body: '' });
   }
   if (spec.vcard) Object.assign(data, { type: 'vcard', body: spec.vcard, vcardFormattedName: vcardName(spec.vcard) });
+  if (spec.poll) Object.assign(data, polls.fields(spec.poll));
   if (spec.type && !spec.media) data.type = spec.type;
   const msg = store.addToChat(chat, new MsgModel(data));
   msgHistory.save(msg);
@@ -218,11 +219,13 @@ async function forwardMessages({ chat, msgs }) {
 function revoke(msgs) {
   for (const m of msgs) {
     pushOutbox({ entry: { id: m.id._serialized, chatId: m.id.remote._serialized, type: 'revoke', t: nowSec() } });
-    m.set({ type: 'revoked', body: '' });
+    m.set(revokedFields(m, 'sender_revoke'));
   }
 }
 
 function deleteForMe(chat, msgs) {
+  const ids = new Set(msgs.map((m) => m.id._serialized));
+  msgHistory.forget((data) => ids.has(data.id?._serialized));
   for (const m of msgs) {
     actionLog.push({ kind: 'delete', chatId: chat.id._serialized, msgId: m.id._serialized, t: nowSec() });
     chat.msgs.remove(m, { silent: true });

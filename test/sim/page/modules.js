@@ -5,8 +5,6 @@
 
 const { Msg, Chat } = collections;
 const log = (entry) => actionLog.push({ ...entry, t: nowSec() });
-const chatIdOf = (wid) => createWid(wid)._serialized;
-const callCollection = Object.assign(new Emitter(), { calls: new Map() });
 
 const modules = {
   // Client.inject + util/Injected/AuthStore/AuthStore.js: pairing, QR, connection state.
@@ -24,7 +22,11 @@ const modules = {
     waSignalStore: { getRegistrationInfo: async () => ({ registrationId: 1, identityKeyPair: { pubKey: session.keys.identity } }) },
   },
   WAWebUserPrefsMultiDevice: { getADVSecretKey: () => session.keys.adv },
-  WAWebUserPrefsMeUser: { getMaybeMePnUser: () => session.me?.wid, getMaybeMeLidUser: () => undefined, getMeUser: () => session.me?.wid },
+  WAWebUserPrefsMeUser: {
+    getMaybeMePnUser: () => session.me?.wid,
+    getMaybeMeLidUser: () => lids.meLid(),
+    getMeUser: () => session.me?.wid,
+  },
   WAWebMiscBrowserUtils: { info: () => ({ name: 'Chrome', version: '156', os: 'Linux', ua: navigator.userAgent }) },
   WAWebStreamModel: {
     Stream: Object.assign(Stream, {
@@ -37,7 +39,6 @@ const modules = {
   WAWebCollections: collections,
   WAWebSyncGatingUtils: { isPlaceholderMessageResendEnabled: () => false },
   WAWebNonMessageDataRequestPlaceholderMessageResendUtils: { handlePlaceholderMsgsSeen: () => {} },
-  WAWebCallCollection: callCollection,
   WAWebAddonReactionTableMode: {
     reactionTableMode: {
       bulkUpsert: async (records) => {
@@ -45,7 +46,6 @@ const modules = {
       },
     },
   },
-  WAWebAddonPollVoteTableMode: { pollVoteTableMode: { bulkUpsert: async () => {} } },
 
   // util/Injected/Utils.js (LoadUtils): ids, chats, contacts, serializers.
   WAWebBackendJobsCommon: { mediaTypeFromProtobuf: () => null },
@@ -83,27 +83,8 @@ const modules = {
     getIsEnterprise: (c) => c.isEnterprise,
   },
   WAWebFrontendContactGetters: { getIsMyContact: (c) => c.isMyContact },
-  WAWebApiContact: {
-    getPhoneNumber: (w) => (createWid(w).isLid() ? undefined : createWid(w)),
-    getCurrentLid: () => undefined,
-    getAlternateUserWid: () => undefined,
-  },
-  WAWebLidMigrationUtils: { toPn: (w) => (createWid(w).isLid() ? null : createWid(w)) },
   WAWebFindChatAction: { findOrCreateLatestChat: async (wid) => ({ chat: store.chat(wid), created: false }) },
   WAWebChatLoadMessages: { loadEarlierMsgs },
-  WAWebQueryExistsJob: { queryWidExists: async (w) => (store.isRegistered(createWid(w)) ? { wid: createWid(w), biz: false } : null) },
-  WAWebContactProfilePicThumbBridge: {
-    requestProfilePicFromServer: async (chat) => {
-      const eurl = store.profilePicUrl(chat.id);
-      if (!eurl) throw Object.assign(new Error('[wa-sim] no profile picture'), { name: 'ServerStatusCodeError', statusCode: 404 });
-      return { eurl, id: chat.id, tag: '1' };
-    },
-  },
-  WAWebContactStatusBridge: {
-    getStatus: async () => ({ status: 'Hey there! I am using WhatsApp.' }),
-    setMyStatus: async (status) => log({ kind: 'status', status }),
-  },
-  WAWebSetPushnameConnAction: { setPushname: async (pushname) => Conn.set('pushname', pushname) },
   WAWebPhoneUtils: { formattedPhoneNumber: (id) => `+${createWid(id).user}` },
   WAPhoneFindCC: { findCC: (n) => (String(n).startsWith('1') ? '1' : String(n).slice(0, 2)) },
 
@@ -125,15 +106,6 @@ const modules = {
       log({ kind: 'seen', chatId: chat.id._serialized });
     },
   },
-  WAWebChatStateBridge: {
-    sendChatStateComposing: async (w) => log({ kind: 'chatstate', chatId: chatIdOf(w), state: 'typing' }),
-    sendChatStateRecording: async (w) => log({ kind: 'chatstate', chatId: chatIdOf(w), state: 'recording' }),
-    sendChatStatePaused: async (w) => log({ kind: 'chatstate', chatId: chatIdOf(w), state: 'paused' }),
-  },
-  WAWebPresenceChatAction: {
-    sendPresenceAvailable: async () => log({ kind: 'presence', state: 'available' }),
-    sendPresenceUnavailable: async () => log({ kind: 'presence', state: 'unavailable' }),
-  },
   WAWebSendReactionMsgAction: {
     sendReactionToMsg: async (msg, text) => {
       react(msg, text, session.me.wid);
@@ -141,7 +113,6 @@ const modules = {
     },
   },
   WAWebChatForwardMessage: { forwardMessages },
-  WAWebMsgActionCapability: { canStarMsg: () => true, canSenderRevokeMsg: (m) => m.id.fromMe, canAdminRevokeMsg: () => false },
 
   // Media (Utils.processMediaData, Message.downloadMedia).
   WAWebMediaOpaqueData: OpaqueData,

@@ -176,7 +176,7 @@ const store = {
   },
   contact(id, attrs = {}) {
     const wid = createWid(id);
-    const c = collections.Contact.get(wid) ?? collections.Contact.add({ id: wid }, { silent: true })[0];
+    const c = collections.Contact.get(wid) ?? collections.Contact.add({ id: wid, ...lids.contactAttrs(wid) }, { silent: true })[0];
     c.set(attrs);
     return c;
   },
@@ -251,8 +251,12 @@ const store = {
     this.seeded = true;
     this.contact(session.me.wid, { pushname: session.me.pushName, isMe: true, isMyContact: true });
     seedAccount(CONFIG.account, CONFIG.ids);
+    for (const hook of seedHooks) hook();
   },
 };
+
+/** What the area files (contacts.js, profile.js, ...) add to a freshly seeded account. */
+const seedHooks = [];
 
 /** The group jobs whatsapp-web.js calls (createGroup, addParticipants, removeParticipants, ...). */
 const groups = {
@@ -329,6 +333,14 @@ const msgHistory = {
       const { id, ...rest } = revive(data);
       const msg = new MsgModel({ ...rest, id: new MsgKey(id), isNewMsg: false });
       store.addToChat(store.chat(msg.id.remote), msg, { silent: true });
+    }
+  },
+  /** Drops the stored messages `isGone` picks (deleted for me, cleared, or in a deleted chat). */
+  forget(isGone) {
+    const r = this.range();
+    for (let i = r.first; i < r.next; i++) {
+      const data = readJson(`${HISTORY_KEY}/${i}`);
+      if (data && isGone(data)) localStorage.removeItem(`${HISTORY_KEY}/${i}`);
     }
   },
   clear() {
