@@ -4,6 +4,9 @@
  * - `SimControlServer` (./server.ts): a loopback WebSocket the page connects to, for a browser
  *   launched by another process (the compiled binary, a Node.js baseline).
  */
+import type { GroupEvent, GroupSpec, SimGroup } from './control-areas';
+
+export type * from './control-areas';
 
 export type SocketState =
   | 'OPENING'
@@ -185,8 +188,21 @@ export class SimControl {
   addContact(contact: { id: string; name?: string; pushname?: string; isMyContact?: boolean }) {
     return this.call<string>('addContact', contact);
   }
-  addGroup(group: { id?: string; subject: string; participants?: string[]; admins?: string[] }) {
+  /** A group we are in, or (`member: false`) one on the server we can join by invite code; returns its id. */
+  addGroup(group: GroupSpec) {
     return this.call<string>('addGroup', group);
+  }
+  /** A group as the server sees it: subject, description, settings, roles, invite code, picture (null: unknown). */
+  group(id: string) {
+    return this.call<SimGroup | null>('group', id);
+  }
+  /** The group's invite code, made if it has none yet (as an admin's phone would). */
+  groupInviteCode(id: string) {
+    return this.call<string>('groupInviteCode', id);
+  }
+  /** Another member acts (add, remove, leave, promote, subject, ...); returns the notification id, null if the account sees none. */
+  groupEvent(event: GroupEvent) {
+    return this.call<string | null>('groupEvent', event);
   }
   incomingCall(call: { from: string; isVideo?: boolean }) {
     return this.call<string>('incomingCall', call);

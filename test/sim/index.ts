@@ -58,7 +58,7 @@ export const simContactId = (i: number) => `${SIM_IDS.contactPrefix}${String(i).
 /** Seeded group `i` ("120363990000000ii@g.us"). */
 export const simGroupId = (i: number) => `${SIM_IDS.groupPrefix}${String(i).padStart(6, '0')}@g.us`;
 
-const PAGE_FILES = ['core.js', 'session.js', 'store.js', 'messages.js', 'media.js', 'account.js', 'modules.js', 'control.js'];
+const PAGE_FILES = ['core.js', 'session.js', 'store.js', 'messages.js', 'media.js', 'account.js', 'modules.js', 'groups.js', 'control.js'];
 
 /** The page's HTML with `opts` baked in. */
 export function renderSimPage(opts: SimPageOptions = {}): string {

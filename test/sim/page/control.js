@@ -110,9 +110,6 @@ const api = {
   addContact({ id, ...attrs }) {
     return store.contact(id, attrs).id._serialized;
   },
-  addGroup({ id, subject, participants = [], admins = [] }) {
-    return store.addGroup({ id, subject, participants, admins }).id._serialized;
-  },
   /** An incoming call: the library emits `call`. */
   incomingCall({ from, isVideo = false }) {
     const id = toHex(randomBytes(16)).toUpperCase();
@@ -133,6 +130,9 @@ const api = {
     return media.dataOf(directPath);
   },
 };
+
+// Areas in their own page files: groups (addGroup, group, groupEvent, ...).
+Object.assign(api, groupControl);
 
 const control = {
   ws: null,

@@ -1,0 +1,53 @@
+/**
+ * Shapes of the simulator's group control methods (page/groups.js); the methods themselves
+ * are on SimControl (./control.ts).
+ */
+
+export type GroupRole = 'superadmin' | 'admin' | 'participant';
+
+/** A group as the server sees it; the account need not be in it (`member: false`). */
+export interface SimGroup {
+  id: string;
+  member: boolean;
+  subject: string;
+  description: string | null;
+  owner: string | null;
+  creation: number;
+  /** Only admins send messages. */
+  announce: boolean;
+  /** Only admins edit subject, description and picture. */
+  restrict: boolean;
+  memberAddMode: 'all_member_add' | 'admin_add';
+  participants: { id: string; role: GroupRole }[];
+  /** null until an admin (or the control side) asked for one. */
+  inviteCode: string | null;
+  /** `thumbnail` / `image`: the data URLs the library uploaded (96 and 640 px JPEG). */
+  picture: { url: string; thumbnail?: string; image?: string } | null;
+}
+
+export interface GroupSpec {
+  id?: string;
+  subject: string;
+  participants?: string[];
+  admins?: string[];
+  /** The superadmin; default us (for a group we are in) or the first participant. */
+  owner?: string;
+  description?: string;
+  inviteCode?: string;
+  /** false: a group on the server only, which the account can join by its invite code. */
+  member?: boolean;
+  announce?: boolean;
+  restrict?: boolean;
+}
+
+/** What another member (or the server) does to a group. */
+export type GroupEvent = { group: string; by?: string } & (
+  | { action: 'add' | 'remove' | 'invite' | 'promote' | 'demote'; participants: string[] }
+  | { action: 'leave'; participants?: string[] }
+  | { action: 'subject'; subject: string }
+  | { action: 'description'; description: string }
+  | { action: 'announce' | 'restrict'; value: boolean }
+  | { action: 'member_add_mode'; value: 'admin_add' | 'all_member_add' }
+  | { action: 'picture'; value: string | null }
+  | { action: 'revoke_invite' }
+);
