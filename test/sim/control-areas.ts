@@ -1,6 +1,6 @@
 /**
- * Shapes of the simulator's group control methods (page/groups.js); the methods themselves
- * are on SimControl (./control.ts).
+ * Shapes of the simulator's group and label control methods (page/groups.js, page/labels.js);
+ * the methods themselves are on SimControl (./control.ts).
  */
 
 export type GroupRole = 'superadmin' | 'admin' | 'participant';
@@ -51,3 +51,21 @@ export type GroupEvent = { group: string; by?: string } & (
   | { action: 'picture'; value: string | null }
   | { action: 'revoke_invite' }
 );
+
+export interface SimLabel {
+  id: string;
+  name: string;
+  /** Index into WhatsApp's 20-colour label palette. */
+  color: number;
+  hexColor: string;
+  predefinedId: string | null;
+  count: number;
+  chats: string[];
+}
+
+/** A label change made on the phone. */
+export type LabelChange =
+  | { action: 'create'; name: string; color?: number }
+  | { action: 'edit'; labelId: string; name?: string; color?: number }
+  | { action: 'delete'; labelId: string }
+  | { action: 'add' | 'remove'; labelId: string; chatId: string };

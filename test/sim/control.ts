@@ -4,7 +4,7 @@
  * - `SimControlServer` (./server.ts): a loopback WebSocket the page connects to, for a browser
  *   launched by another process (the compiled binary, a Node.js baseline).
  */
-import type { GroupEvent, GroupSpec, SimGroup } from './control-areas';
+import type { GroupEvent, GroupSpec, LabelChange, SimGroup, SimLabel } from './control-areas';
 
 export type * from './control-areas';
 
@@ -203,6 +203,18 @@ export class SimControl {
   /** Another member acts (add, remove, leave, promote, subject, ...); returns the notification id, null if the account sees none. */
   groupEvent(event: GroupEvent) {
     return this.call<string | null>('groupEvent', event);
+  }
+  /** The account's labels (business accounts), with the chats carrying each. */
+  labels() {
+    return this.call<SimLabel[]>('labels');
+  }
+  /** The label ids on a chat. */
+  chatLabels(chatId: string) {
+    return this.call<string[]>('chatLabels', chatId);
+  }
+  /** A label change made on the phone; returns the label's id. */
+  labelChange(change: LabelChange) {
+    return this.call<string>('labelChange', change);
   }
   incomingCall(call: { from: string; isVideo?: boolean }) {
     return this.call<string>('incomingCall', call);

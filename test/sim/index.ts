@@ -39,6 +39,8 @@ export interface SimPageOptions {
   account?: AccountProfile;
   /** Seed of the generated account (same seed → same ids, names and history). */
   seed?: number;
+  /** The phone runs WhatsApp Business (Conn.platform 'smba'): labels, seeded with WhatsApp Business's five. */
+  business?: boolean;
   /** How sent messages are acked: 1 → 2 → 3 ('auto'), 1 only ('server'), or by the test ('manual'). */
   acks?: 'auto' | 'server' | 'manual';
   ackDelayMs?: number;
@@ -58,7 +60,18 @@ export const simContactId = (i: number) => `${SIM_IDS.contactPrefix}${String(i).
 /** Seeded group `i` ("120363990000000ii@g.us"). */
 export const simGroupId = (i: number) => `${SIM_IDS.groupPrefix}${String(i).padStart(6, '0')}@g.us`;
 
-const PAGE_FILES = ['core.js', 'session.js', 'store.js', 'messages.js', 'media.js', 'account.js', 'modules.js', 'groups.js', 'control.js'];
+const PAGE_FILES = [
+  'core.js',
+  'session.js',
+  'store.js',
+  'messages.js',
+  'media.js',
+  'account.js',
+  'modules.js',
+  'groups.js',
+  'labels.js',
+  'control.js',
+];
 
 /** The page's HTML with `opts` baked in. */
 export function renderSimPage(opts: SimPageOptions = {}): string {
@@ -71,6 +84,7 @@ export function renderSimPage(opts: SimPageOptions = {}): string {
     account: opts.account ?? SMALL_ACCOUNT,
     ids: SIM_IDS,
     seed: opts.seed ?? 1,
+    business: opts.business ?? false,
     acks: opts.acks ?? 'auto',
     ackDelayMs: opts.ackDelayMs ?? 20,
     qrRefreshMs: opts.qrRefreshMs ?? 20_000,

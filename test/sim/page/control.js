@@ -131,8 +131,8 @@ const api = {
   },
 };
 
-// Areas in their own page files: groups (addGroup, group, groupEvent, ...).
-Object.assign(api, groupControl);
+// Areas in their own page files: groups (addGroup, group, groupEvent, ...), labels.
+Object.assign(api, groupControl, labelControl);
 
 const control = {
   ws: null,

@@ -179,6 +179,8 @@ const store = {
   registered: new Map(), // "<number>@c.us" → false for numbers that are not on WhatsApp
   profilePics: new Map(), // id → url, or null for "hidden by privacy settings"
   seeded: false,
+  /** More of the account, seeded after the chats (labels.js pushes here). */
+  seeders: [],
 
   chat(id) {
     const wid = createWid(id);
@@ -276,6 +278,7 @@ const store = {
     this.seeded = true;
     this.contact(session.me.wid, { pushname: session.me.pushName, isMe: true, isMyContact: true });
     seedAccount(CONFIG.account, CONFIG.ids);
+    for (const seed of this.seeders) seed(CONFIG.account, CONFIG.ids);
   },
 };
 
