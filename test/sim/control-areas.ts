@@ -1,6 +1,6 @@
 /**
- * Shapes of the simulator's group and label control methods (page/groups.js, page/labels.js);
- * the methods themselves are on SimControl (./control.ts).
+ * Shapes of the simulator's group, label and channel control methods (page/groups.js,
+ * page/labels.js, page/channels.js); the methods themselves are on SimControl (./control.ts).
  */
 
 export type GroupRole = 'superadmin' | 'admin' | 'participant';
@@ -69,3 +69,41 @@ export type LabelChange =
   | { action: 'edit'; labelId: string; name?: string; color?: number }
   | { action: 'delete'; labelId: string }
   | { action: 'add' | 'remove'; labelId: string; chatId: string };
+
+export type ChannelRole = 'owner' | 'admin' | 'subscriber' | 'guest';
+
+export interface SimChannel {
+  id: string;
+  name: string;
+  description: string;
+  inviteCode: string;
+  /** null: only in the directory, not in the account. */
+  role: ChannelRole | null;
+  verified: boolean;
+  subscribers: number;
+  country: string;
+  categories: string[];
+  muted: boolean;
+  /** Posts on the server; loadedMessages: how many the account's model holds. */
+  posts: number;
+  loadedMessages: number;
+}
+
+export interface ChannelSpec {
+  id?: string;
+  name: string;
+  description?: string;
+  inviteCode?: string;
+  /** ISO 3166 alpha-2; default US. */
+  country?: string;
+  categories?: string[];
+  subscribers?: number;
+  verified?: boolean;
+  /** In the account as this role; 'none' (default): in the directory only. */
+  role?: 'owner' | 'admin' | 'subscriber' | 'none';
+  /** Older posts to generate. */
+  posts?: number;
+  createdAt?: number;
+  /** Higher comes first in the TRENDING view. */
+  trend?: number;
+}

@@ -4,7 +4,7 @@
  * - `SimControlServer` (./server.ts): a loopback WebSocket the page connects to, for a browser
  *   launched by another process (the compiled binary, a Node.js baseline).
  */
-import type { GroupEvent, GroupSpec, LabelChange, SimGroup, SimLabel } from './control-areas';
+import type { ChannelSpec, GroupEvent, GroupSpec, LabelChange, SimChannel, SimGroup, SimLabel } from './control-areas';
 
 export type * from './control-areas';
 
@@ -215,6 +215,22 @@ export class SimControl {
   /** A label change made on the phone; returns the label's id. */
   labelChange(change: LabelChange) {
     return this.call<string>('labelChange', change);
+  }
+  /** The channels in the account: owned, followed, and guest previews it opened or found. */
+  channels() {
+    return this.call<SimChannel[]>('channels');
+  }
+  /** A channel by id or invite code as the directory knows it (role null: not in the account). */
+  channel(idOrInvite: string) {
+    return this.call<SimChannel | null>('channel', idOrInvite);
+  }
+  /** A channel on the server, in the account when `role` is given. */
+  addChannel(channel: ChannelSpec) {
+    return this.call<{ id: string; inviteCode: string }>('addChannel', channel);
+  }
+  /** A channel admin posts; followers get a new message. Returns its id. */
+  channelPost(post: { channel: string; body: string }) {
+    return this.call<string>('channelPost', post);
   }
   incomingCall(call: { from: string; isVideo?: boolean }) {
     return this.call<string>('incomingCall', call);

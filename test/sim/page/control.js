@@ -131,8 +131,8 @@ const api = {
   },
 };
 
-// Areas in their own page files: groups (addGroup, group, groupEvent, ...), labels.
-Object.assign(api, groupControl, labelControl);
+// Areas in their own page files: groups (addGroup, group, groupEvent, ...), labels, channels.
+Object.assign(api, groupControl, labelControl, channelControl);
 
 const control = {
   ws: null,
