@@ -73,8 +73,10 @@ const PAGE_FILES = [
   'account.js',
   'modules.js',
   'groups.js',
+  'groups-api.js',
   'labels.js',
   'channels.js',
+  'channels-api.js',
   'control.js',
 ];
 

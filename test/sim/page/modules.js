@@ -2,7 +2,7 @@
 // mapped onto the simulator. Grouped by the library source that uses them. A name not in this
 // table is recorded in `missing.modules` and throws (as WhatsApp Web's own require does); a
 // property read that a module lacks is recorded in `missing.props`. Page files loaded after this
-// one add their areas' modules with extendModules (groups.js, labels.js, channels.js).
+// one add their areas' modules with extendModules (groups-api.js, labels.js, channels-api.js).
 
 const { Msg, Chat } = collections;
 const log = (entry) => actionLog.push({ ...entry, t: nowSec() });

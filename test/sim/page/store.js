@@ -179,7 +179,7 @@ const store = {
   registered: new Map(), // "<number>@c.us" → false for numbers that are not on WhatsApp
   profilePics: new Map(), // id → url, or null for "hidden by privacy settings"
   seeded: false,
-  /** More of the account, seeded after the chats (groups.js, labels.js, channels.js push here). */
+  /** More of the account, seeded after the chats (labels.js, channels.js push here). */
   seeders: [],
 
   chat(id) {
