@@ -153,6 +153,7 @@ describe('groups', () => {
     expect(await group.setSubject('Not any more')).toBe(false);
     expect(await group.setDescription('Nor this')).toBe(false);
     expect(await group.setPicture(new MessageMedia('image/png', PNG, 'p.png'))).toBe(false);
+    expect(await group.deletePicture()).toBeUndefined(); // not false: the library returns early
     expect(await sim.group(id)).toMatchObject({ subject: 'Anyone may rename', description: null, announce: false, restrict: true });
   });
 
@@ -181,8 +182,14 @@ describe('groups', () => {
       { id: ANA, role: 'participant' },
     ]);
 
+    // Ids that are not members are dropped by the library: still { status: 200 }, nothing changes.
+    expect(await group.promoteParticipants([CARLA])).toEqual({ status: 200 });
+    expect((await sim.group(id))?.participants.map((p) => p.id)).toEqual([ME, ANA]);
+
     const theirs = await groupChat(await sim.addGroup({ id: newGroupId(), subject: 'Not ours', participants: [ANA, BEN], owner: ANA }));
     await expect(theirs.promoteParticipants([BEN])).rejects.toThrow('not an admin');
+    // addParticipants checks the rights itself and resolves with a message instead.
+    expect(await theirs.addParticipants([CARLA])).toBe('AddParticipantsError: You have no admin rights to add a participant to a group');
     await expect(theirs.removeParticipants([BEN])).rejects.toThrow('not an admin');
   });
 

@@ -317,6 +317,8 @@ const groups = {
   /** WAWebModifyParticipantsGroupAction: admins only, as the server enforces. */
   async modify(action, chat, participants) {
     requireGroupAdmin(chat);
+    // The library drops ids that are not members before calling: nothing left, nothing changes.
+    if (!participants.length) return;
     store.changeParticipants(
       chat,
       action,
