@@ -169,7 +169,9 @@ describe('process tree', () => {
 
   test('a SingletonLock is kept while a live process of this profile holds it, removed otherwise', async () => {
     const profile = mkdtempSync(join(tmpdir(), 'wabun-lock-'));
-    const holder = Bun.spawn(['sh', '-c', 'read line', 'sh', profile], { stdin: 'pipe' }); // `read` is built in: no child to leak
+    // `read` is built in: no child to leak. "ready" says the shell runs (its command line names the profile).
+    const holder = Bun.spawn(['sh', '-c', 'echo ready; read line', 'sh', profile], { stdin: 'pipe', stdout: 'pipe' });
+    await holder.stdout.getReader().read();
     symlinkSync(`${hostname()}-${holder.pid}`, join(profile, 'SingletonLock'));
     expect(clearStaleLock(profile)).toBe(false);
     holder.kill(9);

@@ -4,6 +4,9 @@
  * - `SimControlServer` (./server.ts): a loopback WebSocket the page connects to, for a browser
  *   launched by another process (the compiled binary, a Node.js baseline).
  */
+import type { ChannelSpec, GroupEvent, GroupSpec, LabelChange, SimChannel, SimGroup, SimLabel } from './control-areas';
+
+export type * from './control-areas';
 
 import type {
   SimCall,
@@ -212,8 +215,49 @@ export class SimControl {
   addContact(contact: { id: string; name?: string; pushname?: string; isMyContact?: boolean }) {
     return this.call<string>('addContact', contact);
   }
-  addGroup(group: { id?: string; subject: string; participants?: string[]; admins?: string[] }) {
+  /** A group we are in, or (`member: false`) one on the server we can join by invite code; returns its id. */
+  addGroup(group: GroupSpec) {
     return this.call<string>('addGroup', group);
+  }
+  /** A group as the server sees it: subject, description, settings, roles, invite code, picture (null: unknown). */
+  group(id: string) {
+    return this.call<SimGroup | null>('group', id);
+  }
+  /** The group's invite code, made if it has none yet (as an admin's phone would). */
+  groupInviteCode(id: string) {
+    return this.call<string>('groupInviteCode', id);
+  }
+  /** Another member acts (add, remove, leave, promote, subject, ...); returns the notification id, null if the account sees none. */
+  groupEvent(event: GroupEvent) {
+    return this.call<string | null>('groupEvent', event);
+  }
+  /** The account's labels (business accounts), with the chats carrying each. */
+  labels() {
+    return this.call<SimLabel[]>('labels');
+  }
+  /** The label ids on a chat. */
+  chatLabels(chatId: string) {
+    return this.call<string[]>('chatLabels', chatId);
+  }
+  /** A label change made on the phone; returns the label's id. */
+  labelChange(change: LabelChange) {
+    return this.call<string>('labelChange', change);
+  }
+  /** The channels in the account: owned, followed, and guest previews it opened or found. */
+  channels() {
+    return this.call<SimChannel[]>('channels');
+  }
+  /** A channel by id or invite code as the directory knows it (role null: not in the account). */
+  channel(idOrInvite: string) {
+    return this.call<SimChannel | null>('channel', idOrInvite);
+  }
+  /** A channel on the server, in the account when `role` is given. */
+  addChannel(channel: ChannelSpec) {
+    return this.call<{ id: string; inviteCode: string }>('addChannel', channel);
+  }
+  /** A channel admin posts; followers get a new message. Returns its id. */
+  channelPost(post: { channel: string; body: string }) {
+    return this.call<string>('channelPost', post);
   }
   /** Someone calls (a group call lists its participants): the library emits `call`. Returns the call id. */
   incomingCall(call: { from: string; isVideo?: boolean; isGroup?: boolean; participants?: string[] }) {

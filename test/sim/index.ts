@@ -21,11 +21,13 @@ export interface AccountProfile {
   chats?: number;
   groups?: number;
   messagesPerChat?: number;
+  /** Channels the account owns (the first) or follows; each has 30 posts, and the directory 6 more channels. */
+  channels?: number;
 }
 /** A few chats for functional tests. */
-export const SMALL_ACCOUNT = { contacts: 6, chats: 4, groups: 1, messagesPerChat: 6 } satisfies AccountProfile;
+export const SMALL_ACCOUNT = { contacts: 6, chats: 4, groups: 1, messagesPerChat: 6, channels: 3 } satisfies AccountProfile;
 /** A busy WhatsApp account: ~100k message models in the page, for memory measurements. */
-export const BUSY_ACCOUNT = { contacts: 800, chats: 500, groups: 50, messagesPerChat: 200 } satisfies AccountProfile;
+export const BUSY_ACCOUNT = { contacts: 800, chats: 500, groups: 50, messagesPerChat: 200, channels: 10 } satisfies AccountProfile;
 
 export interface SimPageOptions {
   /** File name and `window.Debug.VERSION`; default DEFAULT_WEB_VERSION. */
@@ -39,6 +41,8 @@ export interface SimPageOptions {
   account?: AccountProfile;
   /** Seed of the generated account (same seed → same ids, names and history). */
   seed?: number;
+  /** The phone runs WhatsApp Business (Conn.platform 'smba'): labels, seeded with WhatsApp Business's five. */
+  business?: boolean;
   /** How sent messages are acked: 1 → 2 → 3 ('auto'), 1 only ('server'), or by the test ('manual'). */
   acks?: 'auto' | 'server' | 'manual';
   ackDelayMs?: number;
@@ -51,7 +55,7 @@ export interface SimPageOptions {
 }
 
 /** Id prefixes of the seeded account (see page/account.js). */
-export const SIM_IDS = { contactPrefix: '155501', groupPrefix: '120363990000' };
+export const SIM_IDS = { contactPrefix: '155501', groupPrefix: '120363990000', channelPrefix: '120363880000' };
 export const DEFAULT_ME = { number: '15550001000', pushName: 'Sim Tester' };
 /** Seeded contact `i` ("155501000ii@c.us"); contacts below chats - groups have a private chat. */
 export const simContactId = (i: number) => `${SIM_IDS.contactPrefix}${String(i).padStart(5, '0')}@c.us`;
@@ -63,6 +67,8 @@ export const simContactId = (i: number) => `${SIM_IDS.contactPrefix}${String(i).
 export const simLid = (phoneId: string) => `8${phoneId.slice(0, phoneId.indexOf('@')).padStart(14, '0')}@lid`;
 /** Seeded group `i` ("120363990000000ii@g.us"). */
 export const simGroupId = (i: number) => `${SIM_IDS.groupPrefix}${String(i).padStart(6, '0')}@g.us`;
+/** Seeded channel `i` ("12036388000000000i@newsletter"): 0 is the account's own, 1..channels-1 followed, the rest directory only. */
+export const simChannelId = (i: number) => `${SIM_IDS.channelPrefix}${String(i).padStart(6, '0')}@newsletter`;
 
 const PAGE_FILES = [
   'core.js',
@@ -72,6 +78,11 @@ const PAGE_FILES = [
   'media.js',
   'account.js',
   'modules.js',
+  'groups.js',
+  'groups-api.js',
+  'labels.js',
+  'channels.js',
+  'channels-api.js',
   'control.js',
   // Areas: each adds its modules to the require table and its methods to the control API.
   'chats.js',
@@ -98,6 +109,7 @@ export function renderSimPage(opts: SimPageOptions = {}): string {
     account: opts.account ?? SMALL_ACCOUNT,
     ids: SIM_IDS,
     seed: opts.seed ?? 1,
+    business: opts.business ?? false,
     acks: opts.acks ?? 'auto',
     ackDelayMs: opts.ackDelayMs ?? 20,
     qrRefreshMs: opts.qrRefreshMs ?? 20_000,

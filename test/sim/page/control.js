@@ -110,9 +110,6 @@ const api = {
   addContact({ id, ...attrs }) {
     return store.contact(id, attrs).id._serialized;
   },
-  addGroup({ id, subject, participants = [], admins = [] }) {
-    return store.addGroup({ id, subject, participants, admins }).id._serialized;
-  },
   /** An incoming call (see calls.js): the library emits `call`. Returns the call id. */
   incomingCall(spec) {
     return calls.incoming(spec);
@@ -122,6 +119,9 @@ const api = {
     return media.dataOf(directPath);
   },
 };
+
+// Areas in their own page files: groups (addGroup, group, groupEvent, ...), labels, channels.
+Object.assign(api, groupControl, labelControl, channelControl);
 
 const control = {
   ws: null,

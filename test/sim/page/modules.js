@@ -1,7 +1,8 @@
 // modules.js: the WhatsApp Web modules whatsapp-web.js 1.34.7 asks for via window.require(name),
 // mapped onto the simulator. Grouped by the library source that uses them. A name not in this
 // table is recorded in `missing.modules` and throws (as WhatsApp Web's own require does); a
-// property read that a module lacks is recorded in `missing.props`.
+// property read that a module lacks is recorded in `missing.props`. Page files loaded after this
+// one add their areas' modules with extendModules (groups-api.js, labels.js, channels-api.js).
 
 const { Msg, Chat } = collections;
 const log = (entry) => actionLog.push({ ...entry, t: nowSec() });
@@ -156,6 +157,14 @@ Object.assign(Cmd, {
   sendDeleteMsgs: async (chat, { list }) => deleteForMe(chat, list),
   openChatBottom: async () => true,
 });
+
+/** Adds modules, or properties to modules already in the table (e.g. one more function of a job). */
+function extendModules(extra) {
+  for (const [name, mod] of Object.entries(extra)) {
+    if (modules[name]) Object.assign(modules[name], mod);
+    else modules[name] = mod;
+  }
+}
 
 function findLinks(text) {
   if (typeof text !== 'string') return [];

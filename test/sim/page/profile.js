@@ -88,7 +88,8 @@ const profiles = {
 };
 seedHooks.push(() => profiles.seed());
 
-const serverError = (statusCode, what) => Object.assign(new Error(`[wa-sim] ${what}`), { name: 'ServerStatusCodeError', statusCode });
+// serverError (groups.js): a refusal as WhatsApp Web's server jobs throw it.
+const groupPictures = modules.WAWebContactProfilePicThumbBridge;
 
 Object.assign(modules, {
   // Contact.getAbout, Client.setStatus.
@@ -108,11 +109,14 @@ Object.assign(modules, {
       if (!eurl) throw serverError(404, 'no profile picture');
       return { eurl, id: chat.id, tag: profiles.pictures.get(chat.id._serialized)?.tag ?? '1' };
     },
+    // A group's picture is the group's business (groups-api.js: rights, a notification).
     sendSetPicture: async (wid, thumbnail, picture) => {
+      if (createWid(wid).isGroup()) return groupPictures.sendSetPicture(wid, thumbnail, picture);
       profiles.setPicture(createWid(wid), thumbnail, picture);
       return { status: 200, eurl: store.profilePicUrl(createWid(wid)) };
     },
     requestDeletePicture: async (wid) => {
+      if (createWid(wid).isGroup()) return groupPictures.requestDeletePicture(wid);
       profiles.deletePicture(createWid(wid));
       return { status: 200 };
     },

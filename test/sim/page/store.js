@@ -107,7 +107,16 @@ class ParticipantModel extends Model {
 
 class GroupMetadataModel extends Model {
   constructor({ participants = [], ...attrs }) {
-    super({ subject: '', creation: nowSec(), restrict: false, announce: false, isLidAddressingMode: false, ...attrs });
+    super({
+      subject: '',
+      creation: nowSec(),
+      restrict: false,
+      announce: false,
+      memberAddMode: 'all_member_add',
+      membershipApprovalMode: false,
+      isLidAddressingMode: false,
+      ...attrs,
+    });
     this.id = createWid(this.id);
     hide(this, 'participants', new Collection(ParticipantModel));
     hide(this, 'pendingParticipants', new Collection(ParticipantModel));
@@ -119,12 +128,13 @@ class GroupMetadataModel extends Model {
   }
 }
 
+/** Whether the picture may be changed is the group's rule (groups.js): ours, or a group's under its settings. */
 class ProfilePicModel extends Model {
   canSet() {
-    return true;
+    return pictures.canChange(this.id);
   }
   canDelete() {
-    return true;
+    return this.canSet() && Boolean(store.profilePicUrl(this.id));
   }
 }
 
@@ -169,6 +179,8 @@ const store = {
   registered: new Map(), // "<number>@c.us" → false for numbers that are not on WhatsApp
   profilePics: new Map(), // id → url, or null for "hidden by privacy settings"
   seeded: false,
+  /** More of the account, seeded after the chats (labels.js, channels.js push here). */
+  seeders: [],
 
   chat(id) {
     const wid = createWid(id);
@@ -198,17 +210,21 @@ const store = {
     }
     return msg;
   },
-  addGroup({ id, subject, participants = [], admins = [], owner = session.me?.wid, creation = nowSec() }) {
+  /** A group we are in; `admins` (and `owner`, the superadmin) decide whether we are an admin too. */
+  addGroup({ id, subject, participants = [], admins = [], owner = session.me?.wid, creation = nowSec(), ...attrs }) {
     const gid = createWid(id ?? `120363${String(Math.floor(Math.random() * 1e12)).padStart(12, '0')}@g.us`);
     const me = session.me?.wid;
+    const ownerId = owner ? keyOf(owner) : undefined;
+    const adminIds = new Set([ownerId, ...admins.map(keyOf)]);
     const list = [...new Set([me?._serialized, ...participants.map(keyOf)].filter(Boolean))];
     collections.GroupMetadata.add(
       {
+        ...attrs,
         id: gid,
         subject,
-        owner,
+        owner: ownerId && createWid(ownerId),
         creation,
-        participants: list.map((p) => ({ id: p, isAdmin: p === me?._serialized || admins.includes(p), isSuperAdmin: p === keyOf(owner) })),
+        participants: list.map((p) => ({ id: p, isAdmin: adminIds.has(p), isSuperAdmin: p === ownerId })),
       },
       { silent: true },
     );
@@ -217,34 +233,45 @@ const store = {
     this.contact(gid, { name: subject });
     return chat;
   },
-  /** A group change notification (gp2): the library turns it into group_join / group_leave / ... */
-  groupNotification(chat, subtype, recipients, author = session.me.wid) {
+  /**
+   * A group change notification (gp2): the library turns it into group_join / group_leave / ...
+   * `recipients` reach the library as id strings (GroupNotification.recipientIds is typed
+   * string[] and read that way by its users); `body` carries the new subject or description.
+   * Returns the notification message, or null for a group the account does not see.
+   */
+  groupNotification(chat, subtype, recipients, author = session.me.wid, body = '') {
+    // A group only the server knows (groups.js): nothing reaches the account.
+    if (!(chat instanceof ChatModel)) return null;
     const fromMe = author.equals(session.me.wid);
     const id = new MsgKey({ fromMe, remote: chat.id, id: newMsgId(), participant: author });
     const msg = new MsgModel({
       id,
       type: 'gp2',
       subtype,
-      recipients,
+      recipients: recipients.map(keyOf),
       author,
       from: chat.id,
       to: chat.id,
       t: nowSec(),
       isNewMsg: true,
       isNotification: true,
-      body: '',
+      body,
     });
     this.addToChat(chat, msg);
+    return msg;
   },
-  changeParticipants(chat, action, wids) {
+  /** Members added, removed, promoted or demoted: by us (logged as an action) or by `author`. */
+  changeParticipants(chat, action, wids, author) {
     const parts = chat.groupMetadata.participants;
     for (const wid of wids) {
-      if (action === 'add') parts.add({ id: wid });
-      if (action === 'remove') parts.remove(wid);
+      if (action === 'add' || action === 'invite') parts.add({ id: wid });
+      if (action === 'remove' || action === 'leave') parts.remove(wid);
       if (action === 'promote' || action === 'demote') parts.get(wid)?.set('isAdmin', action === 'promote');
     }
-    actionLog.push({ kind: 'group-participants', chatId: chat.id._serialized, action, participants: wids.map(keyOf), t: nowSec() });
-    this.groupNotification(chat, action, wids);
+    if (!author) {
+      actionLog.push({ kind: 'group-participants', chatId: chat.id._serialized, action, participants: wids.map(keyOf), t: nowSec() });
+    }
+    return this.groupNotification(chat, action, wids, author);
   },
   seedAccount() {
     if (this.seeded) return;
@@ -252,6 +279,7 @@ const store = {
     this.contact(session.me.wid, { pushname: session.me.pushName, isMe: true, isMyContact: true });
     seedAccount(CONFIG.account, CONFIG.ids);
     for (const hook of seedHooks) hook();
+    for (const seed of this.seeders) seed(CONFIG.account, CONFIG.ids);
   },
 };
 
@@ -290,7 +318,11 @@ const groups = {
       },
     };
   },
+  /** WAWebModifyParticipantsGroupAction: admins only, as the server enforces. */
   async modify(action, chat, participants) {
+    requireGroupAdmin(chat);
+    // The library drops ids that are not members before calling: nothing left, nothing changes.
+    if (!participants.length) return;
     store.changeParticipants(
       chat,
       action,
