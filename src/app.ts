@@ -6,10 +6,14 @@ import type { Logger } from './log';
 import type { MemorySource } from './memory/types';
 import { chatRoutes } from './modules/chats';
 import { contactRoutes } from './modules/contacts';
+import { dashboardRoutes, isDashboardPath } from './modules/dashboard';
+import type { DashboardService } from './modules/dashboard/service';
 import { docsRoutes } from './modules/docs';
 import { groupRoutes } from './modules/groups';
 import { mediaRoutes } from './modules/media';
 import type { MediaStore } from './modules/media/service';
+import { memoryHistoryRoutes } from './modules/memory-history';
+import type { MemoryHistory } from './modules/memory-history/service';
 import { messageRoutes } from './modules/messages';
 import type { MessagingService } from './modules/messages/service';
 import { metricsRoutes } from './modules/metrics';
@@ -19,6 +23,8 @@ import { serverRoutes } from './modules/server';
 import type { ServerService } from './modules/server/service';
 import { sessionRoutes } from './modules/sessions';
 import type { SessionManager } from './modules/sessions/service';
+import { webhookRoutes } from './modules/webhooks';
+import type { WebhookDeliveryService } from './modules/webhooks/service';
 import { wsRoutes } from './modules/ws';
 import type { EventHub } from './modules/ws/service';
 
@@ -42,6 +48,12 @@ export interface AppDeps {
   counters?: WabunMetrics;
   /** Incoming media files (WHATSAPP_DOWNLOAD_MEDIA) at /api/files. */
   media?: MediaStore;
+  /** The dashboard's API (/api/dashboard/…); the page itself follows WAHA_DASHBOARD_ENABLED. */
+  dashboard?: DashboardService;
+  /** Webhook targets and dead letters at /api/webhooks/…. */
+  deliveries?: WebhookDeliveryService;
+  /** /api/server/memory/history. */
+  memoryHistory?: MemoryHistory;
 }
 
 interface RequestState {
@@ -51,8 +63,8 @@ interface RequestState {
 
 const MB = 1024 * 1024;
 
-/** Paths that never need a key: the docs page and its assets hold no data. */
-const isDocsPath = (path: string) => path === '/docs' || path.startsWith('/docs/');
+/** Paths that never need a key: the docs and dashboard pages and their assets hold no data. */
+const isDocsPath = (path: string) => path === '/docs' || path.startsWith('/docs/') || isDashboardPath(path);
 
 type ValidationItem = { path?: string; schema?: { error?: unknown }; errors?: Iterable<ValidationItem>[] };
 
@@ -215,7 +227,10 @@ export function createApp(deps: AppDeps) {
     .use(deps.sessions ? groupRoutes(deps.sessions) : new Elysia())
     .use(deps.hub ? wsRoutes(deps.hub) : new Elysia())
     .use(deps.media ? mediaRoutes(deps.media) : new Elysia())
-    .use(deps.metrics ? metricsRoutes(deps.metrics) : new Elysia());
+    .use(deps.metrics ? metricsRoutes(deps.metrics) : new Elysia())
+    .use(deps.memoryHistory ? memoryHistoryRoutes(deps.memoryHistory) : new Elysia())
+    .use(deps.deliveries ? webhookRoutes(deps.deliveries) : new Elysia())
+    .use(config.WAHA_DASHBOARD_ENABLED ? dashboardRoutes({ config, service: deps.dashboard }) : new Elysia());
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -8,16 +8,20 @@ import { createWebjsEngine } from './engine/webjs';
 import { EventBus } from './events/bus';
 import { Logger } from './log';
 import { createMemory } from './memory';
+import { DashboardService } from './modules/dashboard/service';
 import { MediaStore } from './modules/media/service';
+import { MemoryHistory } from './modules/memory-history/service';
 import { MessagingService } from './modules/messages/service';
 import { createMetrics } from './modules/metrics/metrics';
 import { MetricsService } from './modules/metrics/service';
 import { ServerService } from './modules/server/service';
-import { type QrPrinter, terminalQrPrinter } from './modules/sessions/qr';
+import { type QrPrinter, qrPng, terminalQrPrinter } from './modules/sessions/qr';
 import { SessionManager } from './modules/sessions/service';
+import { WebhookDeliveryService } from './modules/webhooks/service';
 import { Store } from './store';
 import { VERSION } from './version';
 import { type EventDelivery, startEventDelivery } from './webhooks';
+import { SqliteWebhookDeliveries } from './webhooks/deliveries';
 import { PublishedMessages } from './webhooks/published';
 
 const MB = 1024 * 1024;
@@ -109,6 +113,17 @@ export async function startService(config: Config, options: StartOptions = {}): 
     browser = chromiumVersion(chromiumPath);
   }, 0);
 
+  const global = config.WHATSAPP_HOOK_URL;
+  const deliveries = new WebhookDeliveryService({
+    store: new SqliteWebhookDeliveries(store.db),
+    configured: (scope, url) => (scope === '*' ? url === global : sessions.webhooksOf(scope).some((w) => w.url === url)),
+    onRequeued: (targets) => {
+      delivery.outbox.resync();
+      for (const id of targets) delivery.dispatcher.requeued(id);
+    },
+    onPruned: () => delivery.outbox.resync(),
+  });
+  const memoryHistory = new MemoryHistory({ limitMb: config.MEMORY_THRESHOLD_MB, intervalMs: config.MEMORY_SAMPLE_INTERVAL_MS });
   let delivery: EventDelivery;
   try {
     delivery = startEventDelivery({
@@ -123,6 +138,7 @@ export async function startService(config: Config, options: StartOptions = {}): 
         if (a.ok) metrics.webhookDelivered(a.session);
         else metrics.webhookFailed(a.session);
         if (a.dead) metrics.webhookDeadLettered(a.session);
+        deliveries.attempted(a);
       },
     });
   } catch (e) {
@@ -143,9 +159,14 @@ export async function startService(config: Config, options: StartOptions = {}): 
       if (options.onMemoryExit) return options.onMemoryExit(code);
       void stop().finally(() => process.exit(code));
     },
-    onAction: (a) => metrics.governorAction(a),
+    onAction: (a) => {
+      metrics.governorAction(a);
+      memoryHistory.action(a);
+    },
   });
   memory.start();
+  const stopHistory = memoryHistory.follow(memory.sampler);
+  const dashboard = new DashboardService({ sessions, memory: memory.sampler, subscribe: (fn) => bus.subscribe(fn), qrPng });
 
   const server = new ServerService({
     memory: memory.sampler,
@@ -175,6 +196,9 @@ export async function startService(config: Config, options: StartOptions = {}): 
     metrics: metricsService,
     counters: metrics,
     media: media ?? undefined,
+    dashboard,
+    deliveries,
+    memoryHistory,
   });
   app.listen({ port: config.PORT, hostname: config.WHATSAPP_API_HOSTNAME });
   const port = app.server!.port;
@@ -191,6 +215,8 @@ export async function startService(config: Config, options: StartOptions = {}): 
       await app.stop(true);
       // Browsers get what is left of DESTROY_TIMEOUT_MS; what they store as "running" is kept for the next start.
       memory.stop();
+      stopHistory();
+      dashboard.close();
       media?.stop();
       const left = () => Math.max(100, config.DESTROY_TIMEOUT_MS - (Date.now() - started));
       await Promise.all([sessions.close(left()), delivery.stop(left())]);

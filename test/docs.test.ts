@@ -5,10 +5,15 @@
  */
 import { afterAll, describe, expect, test } from 'bun:test';
 import { silentLogger } from '../src/log';
+import { DashboardService } from '../src/modules/dashboard/service';
+import { MemoryHistory } from '../src/modules/memory-history/service';
 import { MessagingService } from '../src/modules/messages/service';
 import { createMetrics } from '../src/modules/metrics/metrics';
 import { MetricsService } from '../src/modules/metrics/service';
+import { qrPng } from '../src/modules/sessions/qr';
+import { WebhookDeliveryService } from '../src/modules/webhooks/service';
 import { EventHub } from '../src/modules/ws/service';
+import { SqliteWebhookDeliveries } from '../src/webhooks/deliveries';
 import { fakeManager } from './helpers/sessions';
 import { buildTestApp, documentedRoutes } from './support/app';
 
@@ -35,6 +40,14 @@ const built = buildTestApp({
     messaging: new MessagingService(sessions.manager, { maxBytes: 1024, timeoutMs: 1000 }),
     hub: new EventHub(silentLogger),
     counters,
+    dashboard: new DashboardService({
+      sessions: sessions.manager,
+      memory: { latest: () => built.memory.latest() },
+      subscribe: () => () => {},
+      qrPng,
+    }),
+    deliveries: new WebhookDeliveryService({ store: new SqliteWebhookDeliveries(sessions.store.db), configured: () => true }),
+    memoryHistory: new MemoryHistory({ limitMb: 300, intervalMs: 5000 }),
   },
 });
 // /metrics reads the same sample source the app was built with.

@@ -223,6 +223,12 @@ export class WebhookOutbox {
     return { ...this.counters };
   }
 
+  /** Rows were put back or targets deleted outside this class (src/webhooks/deliveries.ts): re-read both. */
+  resync(): void {
+    this.loadTargets();
+    this.counters.pending = this.db.query<{ n: number }, []>('SELECT count(*) AS n FROM webhook_outbox').get()!.n;
+  }
+
   private loadTargets(): void {
     this.targets.clear();
     this.settingsById.clear();
