@@ -1,13 +1,6 @@
+/** The dashboard page's entry: bundled by src/modules/dashboard/bundle.ts into one script and one stylesheet. */
 import './app.css';
 import { render } from 'preact';
-import { useState } from 'preact/hooks';
+import { App } from './app';
 
-function App() {
-  const [n, setN] = useState(0);
-  return (
-    <button type="button" onClick={() => setN(n + 1)}>
-      clicked {n}
-    </button>
-  );
-}
-render(<App />, document.body);
+render(<App />, document.getElementById('app')!);
