@@ -113,7 +113,7 @@ export function Memory() {
 
 const W = 800;
 const H = 320;
-const PAD = { left: 52, right: 96, top: 12, bottom: 28 };
+const PAD = { left: 52, right: 112, top: 12, bottom: 28 };
 
 function Chart({ h, actions }: { h: History; actions: Action[] }) {
   const samples = h.samples;
