@@ -113,10 +113,10 @@ export async function startService(config: Config, options: StartOptions = {}): 
     browser = chromiumVersion(chromiumPath);
   }, 0);
 
-  const global = config.WHATSAPP_HOOK_URL;
+  const globalHookUrl = config.WHATSAPP_HOOK_URL;
   const deliveries = new WebhookDeliveryService({
     store: new SqliteWebhookDeliveries(store.db),
-    configured: (scope, url) => (scope === '*' ? url === global : sessions.webhooksOf(scope).some((w) => w.url === url)),
+    configured: (scope, url) => (scope === '*' ? url === globalHookUrl : sessions.webhooksOf(scope).some((w) => w.url === url)),
     onRequeued: (targets) => {
       delivery.outbox.resync();
       for (const id of targets) delivery.dispatcher.requeued(id);
