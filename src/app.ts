@@ -14,11 +14,15 @@ import { chatRoutes } from './modules/chats';
 import { ChatsService } from './modules/chats/service';
 import { contactRoutes } from './modules/contacts';
 import { ContactsService } from './modules/contacts/service';
+import { DASHBOARD_ROUTES, dashboardRoutes } from './modules/dashboard';
+import type { DashboardService } from './modules/dashboard/service';
 import { DOCS_ROUTES, docsRoutes } from './modules/docs';
 import { groupRoutes } from './modules/groups';
 import { GroupsService } from './modules/groups/service';
 import { mediaRoutes } from './modules/media';
 import type { MediaStore } from './modules/media/service';
+import { memoryHistoryRoutes } from './modules/memory-history';
+import type { MemoryHistory } from './modules/memory-history/service';
 import { messageRoutes } from './modules/messages';
 import type { MessagingService } from './modules/messages/service';
 import { metricsRoutes } from './modules/metrics';
@@ -28,6 +32,8 @@ import { serverRoutes } from './modules/server';
 import type { ServerService } from './modules/server/service';
 import { sessionRoutes } from './modules/sessions';
 import type { SessionManager } from './modules/sessions/service';
+import { webhookRoutes } from './modules/webhooks';
+import type { WebhookDeliveryService } from './modules/webhooks/service';
 
 /** Everything the HTTP layer needs; tests build it with real or stand-in parts. */
 export interface AppParts {
@@ -46,11 +52,21 @@ export interface AppParts {
   counters?: WabunMetrics;
   /** Incoming media files (WHATSAPP_DOWNLOAD_MEDIA) at /api/files. */
   media?: MediaStore;
+  /** The dashboard's API (/api/dashboard/…); the page itself follows WAHA_DASHBOARD_ENABLED. */
+  dashboard?: DashboardService;
+  /** Webhook targets and dead letters at /api/webhooks/…. */
+  deliveries?: WebhookDeliveryService;
+  /** /api/server/memory/history. */
+  memoryHistory?: MemoryHistory;
 }
 
-/** The route patterns open without a key: WHATSAPP_API_KEY_EXCLUDE_PATH and the docs page with its assets. */
-export function openRoutes(config: Pick<Config, 'WHATSAPP_API_KEY_EXCLUDE_PATH'>): Set<string> {
-  return new Set([...config.WHATSAPP_API_KEY_EXCLUDE_PATH.map((p) => `/${p.replace(/^\/+/, '')}`), ...DOCS_ROUTES]);
+/** The route patterns open without a key: WHATSAPP_API_KEY_EXCLUDE_PATH, the docs and dashboard pages with their assets. */
+export function openRoutes(config: Pick<Config, 'WHATSAPP_API_KEY_EXCLUDE_PATH' | 'WAHA_DASHBOARD_ENABLED'>): Set<string> {
+  return new Set([
+    ...config.WHATSAPP_API_KEY_EXCLUDE_PATH.map((p) => `/${p.replace(/^\/+/, '')}`),
+    ...DOCS_ROUTES,
+    ...(config.WAHA_DASHBOARD_ENABLED ? DASHBOARD_ROUTES : []),
+  ]);
 }
 
 const optional = <T>(part: T | undefined, plugin: (p: T) => AnyElysia): AnyElysia => (part ? plugin(part) : new Elysia());
@@ -73,7 +89,10 @@ export function createApp(parts: AppParts) {
     .use(optional(sessions, (s) => contactRoutes(new ContactsService(s))))
     .use(optional(sessions, (s) => groupRoutes(new GroupsService(s))))
     .use(optional(parts.media, mediaRoutes))
-    .use(optional(parts.metrics, metricsRoutes));
+    .use(optional(parts.metrics, metricsRoutes))
+    .use(optional(parts.memoryHistory, memoryHistoryRoutes))
+    .use(optional(parts.deliveries, webhookRoutes))
+    .use(config.WAHA_DASHBOARD_ENABLED ? dashboardRoutes({ config, service: parts.dashboard }) : new Elysia());
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -15,13 +15,16 @@ import { createKeyCheck, generateKey, type KeyCheck } from './http/api-key';
 import { createEdge } from './http/edge';
 import { Logger } from './log';
 import { createMemory } from './memory';
+import { DashboardService } from './modules/dashboard/service';
 import { MediaStore } from './modules/media/service';
+import { MemoryHistory } from './modules/memory-history/service';
 import { MessagingService } from './modules/messages/service';
 import { createMetrics } from './modules/metrics/metrics';
 import { MetricsService } from './modules/metrics/service';
 import { ServerService } from './modules/server/service';
-import { type QrPrinter, terminalQrPrinter } from './modules/sessions/qr';
+import { type QrPrinter, qrPng, terminalQrPrinter } from './modules/sessions/qr';
 import { SessionManager } from './modules/sessions/service';
+import { WebhookDeliveryService } from './modules/webhooks/service';
 import { wsRoute } from './modules/ws';
 import { outboundPolicy } from './net/policy';
 import { chromiumVersion, findChromium } from './os/chromium';
@@ -93,6 +96,9 @@ export async function compose(config: Config, options: ComposeOptions) {
       })
     : null;
 
+  const memoryHistory = new MemoryHistory({ limitMb: config.MEMORY_THRESHOLD_MB, intervalMs: config.MEMORY_SAMPLE_INTERVAL_MS });
+  let deliveries: WebhookDeliveryService | null = null;
+
   // The session manager and the events need each other (webhooks of a session, the catch-up's
   // client): each is given a function that reads the other once both exist.
   let sessions: SessionManager | null = null;
@@ -111,6 +117,7 @@ export async function compose(config: Config, options: ComposeOptions) {
       if (a.ok) metrics.webhookDelivered(a.session);
       else metrics.webhookFailed(a.session);
       if (a.dead) metrics.webhookDeadLettered(a.session);
+      deliveries?.attempted(a);
     },
   });
   sessions = await SessionManager.open({
@@ -129,6 +136,17 @@ export async function compose(config: Config, options: ComposeOptions) {
     onWiped: (name) => events.ledger.forget(name),
   });
   const manager = sessions;
+  const hookUrl = config.WHATSAPP_HOOK_URL;
+  deliveries = new WebhookDeliveryService({
+    store: store.deliveries,
+    configured: (scope, url) => (scope === '*' ? url === hookUrl : manager.webhooksOf(scope).some((w) => w.url === url)),
+    onRequeued: (targets) => {
+      void events.outbox.resync().then(() => {
+        for (const id of targets) events.dispatcher.requeued(id);
+      });
+    },
+    onPruned: () => void events.outbox.resync(),
+  });
 
   const memory = createMemory({
     config,
@@ -140,7 +158,10 @@ export async function compose(config: Config, options: ComposeOptions) {
       await manager.waitForStatus(name, ['WORKING', 'SCAN_QR_CODE', 'FAILED'], config.INIT_TIMEOUT_MS);
     },
     exit: (code) => options.exit(code, 'memory is still over 120 % after recycling'),
-    onAction: (a) => metrics.governorAction(a),
+    onAction: (a) => {
+      metrics.governorAction(a);
+      memoryHistory.action(a);
+    },
   });
   const server = new ServerService({
     memory: memory.sampler,
@@ -162,6 +183,7 @@ export async function compose(config: Config, options: ComposeOptions) {
     governor: memory.governor,
     budgetOf: memory.budgetOf,
   });
+  const dashboard = new DashboardService({ sessions: manager, memory: memory.sampler, subscribe: (fn) => events.bus.subscribe(fn), qrPng });
   const app = createApp({
     config,
     log,
@@ -172,6 +194,9 @@ export async function compose(config: Config, options: ComposeOptions) {
     metrics: metricsService,
     counters: metrics,
     media: media ?? undefined,
+    dashboard,
+    deliveries,
+    memoryHistory,
   });
   const edge = createEdge({
     app,
@@ -182,6 +207,7 @@ export async function compose(config: Config, options: ComposeOptions) {
     ws: wsRoute(events.hub, keyCheck, config.WHATSAPP_API_KEY_EXCLUDE_PATH.includes('ws')),
   });
 
+  let stopHistory = () => {};
   let stopping: Promise<void> | null = null;
   return {
     config,
@@ -204,6 +230,7 @@ export async function compose(config: Config, options: ComposeOptions) {
       }, 0);
       events.start();
       memory.start();
+      stopHistory = memoryHistory.follow(memory.sampler);
       media?.start();
       return { restored: manager.restore() };
     },
@@ -213,6 +240,8 @@ export async function compose(config: Config, options: ComposeOptions) {
       stopping ??= (async () => {
         const started = clock.now();
         memory.stop();
+        stopHistory();
+        dashboard.close();
         media?.stop();
         const left = () => Math.max(100, config.DESTROY_TIMEOUT_MS - (clock.now() - started));
         await Promise.all([manager.close(left()), events.stop(left())]);

@@ -72,6 +72,21 @@ export const VARIABLES = [
     default: 'health,ping',
     doc: 'Comma list of paths (without the leading /) open without a key.',
   },
+  // --- dashboard
+  { names: ['WAHA_DASHBOARD_ENABLED'], kind: bool, default: 'true', doc: 'Serve the web dashboard at /dashboard (from the executable).' },
+  {
+    names: ['WAHA_DASHBOARD_USERNAME'],
+    kind: str,
+    default: 'admin',
+    doc: 'Basic-auth user name for /dashboard (used when WAHA_DASHBOARD_PASSWORD is set).',
+  },
+  {
+    names: ['WAHA_DASHBOARD_PASSWORD'],
+    kind: str,
+    default: '',
+    secret: true,
+    doc: 'Basic-auth password for /dashboard; empty: no basic auth (the page still needs the API key).',
+  },
   // --- logs
   { names: ['WAHA_LOG_LEVEL'], kind: oneOf('error', 'warn', 'info', 'debug', 'trace'), default: 'info', doc: 'Lowest level written.' },
   { names: ['WAHA_LOG_FORMAT'], kind: oneOf('JSON', 'PRETTY'), default: 'JSON', doc: 'JSON lines for machines, PRETTY for a terminal.' },

@@ -123,6 +123,11 @@ export class WebhookDispatcher {
     await Promise.all(this.runs);
   }
 
+  /** Rows were put back into the outbox for a target (a replay): deliver them unless its loop is already on it. */
+  requeued(targetId: number): void {
+    this.kick(targetId);
+  }
+
   /** New rows (or a due retry) for a target: start its loop unless it is running or waiting. */
   private kick(targetId: number): void {
     if (this.stopping) return;

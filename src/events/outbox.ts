@@ -67,8 +67,7 @@ export class WebhookOutbox {
   /** The outbox over its store, with the targets and the pending count loaded. */
   static async open(opts: OutboxOptions): Promise<WebhookOutbox> {
     const outbox = new WebhookOutbox(opts);
-    for (const t of await opts.store.targets()) outbox.settingsById.set(t.id, JSON.parse(t.settings));
-    outbox.counters.pending = await opts.store.pendingCount();
+    await outbox.resync();
     return outbox;
   }
 
@@ -186,6 +185,13 @@ export class WebhookOutbox {
       attempts: row.attempts + 1,
       error,
     });
+  }
+
+  /** Rows were put back or targets deleted outside this class (a replay, a prune): re-read both. */
+  async resync(): Promise<void> {
+    this.settingsById.clear();
+    for (const t of await this.opts.store.targets()) this.settingsById.set(t.id, JSON.parse(t.settings));
+    this.counters.pending = await this.opts.store.pendingCount();
   }
 
   stats(): OutboxStats {

@@ -5,7 +5,9 @@
  * is SQLite (`sqlite/`). Rows are plain data; the logic around them lives with their users
  * (src/modules/sessions, src/events).
  */
+import type { TargetSettings } from '../events/targets';
 import type { SessionConfig } from '../modules/sessions/model';
+import type { DeadLetter, DeadLetterDetail, PrunedTarget, ReplayResult, WebhookTarget } from '../modules/webhooks/model';
 
 /** One stored session. */
 export interface SessionRow {
@@ -94,10 +96,46 @@ export interface LedgerStore {
   prune(before: number, maxPerSession: number): Promise<void>;
 }
 
+/** Which dead letters: any combination, all of them when empty. */
+export interface DeadLetterFilter {
+  session?: string;
+  target?: number;
+  event?: string;
+}
+
+/** A target as the store holds it, with its queue. */
+export interface StoredTarget {
+  id: number;
+  /** '*' for the global webhook, else the session. */
+  scope: string;
+  url: string;
+  /** null when the stored JSON cannot be read. */
+  settings: TargetSettings | null;
+  pending: number;
+  head: WebhookTarget['head'];
+  deadLetters: number;
+}
+
+/** What the delivery routes read and change: targets with their queues, dead letters, replay, prune. */
+export interface WebhookDeliveries {
+  targets(): Promise<StoredTarget[]>;
+  /** Newest first; `before` pages on by seq. */
+  deadLetters(q: DeadLetterFilter & { before?: number; limit: number }): Promise<{ items: DeadLetter[]; total: number }>;
+  deadLetter(seq: number): Promise<DeadLetterDetail | null>;
+  /**
+   * Moves dead letters back into the outbox, oldest first, behind what is pending on their
+   * target, with no failed attempts and due now. One transaction.
+   */
+  replay(which: { seqs: readonly number[] } | { filter: DeadLetterFilter }): Promise<ReplayResult>;
+  /** Deletes those of `ids` that have nothing pending (and no dead letters, unless `withDeadLetters`, which deletes them too). */
+  prune(ids: readonly number[], withDeadLetters: boolean): Promise<PrunedTarget[]>;
+}
+
 /** The whole store, as the service opens it. */
 export interface Store {
   sessions: SessionStore;
   outbox: OutboxStore;
   ledger: LedgerStore;
+  deliveries: WebhookDeliveries;
   close(): Promise<void>;
 }

@@ -44,6 +44,8 @@ export const docsRoutes = () =>
             { name: 'Contacts', description: 'Contacts, number lookup, profile pictures' },
             { name: 'Groups', description: 'Groups and their participants' },
             { name: 'Events', description: 'Live events over WebSocket (webhooks are configured per session)' },
+            { name: 'Webhooks', description: 'Webhook deliveries: each target, its queue and failures; dead letters and replay' },
+            { name: 'Dashboard', description: 'What the web dashboard at /dashboard reads besides the routes above' },
           ],
           paths: {
             '/ws': {

@@ -7,6 +7,7 @@ import { Database } from 'bun:sqlite';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../types';
+import { SqliteWebhookDeliveries } from './deliveries';
 import { SqliteLedger } from './ledger';
 import { MIGRATIONS, type Migration } from './migrations';
 import { SqliteOutbox } from './outbox';
@@ -29,11 +30,13 @@ export function openSqliteStore(baseDir: string, migrations: readonly Migration[
   db.exec('PRAGMA foreign_keys = ON');
   migrate(db, migrations);
   const ledger = new SqliteLedger(db);
+  const outbox = new SqliteOutbox(db, ledger);
   return {
     db,
     sessions: new SqliteSessions(db),
     ledger,
-    outbox: new SqliteOutbox(db, ledger),
+    outbox,
+    deliveries: new SqliteWebhookDeliveries(db, outbox),
     close: async () => db.close(),
   };
 }

@@ -75,4 +75,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX published_messages_by_age ON published_messages (recorded_at);
     `,
   },
+  {
+    // The delivery routes (src/store/sqlite/deliveries.ts) count and page dead letters per target
+    // and per session; without these each count reads every dead row, envelopes included.
+    name: 'webhook dead letter indexes',
+    sql: `
+      CREATE INDEX webhook_dead_letter_by_target ON webhook_dead_letter (target_id, seq);
+      CREATE INDEX webhook_dead_letter_by_session ON webhook_dead_letter (session, seq);
+    `,
+  },
 ];

@@ -53,10 +53,15 @@ export class SqliteOutbox implements OutboxStore {
     try {
       return this.writeTx(w, Date.now());
     } catch (err) {
-      this.known.clear(); // the rollback may have undone a target row the cache already holds
-      for (const t of this.q.targets.all() as TargetRow[]) this.known.set(t.key, { id: t.id, settings: t.settings });
+      this.forgetTargets(); // the rollback may have undone a target row the cache already holds
       throw err;
     }
+  }
+
+  /** Target rows were deleted elsewhere (a prune): read them again. */
+  forgetTargets(): void {
+    this.known.clear();
+    for (const t of this.q.targets.all() as TargetRow[]) this.known.set(t.key, { id: t.id, settings: t.settings });
   }
 
   private targetId(key: string, settings: string): number {
