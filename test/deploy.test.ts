@@ -43,7 +43,7 @@ describe('Dockerfile', () => {
   });
 
   test('the run stage: Chromium, tini, a non-root user, /data, the health check, tini as PID 1', () => {
-    expect(aptPackages(runStage!)).toEqual(expect.arrayContaining(['chromium', 'tini', 'ca-certificates']));
+    expect(aptPackages(runStage!)).toEqual(expect.arrayContaining(['chromium', 'chromium-headless-shell', 'tini', 'ca-certificates']));
     expect(stepsOf(runStage!, 'COPY')).toEqual(['--from=build /src/dist/wabun /usr/local/bin/wabun']);
     const user = stepsOf(runStage!, 'USER');
     expect(user).toEqual(['wabun']);
