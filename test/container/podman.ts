@@ -45,8 +45,9 @@ function hardLimit(name: string): number | null {
  * podman's configuration files, rewritten every run (cheap, and a changed machine gets new values).
  * - runtime runc: crun refuses hosts with hybrid cgroups (v1 controllers plus a v2 mount);
  * - cgroupfs, file events: no systemd is needed;
- * - ulimits no higher than this machine's hard limits: podman's defaults for root ask for more
- *   than some hosts allow, and then every container fails to start;
+ * - ulimits no higher than this machine's hard limits (nproc no higher than kernel.pid_max
+ *   either): podman's defaults for root ask for more than some hosts allow, and then every
+ *   container fails to start (runc: "error setting rlimit … operation not permitted");
  * - short names resolve on docker.io, so `FROM node:22-bookworm-slim` finds the local stand-in;
  *   builds run with --pull=never, so nothing is ever fetched.
  */
@@ -54,7 +55,8 @@ function writeConfig(): void {
   mkdirSync(CONF, { recursive: true });
   mkdirSync(RUN_DIR, { recursive: true });
   const nofile = Math.min(hardLimit('Max open files') ?? 20000, 1048576);
-  const nproc = Math.min(hardLimit('Max processes') ?? 32768, 32768);
+  const pidMax = Number(readFileSync('/proc/sys/kernel/pid_max', 'utf8').trim()) || 32768;
+  const nproc = Math.min(hardLimit('Max processes') ?? pidMax, pidMax);
   writeFileSync(
     join(CONF, 'containers.conf'),
     [
