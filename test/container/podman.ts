@@ -17,7 +17,7 @@ export const STATE_DIR = process.env.WABUN_CONTAINER_DIR || '/var/tmp/wabun-cont
 export const RUN_DIR = process.env.WABUN_CONTAINER_RUN_DIR || '/run/wabun-container';
 /** Where debootstrap fetches bookworm from (the mirror the base image's apt uses as well). */
 const DEBIAN_MIRROR = process.env.WABUN_DEBIAN_MIRROR || 'http://deb.debian.org/debian';
-/** What this machine's CA bundle is: the registry is reached through a TLS proxy whose CA only the host trusts. */
+/** This machine's CA bundle: here the npm registry is reached through a TLS proxy whose CA only the host trusts. */
 const HOST_CA = '/etc/ssl/certs/ca-certificates.crt';
 /** The Debian packages the test needs on the host (run.sh installs them as root). */
 export const HOST_PACKAGES = ['podman', 'runc', 'debootstrap'];

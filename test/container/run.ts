@@ -142,9 +142,7 @@ export class Container {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters.delete(check);
-        reject(
-          new Error(`no ${what} from container ${this.id.slice(0, 12)} within ${timeoutMs} ms; its output:\n${this.text.slice(-3000)}`),
-        );
+        reject(new Error(`no ${what} from container ${this.id.slice(0, 12)} within ${timeoutMs} ms; its output:\n${this.tail()}`));
       }, timeoutMs);
       const check = (l: Line) => {
         if (!match(l)) return;
@@ -154,6 +152,11 @@ export class Container {
       };
       this.waiters.add(check);
     });
+  }
+
+  /** The end of what it printed: its last log lines and any other output. */
+  tail(lines = 15): string {
+    return [...this.lines.slice(-lines).map((l) => JSON.stringify(l)), this.text.slice(-2000)].join('\n');
   }
 
   async inspect<T = unknown>(format: string): Promise<T> {
