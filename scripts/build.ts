@@ -56,25 +56,35 @@ export interface BuildResult {
   bakedPaths: string[];
 }
 
-/** Build-machine paths (relative to the repo) that ended up inside the executable. */
+/**
+ * Build-machine paths (relative to `root`) that ended up inside the executable. Bun writes them as
+ * string literals in the bundled source, which the executable keeps even with bytecode
+ * (`var __dirname = "/…/node_modules/x"`), so a leak is the root right after a quote and ends at
+ * the closing one. Unquoted, a short build folder such as /src, /app or /build occurs a hundred
+ * times in any executable (`whatsapp-web.js/src/…`, `smart-buffer/build/…`, Bun's own source
+ * paths) and says nothing about what is read at run time.
+ */
 export function findBakedPaths(file: string, root = ROOT): string[] {
   const bytes = readFileSync(file);
-  const needle = Buffer.from(`${root}/`);
+  const prefix = root.endsWith('/') ? root : `${root}/`;
   const found = new Set<string>();
-  for (let at = bytes.indexOf(needle); at !== -1; at = bytes.indexOf(needle, at + 1)) {
-    let end = at + needle.length;
-    // A path ends at a quote, a backtick or any byte that is not printable ASCII.
-    while (end < bytes.length && bytes[end]! > 0x20 && bytes[end]! < 0x7f && ![0x22, 0x27, 0x60].includes(bytes[end]!)) end++;
-    found.add(bytes.subarray(at + needle.length, end).toString('latin1'));
+  for (const quote of ['"', "'", '`']) {
+    const needle = Buffer.from(quote + prefix);
+    const close = quote.charCodeAt(0);
+    for (let at = bytes.indexOf(needle); at !== -1; at = bytes.indexOf(needle, at + needle.length)) {
+      const start = at + needle.length;
+      let end = start;
+      // A literal that never closes on its line is not a path Bun wrote.
+      while (end < bytes.length && end - start < 4096 && bytes[end] !== close && bytes[end] !== 0x0a) end++;
+      if (bytes[end] === close) found.add(bytes.subarray(start, end).toString('utf8'));
+    }
   }
   return [...found].sort();
 }
 
-/**
- * Paths found that do not start with a KNOWN_BAKED_PATHS entry. A plain prefix test: in bytecode
- * a string can run straight into the next printable byte (`…/libwebp7`).
- */
-export const unknownBakedPaths = (paths: string[]) => paths.filter((p) => !Object.keys(KNOWN_BAKED_PATHS).some((k) => p.startsWith(k)));
+/** Paths found that are not, and do not lie under, a KNOWN_BAKED_PATHS entry. */
+export const unknownBakedPaths = (paths: string[]) =>
+  paths.filter((p) => !Object.keys(KNOWN_BAKED_PATHS).some((k) => p === k || p.startsWith(`${k}/`)));
 
 /**
  * Compiles the executable. Throws with Bun's messages when the bundle fails, and when the

@@ -55,9 +55,22 @@ ensure_deps() {
   bun install --frozen-lockfile >/dev/null
 }
 
+# The container test (test/e2e/container) builds the Dockerfile with rootful podman. Without root or
+# apt nothing is installed here: the test then says why it skips, and the rest of the suite runs.
+ensure_podman() {
+  if command -v podman >/dev/null 2>&1 && command -v runc >/dev/null 2>&1 && command -v debootstrap >/dev/null 2>&1; then return; fi
+  if ! is_root || ! command -v apt-get >/dev/null 2>&1 || [ "${WABUN_SKIP_CONTAINER:-}" = 1 ]; then return; fi
+  say "installing podman, runc and debootstrap for the container test"
+  export DEBIAN_FRONTEND=noninteractive
+  if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends podman runc debootstrap >/dev/null; }; then
+    say "could not install podman; the container test will say why it skips"
+  fi
+}
+
 ensure_bun
 ensure_chromium
 ensure_deps
+if [ "$mode" = test ]; then ensure_podman; fi
 
 case "$mode" in
   setup) say "ready: bun $(bun --version), chromium at $(chromium_path)" ;;

@@ -2,11 +2,13 @@
  * `bun run bench [--quick]`: every benchmark, one after the other, each in its own process so
  * that none warms up the next. Each records its result in scripts/bench/results/*.json and its
  * section of BENCHMARKS.md; summary.ts then writes the verdicts at the top. The full run takes about
- * 19 minutes (the 10-minute soak is most of it); --quick is a smoke test under 2 minutes that records nothing.
+ * 35 minutes (the 10-minute soak and the 10-minute container run are most of it); --quick is a smoke
+ * test of a few minutes that records nothing.
  * Add a benchmark by adding a line to BENCHMARKS below.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { whyNot } from '../../test/e2e/container/podman';
 
 interface Benchmark {
   script: string;
@@ -38,6 +40,8 @@ const BENCHMARKS: Benchmark[] = [
     args: ['--small'],
   },
   { script: 'soak.ts', missing: needsSim },
+  // The image under docker-compose.yml's limits, both browsers: needs rootful podman (test/e2e/container).
+  { script: 'container.ts', missing: whyNot },
   // Last: the verdicts at the top of BENCHMARKS.md, from the results above.
   { script: 'summary.ts', missing: () => (process.argv.includes('--quick') ? 'a --quick run records nothing' : null) },
 ];

@@ -20,7 +20,8 @@ const mem = load('memory'),
   lat = load('latency'),
   st = load('session-startup'),
   cold = load('startup'),
-  http = load('http');
+  http = load('http'),
+  box = load('container');
 
 const rows: string[] = [];
 if (mem) {
@@ -74,6 +75,18 @@ if (soak)
     '| 7. plot of memory over the soak | a PNG made by the bench | [scripts/bench/results/soak-memory.png](scripts/bench/results/soak-memory.png) | done |',
   );
 
+if (box) {
+  const [full, shell] = box.runs as any[];
+  const short = box.seconds < 600 ? ` (shortened: ${box.seconds} s)` : '';
+  const kills = full.oom_kills + shell.oom_kills;
+  rows.push(
+    `| 8. the image under compose's mem_limit ${box.compose.mem_limit} / cpus ${box.compose.cpus}, ${box.seconds / 60} min of busy traffic${short}: full chromium / headless shell | no OOM kill | OOM kills ${full.oom_kills} / ${shell.oom_kills}; anon+shmem peak ${full.peak_anon_shmem_mb} / ${shell.peak_anon_shmem_mb} MB, steady ${full.steady_anon_shmem_mb} / ${shell.steady_anon_shmem_mb} MB | ${verdict(kills === 0)} |`,
+  );
+  rows.push(
+    `| 8. image size: both browsers / headless shell only | none | ${(box.images.both_browsers.bytes / 1e6).toFixed(0)} / ${(box.images.headless_shell_only.bytes / 1e6).toFixed(0)} MB | recorded |`,
+  );
+}
+
 const gaps: string[] = [];
 if (
   mem &&
@@ -124,8 +137,8 @@ const body = [
   '|---|---|---|---|',
   ...rows,
   '',
-  'Commands: `bun run bench` (everything, about 19 minutes on this machine; the two soak services run concurrently), `bun run bench --quick` (smoke, under 2 minutes, nothing recorded),',
-  'or one benchmark: `bun scripts/bench/<memory|sessions|soak|latency|session-startup|startup|http>.ts [--quick]`; `bun scripts/bench/summary.ts` rewrites this table from the JSON.',
+  'Commands: `bun run bench` (everything, about 35 minutes on this machine; the two soak services run concurrently, and so do the two containers), `bun run bench --quick` (smoke, a few minutes, nothing recorded),',
+  'or one benchmark: `bun scripts/bench/<memory|sessions|soak|latency|session-startup|startup|http|container>.ts [--quick]`; `bun scripts/bench/summary.ts` rewrites this table from the JSON.',
   ...(gaps.length ? ['', '**Missed targets, and what would close them**', '', ...gaps] : []),
 ].join('\n');
 

@@ -12,6 +12,7 @@ import { ensureBuilt } from '../../scripts/build';
 import { VARIABLES } from '../../src/config';
 import { aptPackages, envOf, parseDockerfile, parseEnvLines, parseUnit, seconds, stepsOf } from '../support/deploy-files';
 import { startProcess } from '../support/process';
+import { composeSeconds } from './container/run';
 
 const ROOT = join(import.meta.dir, '..', '..');
 const read = (p: string) => readFileSync(join(ROOT, p), 'utf8');
@@ -43,11 +44,14 @@ describe('Dockerfile', () => {
   });
 
   test('the run stage: Chromium, tini, a non-root user, /data, the health check, tini as PID 1', () => {
-    expect(aptPackages(runStage!)).toEqual(expect.arrayContaining(['chromium', 'tini', 'ca-certificates']));
+    expect(aptPackages(runStage!)).toEqual(expect.arrayContaining(['chromium', 'chromium-headless-shell', 'tini', 'ca-certificates']));
     expect(stepsOf(runStage!, 'COPY')).toEqual(['--from=build /src/dist/wabun /usr/local/bin/wabun']);
     const user = stepsOf(runStage!, 'USER');
     expect(user).toEqual(['wabun']);
-    expect(envOf(runStage!)).toMatchObject({ WAHA_LOCAL_STORE_BASE_DIR: '/data', PUPPETEER_EXECUTABLE_PATH: '/usr/lib/chromium/chromium' });
+    expect(envOf(runStage!)).toMatchObject({
+      WAHA_LOCAL_STORE_BASE_DIR: '/data',
+      PUPPETEER_EXECUTABLE_PATH: '/usr/lib/chromium/chromium-headless-shell',
+    });
     for (const name of Object.keys(envOf(runStage!))) expect(KNOWN.has(name) || name === 'HOME', `unknown variable ${name}`).toBe(true);
     expect(stepsOf(runStage!, 'VOLUME')).toEqual(['/data']);
     expect(stepsOf(runStage!, 'HEALTHCHECK')[0]).toMatch(/CMD .*\/health/);
@@ -138,13 +142,23 @@ describe('Dockerfile replayed on this machine', () => {
 
 describe('docker-compose.yml', () => {
   const compose = Bun.YAML.parse(read('docker-compose.yml')) as {
-    services: Record<string, { mem_limit: string; cpus: string; environment: Record<string, string>; volumes: string[]; build: string }>;
+    services: Record<
+      string,
+      { mem_limit: string; cpus: string; environment: Record<string, string>; volumes: string[]; build: string; stop_grace_period: string }
+    >;
   };
   const svc = compose.services.wabun!;
 
-  test('the 300 MB / 0.5 CPU limits, the data volume, built from this Dockerfile', () => {
+  test("the 300 MB / 0.5 CPU limits, the data volume, built from this Dockerfile, the image's own health check", () => {
     expect(svc).toMatchObject({ mem_limit: '300m', cpus: '0.5', build: '.' });
     expect(svc.volumes).toContain('wabun-data:/data');
+    // No healthcheck: of its own, so the image's HEALTHCHECK is the one that runs.
+    expect(svc).not.toHaveProperty('healthcheck');
+  });
+
+  test('the stop grace period outlasts the time wabun gives itself to stop (DESTROY_TIMEOUT_MS + 1 s)', () => {
+    const destroyMs = Number(svc.environment.DESTROY_TIMEOUT_MS ?? VARIABLES.find((v) => v.names[0] === 'DESTROY_TIMEOUT_MS')!.default);
+    expect(composeSeconds(svc.stop_grace_period)).toBeGreaterThan(destroyMs / 1000 + 1);
   });
 
   test('every environment name is a variable wabun reads; the key must be given', () => {

@@ -1,7 +1,8 @@
 /**
  * The loopback control server: the simulator page (written with `controlUrl: server.url`)
  * connects to it at every load, says hello, and serves `window.__sim` calls sent as
- * `{ id, method, args }`. Listens on 127.0.0.1, port 0, behind a random path token.
+ * `{ id, method, args }`. Listens on 127.0.0.1 (or the given address), port 0, behind a random
+ * path token.
  *
  * Chromium 156 blocks https://web.whatsapp.com → ws://127.0.0.1 (Local Network Access) unless the
  * profile grants it (index.ts allowLoopbackControl) or the browser runs with
@@ -43,11 +44,16 @@ export class SimControlServer implements AsyncDisposable {
     readonly url: string,
   ) {}
 
-  static start(): SimControlServer {
+  /**
+   * `hostname`: where to listen. A page in a container on a bridge network reaches the host at
+   * the bridge's gateway address, not at 127.0.0.1 (test/container).
+   */
+  static start(opts: { hostname?: string } = {}): SimControlServer {
     const token = crypto.randomUUID();
+    const hostname = opts.hostname ?? '127.0.0.1';
     let self!: SimControlServer;
     const server = Bun.serve<{ conn?: Conn }>({
-      hostname: '127.0.0.1',
+      hostname,
       port: 0,
       fetch(req, srv) {
         if (new URL(req.url).pathname !== `/sim/${token}`) return new Response('not found', { status: 404 });
@@ -59,7 +65,7 @@ export class SimControlServer implements AsyncDisposable {
         close: (ws) => self.onClose(ws),
       },
     });
-    self = new SimControlServer(server, `ws://127.0.0.1:${server.port}/sim/${token}`);
+    self = new SimControlServer(server, `ws://${hostname}:${server.port}/sim/${token}`);
     return self;
   }
 

@@ -49,10 +49,23 @@ export function envOf(stage: Stage): Record<string, string> {
 /** The steps of one kind, e.g. every RUN. */
 export const stepsOf = (stage: Stage, op: string) => stage.steps.filter((s) => s.op === op).map((s) => s.args);
 
-/** Debian package names in the stage's `apt-get install` commands. */
+/** `ARG NAME="default"` (or `ARG NAME=default`) of the stage as an object; an ARG without a default is ''. */
+export function argsOf(stage: Stage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const a of stepsOf(stage, 'ARG')) {
+    const m = /^(\w+)(?:=("[^"]*"|\S*))?$/.exec(a);
+    if (m) out[m[1]!] = (m[2] ?? '').replace(/^"|"$/g, '');
+  }
+  return out;
+}
+
+/** Debian package names in the stage's `apt-get install` commands, with the stage's ARG defaults put in. */
 export function aptPackages(stage: Stage): string[] {
+  const args = argsOf(stage);
+  const expand = (cmd: string) =>
+    cmd.replace(/\$\{(\w+)\}|\$(\w+)/g, (_, a: string | undefined, b: string | undefined) => args[(a ?? b)!] ?? '');
   return stepsOf(stage, 'RUN').flatMap((cmd) =>
-    [...cmd.matchAll(/apt-get install ([^&;|]+)/g)].flatMap((m) => m[1]!.split(' ').filter((w) => w && !w.startsWith('-'))),
+    [...expand(cmd).matchAll(/apt-get install ([^&;|]+)/g)].flatMap((m) => m[1]!.split(' ').filter((w) => w && !w.startsWith('-'))),
   );
 }
 

@@ -59,11 +59,13 @@ export class Receiver extends Waits {
   constructor(
     public respond: Responder = () => new Response('ok'),
     port = 0,
+    /** Where to listen; a service in a container reaches the host at its bridge's gateway. */
+    private readonly hostname = '127.0.0.1',
   ) {
     super();
     this.server = Bun.serve({
       port,
-      hostname: '127.0.0.1',
+      hostname,
       fetch: async (req) => {
         const body = await req.text();
         this.arrivals.push({ id: req.headers.get('x-webhook-request-id') ?? '', body, headers: req.headers, json: JSON.parse(body) });
@@ -74,7 +76,7 @@ export class Receiver extends Waits {
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.server.port}/hook`;
+    return `http://${this.hostname}:${this.server.port}/hook`;
   }
   get port(): number {
     return this.server.port!;
