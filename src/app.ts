@@ -10,6 +10,8 @@ import { apiKey, type KeyCheck } from './http/api-key';
 import { errorHandler } from './http/errors';
 import { requestId } from './http/request-id';
 import type { Logger } from './log';
+import { channelRoutes } from './modules/channels';
+import { ChannelsService } from './modules/channels/service';
 import { chatRoutes } from './modules/chats';
 import { ChatsService } from './modules/chats/service';
 import { contactRoutes } from './modules/contacts';
@@ -19,6 +21,8 @@ import type { DashboardService } from './modules/dashboard/service';
 import { DOCS_ROUTES, docsRoutes } from './modules/docs';
 import { groupRoutes } from './modules/groups';
 import { GroupsService } from './modules/groups/service';
+import { labelRoutes } from './modules/labels';
+import { LabelsService } from './modules/labels/service';
 import { mediaRoutes } from './modules/media';
 import type { MediaStore } from './modules/media/service';
 import { memoryHistoryRoutes } from './modules/memory-history';
@@ -34,6 +38,7 @@ import { sessionRoutes } from './modules/sessions';
 import type { SessionManager } from './modules/sessions/service';
 import { webhookRoutes } from './modules/webhooks';
 import type { WebhookDeliveryService } from './modules/webhooks/service';
+import { outboundPolicy } from './net/policy';
 
 /** Everything the HTTP layer needs; tests build it with real or stand-in parts. */
 export interface AppParts {
@@ -69,6 +74,13 @@ export function openRoutes(config: Pick<Config, 'WHATSAPP_API_KEY_EXCLUDE_PATH' 
   ]);
 }
 
+/** Where a group picture given as `file.url` may come from, and how much of it: the sending routes' limits. */
+const mediaLimits = (config: Config) => ({
+  maxBytes: config.MEDIA_MAX_MB * 1024 * 1024,
+  timeoutMs: config.MEDIA_FETCH_TIMEOUT_MS,
+  policy: outboundPolicy({ blockNonPublic: true, allow: config.MEDIA_FETCH_ALLOW, allowVariable: 'MEDIA_FETCH_ALLOW' }),
+});
+
 const optional = <T>(part: T | undefined, plugin: (p: T) => AnyElysia): AnyElysia => (part ? plugin(part) : new Elysia());
 
 /** Builds the whole HTTP API: the one place routes, auth and error mapping meet. */
@@ -87,7 +99,9 @@ export function createApp(parts: AppParts) {
     .use(optional(parts.messaging, messageRoutes))
     .use(optional(sessions, (s) => chatRoutes(new ChatsService(s))))
     .use(optional(sessions, (s) => contactRoutes(new ContactsService(s))))
-    .use(optional(sessions, (s) => groupRoutes(new GroupsService(s))))
+    .use(optional(sessions, (s) => groupRoutes(new GroupsService(s, mediaLimits(config)))))
+    .use(optional(sessions, (s) => labelRoutes(new LabelsService(s))))
+    .use(optional(sessions, (s) => channelRoutes(new ChannelsService(s))))
     .use(optional(parts.media, mediaRoutes))
     .use(optional(parts.metrics, metricsRoutes))
     .use(optional(parts.memoryHistory, memoryHistoryRoutes))
