@@ -37,17 +37,17 @@ export class WebjsChannels implements ChannelCalls {
     // WhatsApp Web keeps the channels it previewed or found by search as guests: not the account's.
     const own = channels.filter((c) => roleOf(c.channelMetadata?.membershipType) !== 'GUEST');
     const out: ChannelInfo[] = [];
-    for (const c of own) out.push(await this.info(c, true));
+    for (const c of own) out.push(await channelInfo(this.ctx, c, true));
     return out;
   }
 
   async get(idOrInvite: string): Promise<ChannelInfo | null> {
-    const channel = await this.find(idOrInvite);
-    return channel ? await this.info(channel, true) : null;
+    const channel = await findChannel(this.ctx, idOrInvite);
+    return channel ? await channelInfo(this.ctx, channel, true) : null;
   }
 
   async preview(idOrInvite: string, q: { limit: number; downloadMedia: boolean }) {
-    const channel = await this.find(idOrInvite);
+    const channel = await findChannel(this.ctx, idOrInvite);
     if (!channel) return null;
     const posts: Message[] = await channel.fetchMessages({ limit: q.limit });
     const out: { message: WAMessage; reactions: Record<string, number>; viewCount: number }[] = [];
@@ -72,7 +72,7 @@ export class WebjsChannels implements ChannelCalls {
       limit: q.limit,
     })) as LibChannel[];
     const out: ChannelInfo[] = [];
-    for (const c of found) out.push(await this.info(c, false));
+    for (const c of found) out.push(await channelInfo(this.ctx, c, false));
     return out;
   }
 
@@ -82,29 +82,30 @@ export class WebjsChannels implements ChannelCalls {
     const list = await page.evaluate(CHANNEL_COUNTRIES);
     return list.sort((a, b) => a.name.localeCompare(b.name));
   }
+}
 
-  private async find(idOrInvite: string): Promise<LibChannel | null> {
-    // WhatsApp Web's metadata query takes an invite code or a channel id; unknown → undefined.
-    return ((await this.ctx.client.getChannelByInviteCode(idOrInvite)) as LibChannel | undefined) ?? null;
-  }
+// Helpers live outside the class: guarded() (client.ts) wraps every method of it as a call.
+async function findChannel(ctx: WebjsContext, idOrInvite: string): Promise<LibChannel | null> {
+  // WhatsApp Web's metadata query takes an invite code or a channel id; unknown → undefined.
+  return ((await ctx.client.getChannelByInviteCode(idOrInvite)) as LibChannel | undefined) ?? null;
+}
 
-  private async info(c: LibChannel, withRole: boolean): Promise<ChannelInfo> {
-    const meta = c.channelMetadata ?? {};
-    const id = c.id._serialized;
-    const picture = (await this.ctx.client.getProfilePicUrl(id).catch(() => undefined)) ?? null;
-    const subscribers = meta.size ?? meta.subscribersCount;
-    return {
-      id,
-      name: c.name ?? '',
-      description: c.description ?? '',
-      invite: channelInviteLink(meta.inviteCode),
-      preview: picture,
-      picture,
-      verified: Boolean(meta.verified ?? meta.isVerified),
-      subscribersCount: typeof subscribers === 'number' ? subscribers : null,
-      ...(withRole ? { role: roleOf(meta.membershipType) } : {}),
-    };
-  }
+async function channelInfo(ctx: WebjsContext, c: LibChannel, withRole: boolean): Promise<ChannelInfo> {
+  const meta = c.channelMetadata ?? {};
+  const id = c.id._serialized;
+  const picture = (await ctx.client.getProfilePicUrl(id).catch(() => undefined)) ?? null;
+  const subscribers = meta.size ?? meta.subscribersCount;
+  return {
+    id,
+    name: c.name ?? '',
+    description: c.description ?? '',
+    invite: channelInviteLink(meta.inviteCode),
+    preview: picture,
+    picture,
+    verified: Boolean(meta.verified ?? meta.isVerified),
+    subscribersCount: typeof subscribers === 'number' ? subscribers : null,
+    ...(withRole ? { role: roleOf(meta.membershipType) } : {}),
+  };
 }
 
 /** A post's reactions as `{ emoji: count }`, from whatever WhatsApp Web holds of them. */

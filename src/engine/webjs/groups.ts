@@ -31,15 +31,15 @@ export class WebjsGroups implements GroupCalls {
   }
 
   async participants(groupId: string): Promise<Plain[]> {
-    return toPlain({ p: (await this.group(groupId)).participants ?? [] }).p as Plain[];
+    return toPlain({ p: (await groupOf(this.ctx, groupId)).participants ?? [] }).p as Plain[];
   }
 
   async members(groupId: string): Promise<GroupMember[]> {
-    return groupMembers((await this.group(groupId)).participants ?? []);
+    return groupMembers((await groupOf(this.ctx, groupId)).participants ?? []);
   }
 
   async updateParticipants(groupId: string, action: 'add' | 'remove' | 'promote' | 'demote', participants: string[]): Promise<Plain> {
-    const g = await this.group(groupId);
+    const g = await groupOf(this.ctx, groupId);
     const result =
       action === 'add'
         ? await g.addParticipants(participants)
@@ -54,81 +54,83 @@ export class WebjsGroups implements GroupCalls {
   }
 
   async inviteInfo(code: string): Promise<Plain> {
-    return toPlain(await this.known(code, () => this.ctx.client.getInviteInfo(code)));
+    return toPlain(await known(code, () => this.ctx.client.getInviteInfo(code)));
   }
 
   async join(code: string): Promise<string> {
-    return await this.known(code, () => this.ctx.client.acceptInvite(code));
+    return await known(code, () => this.ctx.client.acceptInvite(code));
   }
 
   async leave(groupId: string): Promise<void> {
-    await (await this.group(groupId)).leave();
+    await (await groupOf(this.ctx, groupId)).leave();
   }
 
   async inviteCode(groupId: string): Promise<string> {
-    const code = await (await this.group(groupId)).getInviteCode();
+    const code = await (await groupOf(this.ctx, groupId)).getInviteCode();
     if (!code) throw notAdmin(groupId, 'read the invite code');
     return code;
   }
 
   async revokeInvite(groupId: string): Promise<string> {
     // Typed void; 1.34.7 returns the new code from WhatsApp's answer.
-    const code = (await (await this.group(groupId)).revokeInvite()) as unknown;
+    const code = (await (await groupOf(this.ctx, groupId)).revokeInvite()) as unknown;
     return typeof code === 'string' && code ? code : await this.inviteCode(groupId);
   }
 
   async setSubject(groupId: string, subject: string): Promise<boolean> {
-    return Boolean(await (await this.group(groupId)).setSubject(subject));
+    return Boolean(await (await groupOf(this.ctx, groupId)).setSubject(subject));
   }
 
   async setDescription(groupId: string, description: string): Promise<boolean> {
-    return Boolean(await (await this.group(groupId)).setDescription(description));
+    return Boolean(await (await groupOf(this.ctx, groupId)).setDescription(description));
   }
 
   async adminsOnly(groupId: string, setting: GroupSetting): Promise<boolean> {
-    const meta = ((await this.group(groupId)) as unknown as { groupMetadata?: { restrict?: boolean; announce?: boolean } }).groupMetadata;
+    const meta = ((await groupOf(this.ctx, groupId)) as unknown as { groupMetadata?: { restrict?: boolean; announce?: boolean } })
+      .groupMetadata;
     return Boolean(setting === 'info' ? meta?.restrict : meta?.announce);
   }
 
   async setAdminsOnly(groupId: string, setting: GroupSetting, adminsOnly: boolean): Promise<boolean> {
-    const g = await this.group(groupId);
+    const g = await groupOf(this.ctx, groupId);
     return Boolean(setting === 'info' ? await g.setInfoAdminsOnly(adminsOnly) : await g.setMessagesAdminsOnly(adminsOnly));
   }
 
   async pictureUrl(groupId: string): Promise<string | null> {
-    await this.group(groupId);
+    await groupOf(this.ctx, groupId);
     return (await this.ctx.client.getProfilePicUrl(groupId)) ?? null;
   }
 
   async setPicture(groupId: string, picture: MediaInput): Promise<boolean> {
     const media = new this.ctx.lib.MessageMedia(picture.mimetype, picture.data, picture.filename ?? null);
-    return Boolean(await (await this.group(groupId)).setPicture(media));
+    return Boolean(await (await groupOf(this.ctx, groupId)).setPicture(media));
   }
 
   async deletePicture(groupId: string): Promise<boolean> {
     // undefined (not false) when not allowed: the library returns before asking WhatsApp.
-    return Boolean(await (await this.group(groupId)).deletePicture());
+    return Boolean(await (await groupOf(this.ctx, groupId)).deletePicture());
   }
 
   async delete(groupId: string): Promise<boolean> {
-    return Boolean(await (await this.group(groupId)).delete());
+    return Boolean(await (await groupOf(this.ctx, groupId)).delete());
   }
+}
 
-  private async group(groupId: string): Promise<GroupChat> {
-    const chat = await findChat(this.ctx, groupId).catch(() => null);
-    if (!chat?.isGroup) throw new NotFoundError(`Group '${groupId}' not found — list the account's groups with GET /api/{session}/groups.`);
-    return chat as GroupChat;
-  }
+// Helpers live outside the class: guarded() (client.ts) wraps every method of it as a call.
+async function groupOf(ctx: WebjsContext, groupId: string): Promise<GroupChat> {
+  const chat = await findChat(ctx, groupId).catch(() => null);
+  if (!chat?.isGroup) throw new NotFoundError(`Group '${groupId}' not found — list the account's groups with GET /api/{session}/groups.`);
+  return chat as GroupChat;
+}
 
-  /** An invite-code call; WhatsApp's "no such code" is a 404, anything else stays a failure of the call. */
-  private async known<T>(code: string, call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
-      if (UNKNOWN_INVITE.test(reason)) throw new NotFoundError(`No group for invite code '${code}': it is unknown or was revoked.`);
-      throw err;
-    }
+/** An invite-code call; WhatsApp's "no such code" is a 404, anything else stays a failure of the call. */
+async function known<T>(code: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    if (UNKNOWN_INVITE.test(reason)) throw new NotFoundError(`No group for invite code '${code}': it is unknown or was revoked.`);
+    throw err;
   }
 }
 

@@ -34,20 +34,20 @@ export class WebjsLabels implements LabelCalls {
   }
 
   async create(name: string, color: number): Promise<Label> {
-    this.requireBusiness();
-    const id = await this.page().evaluate(LABEL_ADD, name, color);
+    requireBusiness(this.ctx);
+    const id = await pageOf(this.ctx).evaluate(LABEL_ADD, name, color);
     return (await this.get(id)) ?? { id, name, color, colorHex: LABEL_COLORS[color]! };
   }
 
   async update(label: Label): Promise<Label> {
-    this.requireBusiness();
-    await this.page().evaluate(LABEL_EDIT, label.id, label.name, label.color);
+    requireBusiness(this.ctx);
+    await pageOf(this.ctx).evaluate(LABEL_EDIT, label.id, label.name, label.color);
     return (await this.get(label.id)) ?? label;
   }
 
   async delete(label: Label): Promise<void> {
-    this.requireBusiness();
-    await this.page().evaluate(LABEL_DELETE, label.id, label.name, label.color);
+    requireBusiness(this.ctx);
+    await pageOf(this.ctx).evaluate(LABEL_DELETE, label.id, label.name, label.color);
   }
 
   async chatLabels(chatId: string): Promise<Label[]> {
@@ -56,7 +56,7 @@ export class WebjsLabels implements LabelCalls {
   }
 
   async setChatLabels(chatId: string, labelIds: string[]): Promise<void> {
-    this.requireBusiness();
+    requireBusiness(this.ctx);
     await findChat(this.ctx, chatId);
     // The library silently skips ids it does not know: say which instead.
     const known = new Set((await this.list()).map((l) => l.id));
@@ -71,16 +71,17 @@ export class WebjsLabels implements LabelCalls {
     if (!(await this.get(labelId))) return null;
     return (await this.ctx.client.getChatsByLabelId(labelId)).map(toPlain);
   }
+}
 
-  private page() {
-    const page = this.ctx.client.pupPage;
-    if (!page) throw new UnprocessableError('WhatsApp Web is not loaded.');
-    return page;
-  }
+// Helpers live outside the class: guarded() (client.ts) wraps every method of it as a call.
+function pageOf(ctx: WebjsContext) {
+  const page = ctx.client.pupPage;
+  if (!page) throw new UnprocessableError('WhatsApp Web is not loaded.');
+  return page;
+}
 
-  private requireBusiness(): void {
-    const platform = (this.ctx.client.info as unknown as { platform?: string } | undefined)?.platform;
-    if (!BUSINESS_PLATFORMS.includes(platform ?? ''))
-      throw new UnprocessableError('Labels need a WhatsApp Business account; this session is linked to a personal WhatsApp account.');
-  }
+function requireBusiness(ctx: WebjsContext): void {
+  const platform = (ctx.client.info as unknown as { platform?: string } | undefined)?.platform;
+  if (!BUSINESS_PLATFORMS.includes(platform ?? ''))
+    throw new UnprocessableError('Labels need a WhatsApp Business account; this session is linked to a personal WhatsApp account.');
 }
