@@ -10,6 +10,8 @@ import { apiKey, type KeyCheck } from './http/api-key';
 import { errorHandler } from './http/errors';
 import { requestId } from './http/request-id';
 import type { Logger } from './log';
+import { apiKeyRoutes } from './modules/api-keys';
+import type { ApiKeysService } from './modules/api-keys/service';
 import { channelRoutes } from './modules/channels';
 import { ChannelsService } from './modules/channels/service';
 import { chatRoutes } from './modules/chats';
@@ -46,6 +48,8 @@ export interface AppParts {
   log: Logger;
   /** null: authentication is off (WAHA_NO_API_KEY=true). */
   keyCheck: KeyCheck | null;
+  /** The stored API keys beside the server key: /api/keys, and who a presented key is. */
+  apiKeys?: ApiKeysService;
   server: ServerService;
   /** Sessions, auth (QR, pairing code), screenshot, chats, contacts and groups. */
   sessions?: SessionManager;
@@ -91,11 +95,12 @@ export function createApp(parts: AppParts) {
   return new Elysia({ normalize: 'typebox' })
     .use(requestId())
     .use(errorHandler(log))
-    .use(apiKey(parts.keyCheck, open))
+    .use(apiKey(parts.keyCheck, open, parts.apiKeys))
     .use(accessLog(log, open, parts.counters && ((m, r, s) => parts.counters!.httpRequest(m, r, s))))
     .use(docsRoutes())
     .use(serverRoutes(parts.server))
     .use(optional(sessions, sessionRoutes))
+    .use(optional(parts.apiKeys, apiKeyRoutes))
     .use(optional(parts.messaging, messageRoutes))
     .use(optional(sessions, (s) => chatRoutes(new ChatsService(s))))
     .use(optional(sessions, (s) => contactRoutes(new ContactsService(s))))
