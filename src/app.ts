@@ -25,6 +25,7 @@ import { groupRoutes } from './modules/groups';
 import { GroupsService } from './modules/groups/service';
 import { labelRoutes } from './modules/labels';
 import { LabelsService } from './modules/labels/service';
+import { mcpRoutes } from './modules/mcp';
 import { mediaRoutes } from './modules/media';
 import type { MediaStore } from './modules/media/service';
 import { memoryHistoryRoutes } from './modules/memory-history';
@@ -108,6 +109,17 @@ export function createApp(parts: AppParts) {
     .use(optional(sessions, (s) => labelRoutes(new LabelsService(s))))
     .use(optional(sessions, (s) => channelRoutes(new ChannelsService(s))))
     .use(optional(parts.media, mediaRoutes))
+    .use(
+      optional(sessions && parts.messaging ? { sessions, messaging: parts.messaging } : undefined, ({ sessions: s, messaging }) =>
+        mcpRoutes({
+          sessions: s,
+          messaging,
+          chats: new ChatsService(s),
+          contacts: new ContactsService(s),
+          groups: new GroupsService(s, mediaLimits(config)),
+        }),
+      ),
+    )
     .use(optional(parts.metrics, metricsRoutes))
     .use(optional(parts.memoryHistory, memoryHistoryRoutes))
     .use(optional(parts.deliveries, webhookRoutes))
