@@ -12,6 +12,8 @@ import { requestId } from './http/request-id';
 import type { Logger } from './log';
 import { apiKeyRoutes } from './modules/api-keys';
 import type { ApiKeysService } from './modules/api-keys/service';
+import { appRoutes } from './modules/apps';
+import { AppsService } from './modules/apps/service';
 import { channelRoutes } from './modules/channels';
 import { ChannelsService } from './modules/channels/service';
 import { chatRoutes } from './modules/chats';
@@ -102,6 +104,7 @@ export function createApp(parts: AppParts) {
     .use(serverRoutes(parts.server))
     .use(optional(sessions, sessionRoutes))
     .use(optional(parts.apiKeys, apiKeyRoutes))
+    .use(appRoutes(new AppsService()))
     .use(optional(parts.messaging, messageRoutes))
     .use(optional(sessions, (s) => chatRoutes(new ChatsService(s))))
     .use(optional(sessions, (s) => contactRoutes(new ContactsService(s))))
