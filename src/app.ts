@@ -10,6 +10,12 @@ import { apiKey, type KeyCheck } from './http/api-key';
 import { errorHandler } from './http/errors';
 import { requestId } from './http/request-id';
 import type { Logger } from './log';
+import { apiKeyRoutes } from './modules/api-keys';
+import type { ApiKeysService } from './modules/api-keys/service';
+import { appRoutes } from './modules/apps';
+import { AppsService } from './modules/apps/service';
+import { channelRoutes } from './modules/channels';
+import { ChannelsService } from './modules/channels/service';
 import { chatRoutes } from './modules/chats';
 import { ChatsService } from './modules/chats/service';
 import { contactRoutes } from './modules/contacts';
@@ -19,6 +25,9 @@ import type { DashboardService } from './modules/dashboard/service';
 import { DOCS_ROUTES, docsRoutes } from './modules/docs';
 import { groupRoutes } from './modules/groups';
 import { GroupsService } from './modules/groups/service';
+import { labelRoutes } from './modules/labels';
+import { LabelsService } from './modules/labels/service';
+import { mcpRoutes } from './modules/mcp';
 import { mediaRoutes } from './modules/media';
 import type { MediaStore } from './modules/media/service';
 import { memoryHistoryRoutes } from './modules/memory-history';
@@ -34,6 +43,7 @@ import { sessionRoutes } from './modules/sessions';
 import type { SessionManager } from './modules/sessions/service';
 import { webhookRoutes } from './modules/webhooks';
 import type { WebhookDeliveryService } from './modules/webhooks/service';
+import { outboundPolicy } from './net/policy';
 
 /** Everything the HTTP layer needs; tests build it with real or stand-in parts. */
 export interface AppParts {
@@ -41,6 +51,8 @@ export interface AppParts {
   log: Logger;
   /** null: authentication is off (WAHA_NO_API_KEY=true). */
   keyCheck: KeyCheck | null;
+  /** The stored API keys beside the server key: /api/keys, and who a presented key is. */
+  apiKeys?: ApiKeysService;
   server: ServerService;
   /** Sessions, auth (QR, pairing code), screenshot, chats, contacts and groups. */
   sessions?: SessionManager;
@@ -69,6 +81,13 @@ export function openRoutes(config: Pick<Config, 'WHATSAPP_API_KEY_EXCLUDE_PATH' 
   ]);
 }
 
+/** Where a group picture given as `file.url` may come from, and how much of it: the sending routes' limits. */
+const mediaLimits = (config: Config) => ({
+  maxBytes: config.MEDIA_MAX_MB * 1024 * 1024,
+  timeoutMs: config.MEDIA_FETCH_TIMEOUT_MS,
+  policy: outboundPolicy({ blockNonPublic: true, allow: config.MEDIA_FETCH_ALLOW, allowVariable: 'MEDIA_FETCH_ALLOW' }),
+});
+
 const optional = <T>(part: T | undefined, plugin: (p: T) => AnyElysia): AnyElysia => (part ? plugin(part) : new Elysia());
 
 /** Builds the whole HTTP API: the one place routes, auth and error mapping meet. */
@@ -79,16 +98,31 @@ export function createApp(parts: AppParts) {
   return new Elysia({ normalize: 'typebox' })
     .use(requestId())
     .use(errorHandler(log))
-    .use(apiKey(parts.keyCheck, open))
+    .use(apiKey(parts.keyCheck, open, parts.apiKeys))
     .use(accessLog(log, open, parts.counters && ((m, r, s) => parts.counters!.httpRequest(m, r, s))))
     .use(docsRoutes())
     .use(serverRoutes(parts.server))
     .use(optional(sessions, sessionRoutes))
+    .use(optional(parts.apiKeys, apiKeyRoutes))
+    .use(appRoutes(new AppsService()))
     .use(optional(parts.messaging, messageRoutes))
     .use(optional(sessions, (s) => chatRoutes(new ChatsService(s))))
     .use(optional(sessions, (s) => contactRoutes(new ContactsService(s))))
-    .use(optional(sessions, (s) => groupRoutes(new GroupsService(s))))
+    .use(optional(sessions, (s) => groupRoutes(new GroupsService(s, mediaLimits(config)))))
+    .use(optional(sessions, (s) => labelRoutes(new LabelsService(s))))
+    .use(optional(sessions, (s) => channelRoutes(new ChannelsService(s))))
     .use(optional(parts.media, mediaRoutes))
+    .use(
+      optional(sessions && parts.messaging ? { sessions, messaging: parts.messaging } : undefined, ({ sessions: s, messaging }) =>
+        mcpRoutes({
+          sessions: s,
+          messaging,
+          chats: new ChatsService(s),
+          contacts: new ContactsService(s),
+          groups: new GroupsService(s, mediaLimits(config)),
+        }),
+      ),
+    )
     .use(optional(parts.metrics, metricsRoutes))
     .use(optional(parts.memoryHistory, memoryHistoryRoutes))
     .use(optional(parts.deliveries, webhookRoutes))

@@ -15,6 +15,7 @@ import { createKeyCheck, generateKey, type KeyCheck } from './http/api-key';
 import { createEdge } from './http/edge';
 import { Logger } from './log';
 import { createMemory } from './memory';
+import { ApiKeysService } from './modules/api-keys/service';
 import { DashboardService } from './modules/dashboard/service';
 import { MediaStore } from './modules/media/service';
 import { MemoryHistory } from './modules/memory-history/service';
@@ -184,10 +185,12 @@ export async function compose(config: Config, options: ComposeOptions) {
     budgetOf: memory.budgetOf,
   });
   const dashboard = new DashboardService({ sessions: manager, memory: memory.sampler, subscribe: (fn) => events.bus.subscribe(fn), qrPng });
+  const apiKeys = new ApiKeysService(store.apiKeys, (name) => manager.list(true).some((s) => s.name === name));
   const app = createApp({
     config,
     log,
     keyCheck,
+    apiKeys,
     server,
     sessions: manager,
     messaging,
@@ -204,7 +207,7 @@ export async function compose(config: Config, options: ComposeOptions) {
     limits: { maxBytes: config.BODY_LIMIT_MB * MB, maxDepth: MAX_JSON_DEPTH },
     // The latest periodic sample: no syscall on the request path.
     headers: () => ({ 'x-memory-usage-mb': String(Math.round(memory.sampler.latest().totalMb)) }),
-    ws: wsRoute(events.hub, keyCheck, config.WHATSAPP_API_KEY_EXCLUDE_PATH.includes('ws')),
+    ws: wsRoute(events.hub, keyCheck, config.WHATSAPP_API_KEY_EXCLUDE_PATH.includes('ws'), apiKeys),
   });
 
   let stopHistory = () => {};

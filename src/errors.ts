@@ -7,6 +7,7 @@
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
   413: 'Payload Too Large',
@@ -41,6 +42,13 @@ export class BadRequestError extends HttpError {
 export class UnauthorizedError extends HttpError {
   constructor() {
     super(401, 'Unauthorized');
+  }
+}
+
+/** The key is valid but may not reach this route (a key bound to another session, a media key). */
+export class ForbiddenError extends HttpError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super(403, message, details);
   }
 }
 

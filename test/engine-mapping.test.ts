@@ -7,8 +7,10 @@ import {
   ackName,
   disconnectInfo,
   groupEvents,
+  groupMembers,
   type LibMessage,
   toCall,
+  toGroupInfo,
   toPlain,
   toReaction,
   toWAMessage,
@@ -111,29 +113,86 @@ describe('other events', () => {
     });
   });
 
-  test('group notifications: participants always, join when it is us, update for settings', () => {
+  test("group notifications: WAHA's group.v2.* payloads, join and leave when it is us, update with the group as it is", async () => {
     const base = { chatId: '120363990000000001@g.us', author: '15550100001@c.us', body: '', timestamp: 7 };
-    expect(groupEvents({ ...base, type: 'add', recipientIds: [ME] }, ME).map((e) => e.event)).toEqual([
-      'group.v2.join',
-      'group.v2.participants',
-    ]);
-    expect(groupEvents({ ...base, type: 'remove', recipientIds: ['15550100009@c.us'] }, ME)).toEqual([
+    const info = { id: base.chatId, subject: 'Team', description: '' };
+    const reads: boolean[] = [];
+    const read = async (all: boolean) => {
+      reads.push(all);
+      return { ...info, ...(all ? { participants: [] } : {}) };
+    };
+    const joined = await groupEvents({ ...base, type: 'add', recipientIds: [ME] }, ME, read);
+    expect(joined.map((e) => e.event)).toEqual(['group.v2.join', 'group.v2.participants']);
+    expect(joined[0]!.payload).toEqual({
+      timestamp: 7,
+      group: { ...info, participants: [] },
+      _data: { ...base, type: 'add', recipientIds: [ME] },
+    });
+
+    const removed = { ...base, type: 'remove', recipientIds: ['15550100009@c.us', '80000015550100@lid'] };
+    expect(await groupEvents(removed, ME, read)).toEqual([
       {
         event: 'group.v2.participants',
         payload: {
           group: { id: base.chatId },
           type: 'leave',
           timestamp: 7,
-          participants: [{ id: '15550100009@c.us', role: 'participant' }],
-          by: base.author,
+          participants: [
+            { id: '15550100009@c.us', pn: '15550100009@c.us', role: 'left' },
+            { id: '80000015550100@lid', pn: null, role: 'left' },
+          ],
+          _data: removed,
         },
       },
     ]);
-    expect(groupEvents({ ...base, type: 'subject', body: 'New name', recipientIds: [] }, ME)).toEqual([
-      {
-        event: 'group.v2.update',
-        payload: { group: { id: base.chatId, subject: 'New name' }, type: 'subject', by: base.author, timestamp: 7 },
-      },
+    const left = await groupEvents({ ...base, type: 'leave', author: ME, recipientIds: [ME] }, ME, read);
+    expect(left.map((e) => [e.event, e.payload.group])).toEqual([
+      ['group.v2.leave', { id: base.chatId }],
+      ['group.v2.participants', { id: base.chatId }],
+    ]);
+    const promoted = await groupEvents({ ...base, type: 'promote', recipientIds: ['15550100009@c.us'] }, ME, read);
+    expect(promoted[0]!.payload.participants).toEqual([{ id: '15550100009@c.us', pn: '15550100009@c.us', role: 'admin' }]);
+
+    const renamed = { ...base, type: 'subject', body: 'New name', recipientIds: [] };
+    expect(await groupEvents(renamed, ME, read)).toEqual([
+      { event: 'group.v2.update', payload: { group: info, timestamp: 7, _data: renamed } },
+    ]);
+    // The participant list is read only for a join of ours.
+    expect(reads).toEqual([true, false]);
+  });
+
+  test('GroupInfo: the invite link for admins, settings by their meaning', () => {
+    const g = {
+      id: { _serialized: 'g@g.us' },
+      name: 'Team',
+      description: 'd',
+      groupMetadata: { announce: true, memberAddMode: 'all_member_add' },
+    };
+    expect(toGroupInfo(g, 'AbCd', [])).toEqual({
+      id: 'g@g.us',
+      subject: 'Team',
+      description: 'd',
+      invite: 'https://chat.whatsapp.com/AbCd',
+      membersCanAddNewMember: true,
+      membersCanSendMessages: false,
+      newMembersApprovalRequired: false,
+      participants: [],
+    });
+    expect(toGroupInfo({ ...g, groupMetadata: {} }, undefined)).toMatchObject({
+      membersCanSendMessages: true,
+      membersCanAddNewMember: false,
+    });
+    expect('invite' in toGroupInfo(g, undefined)).toBe(false);
+    expect(
+      groupMembers([
+        { id: { _serialized: '1@c.us' }, isAdmin: true, isSuperAdmin: true },
+        { id: { _serialized: '2@c.us' }, isAdmin: true },
+        { id: { _serialized: '3@c.us' } },
+      ]),
+    ).toEqual([
+      { id: '1@c.us', pn: '1@c.us', role: 'superadmin' },
+      { id: '2@c.us', pn: '2@c.us', role: 'admin' },
+      { id: '3@c.us', pn: '3@c.us', role: 'participant' },
     ]);
   });
 

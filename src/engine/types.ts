@@ -142,11 +142,131 @@ export interface ContactCalls {
   profilePictureUrl(contactId: string): Promise<string | null>;
 }
 
+/** A group member as WAHA's v2 participant lists and group.v2.* events carry it. */
+export interface GroupMember {
+  id: string;
+  /** The phone-number id when `id` is one (…@c.us), else null. */
+  pn: string | null;
+  role: 'left' | 'participant' | 'admin' | 'superadmin';
+}
+
+/** The two admin-only switches of a group. */
+export type GroupSetting = 'info' | 'messages';
+
 export interface GroupCalls {
   list(): Promise<Plain[]>;
   create(name: string, participants: string[]): Promise<Plain>;
   get(groupId: string): Promise<Plain | null>;
-  updateParticipants(groupId: string, action: 'add' | 'remove', participants: string[]): Promise<Plain>;
+  /** The library's participant list: `{ id: { server, user, _serialized }, isAdmin, isSuperAdmin }`. */
+  participants(groupId: string): Promise<Plain[]>;
+  members(groupId: string): Promise<GroupMember[]>;
+  /** The library's answer; a refusal it resolves with (no admin rights to add) is a 422. */
+  updateParticipants(groupId: string, action: 'add' | 'remove' | 'promote' | 'demote', participants: string[]): Promise<Plain>;
+  /** What WhatsApp says of the group behind an invite code (404 unknown or revoked). */
+  inviteInfo(code: string): Promise<Plain>;
+  /** Joins by invite code; the group's id. */
+  join(code: string): Promise<string>;
+  leave(groupId: string): Promise<void>;
+  /** The invite code (admins only: 422 otherwise). */
+  inviteCode(groupId: string): Promise<string>;
+  /** Revokes the invite code; the new one. */
+  revokeInvite(groupId: string): Promise<string>;
+  /** false: WhatsApp refused (not allowed to edit the info). */
+  setSubject(groupId: string, subject: string): Promise<boolean>;
+  setDescription(groupId: string, description: string): Promise<boolean>;
+  adminsOnly(groupId: string, setting: GroupSetting): Promise<boolean>;
+  /** false: WhatsApp refused (not an admin). */
+  setAdminsOnly(groupId: string, setting: GroupSetting, adminsOnly: boolean): Promise<boolean>;
+  pictureUrl(groupId: string): Promise<string | null>;
+  /** false: WhatsApp refused. */
+  setPicture(groupId: string, picture: MediaInput): Promise<boolean>;
+  deletePicture(groupId: string): Promise<boolean>;
+  /** Deletes the chat on this device; the group itself stays on WhatsApp. */
+  delete(groupId: string): Promise<boolean>;
+}
+
+/** WhatsApp's label palette: a label holds an index into it (WAHA's `color`), the app shows the colour. */
+export const LABEL_COLORS: readonly string[] = [
+  '#ff9485',
+  '#64c4ff',
+  '#ffd429',
+  '#dfaef0',
+  '#99b6c1',
+  '#55ccb3',
+  '#ff9dff',
+  '#d3a91d',
+  '#6d7cce',
+  '#d7e752',
+  '#00d0e2',
+  '#ffc5c7',
+  '#93ceac',
+  '#f74848',
+  '#00a0f2',
+  '#83e422',
+  '#ffaf04',
+  '#b5ebff',
+  '#9ba6ff',
+  '#9368cf',
+];
+
+/** A WhatsApp Business label, as WAHA answers it. */
+export interface Label {
+  id: string;
+  name: string;
+  /** Index into WhatsApp's label palette. */
+  color: number;
+  colorHex: string;
+}
+
+export interface LabelCalls {
+  /** Empty on a personal account. */
+  list(): Promise<Label[]>;
+  get(labelId: string): Promise<Label | null>;
+  /** The editing calls need a WhatsApp Business account (422 otherwise). */
+  create(name: string, color: number): Promise<Label>;
+  update(label: Label): Promise<Label>;
+  delete(label: Label): Promise<void>;
+  chatLabels(chatId: string): Promise<Label[]>;
+  /** Replaces the chat's labels with exactly these. */
+  setChatLabels(chatId: string, labelIds: string[]): Promise<void>;
+  /** The chats carrying the label (the library's chat objects), null for an unknown label. */
+  chats(labelId: string): Promise<Plain[] | null>;
+}
+
+/** A channel as WAHA answers it; `role` only for channels the account has. */
+export interface ChannelInfo {
+  id: string;
+  name: string;
+  description: string;
+  invite: string;
+  preview: string | null;
+  picture: string | null;
+  verified: boolean;
+  subscribersCount: number | null;
+  role?: 'OWNER' | 'ADMIN' | 'SUBSCRIBER' | 'GUEST';
+}
+
+export interface ChannelSearch {
+  text?: string;
+  /** 0 recommended, 1 trending, 2 popular, 3 new. */
+  view?: number;
+  countries?: string[];
+  limit: number;
+}
+
+export interface ChannelCalls {
+  /** The channels the account owns, administers or follows (no guest previews). */
+  list(): Promise<ChannelInfo[]>;
+  /** By id (…@newsletter) or invite code; null when WhatsApp knows none. */
+  get(idOrInvite: string): Promise<ChannelInfo | null>;
+  /** The newest posts of a channel (followed or not), oldest first; null when WhatsApp knows none. */
+  preview(
+    idOrInvite: string,
+    q: { limit: number; downloadMedia: boolean },
+  ): Promise<{ message: WAMessage; reactions: Record<string, number>; viewCount: number }[] | null>;
+  search(q: ChannelSearch): Promise<ChannelInfo[]>;
+  /** ISO 3166 code → name, as WhatsApp Web lists them for the directory. */
+  countries(): Promise<{ code: string; name: string }[]>;
 }
 
 /** The WhatsApp calls of a ready account, by feature. A failing call throws UpstreamError (502). */
@@ -155,6 +275,8 @@ export interface WhatsAppClient {
   readonly chats: ChatCalls;
   readonly contacts: ContactCalls;
   readonly groups: GroupCalls;
+  readonly labels: LabelCalls;
+  readonly channels: ChannelCalls;
 }
 
 /** Gives the client of a WORKING session, or throws 404 (unknown) / 422 (not WORKING, with its status). */

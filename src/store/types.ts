@@ -131,11 +131,52 @@ export interface WebhookDeliveries {
   prune(ids: readonly number[], withDeadLetters: boolean): Promise<PrunedTarget[]>;
 }
 
+/** What a session-bound key may do in its session (WAHA's SessionActions); a missing flag is false. */
+export interface KeyActions {
+  read?: boolean;
+  send?: boolean;
+  control?: boolean;
+  setting?: boolean;
+  app?: boolean;
+  delete?: boolean;
+}
+
+/**
+ * One API key as stored: never the key itself, only its SHA-512 and a short hint to recognise
+ * it by. `admin`: every route; `session`: one session's routes (within `actions`); `media`:
+ * only that session's files.
+ */
+export interface ApiKeyRow {
+  id: string;
+  /** SHA-512 of the key. */
+  hash: Uint8Array;
+  /** The key's first characters and an ellipsis, shown in lists. */
+  hint: string;
+  kind: 'admin' | 'session' | 'media';
+  session: string | null;
+  active: boolean;
+  actions: KeyActions | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ApiKeyStore {
+  list(): Promise<ApiKeyRow[]>;
+  get(id: string): Promise<ApiKeyRow | null>;
+  /** The key whose SHA-512 this is (an index lookup: the digest reveals nothing of any key). */
+  byHash(hash: Uint8Array): Promise<ApiKeyRow | null>;
+  insert(row: ApiKeyRow): Promise<void>;
+  /** Kind, session, active and actions of an existing key; false when it is gone. */
+  update(row: ApiKeyRow): Promise<boolean>;
+  delete(id: string): Promise<boolean>;
+}
+
 /** The whole store, as the service opens it. */
 export interface Store {
   sessions: SessionStore;
   outbox: OutboxStore;
   ledger: LedgerStore;
   deliveries: WebhookDeliveries;
+  apiKeys: ApiKeyStore;
   close(): Promise<void>;
 }

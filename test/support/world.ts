@@ -9,7 +9,7 @@ import type { ComposeOptions } from '../../src/compose';
 import { type Config, parseConfig } from '../../src/config';
 import { sessionProcesses } from '../../src/os/kill';
 import { commandLine } from '../../src/os/proc';
-import { allowLoopbackControl, writeSimPage } from '../sim/index';
+import { allowLoopbackControl, type SimPageOptions, writeSimPage } from '../sim/index';
 import { SimControlServer } from '../sim/server';
 import { type RunningService, startService } from './service';
 
@@ -17,9 +17,14 @@ import { type RunningService, startService } from './service';
 export class E2eWorld {
   readonly root = mkdtempSync(join(tmpdir(), 'wabun-e2e-'));
   readonly sim = SimControlServer.start();
-  readonly page = writeSimPage(join(this.root, 'cache'), { controlUrl: this.sim.url });
+  readonly page: { version: string; path: string };
   readonly dataDir = join(this.root, 'data');
   private readonly services: RunningService[] = [];
+
+  /** `page`: the simulator's options for every session of this world (e.g. `business: true`). */
+  constructor(page: Omit<SimPageOptions, 'controlUrl'> = {}) {
+    this.page = writeSimPage(join(this.root, 'cache'), { ...page, controlUrl: this.sim.url });
+  }
 
   /** The service's environment on this world (also what a child process is given). */
   env(extra: Record<string, string> = {}): Record<string, string> {

@@ -38,7 +38,8 @@ export class WebjsChats implements ChatCalls {
   }
 }
 
-async function inlineMedia(m: Message): Promise<WAMessage['media']> {
+/** A message's media inline as a `data:` URL, up to INLINE_MEDIA_MAX_BYTES (else what is known of it). */
+export async function inlineMedia(m: Message): Promise<WAMessage['media']> {
   const lm = m as unknown as LibMessage;
   const size = Number(lm._data?.size ?? 0);
   if (!m.hasMedia || size > INLINE_MEDIA_MAX_BYTES) return mediaInfo(lm);

@@ -6,11 +6,13 @@
 import type { Client } from 'whatsapp-web.js';
 import { HttpError, UpstreamError } from '../../errors';
 import type { WhatsAppClient } from '../types';
+import { WebjsChannels } from './channels';
 import { WebjsChats } from './chats';
 import { WebjsContacts } from './contacts';
 import type { Lib, WebjsContext } from './context';
 import type { MessageEvents } from './events';
 import { WebjsGroups } from './groups';
+import { WebjsLabels } from './labels';
 import { WebjsMessages } from './messages';
 
 /** `target` with every method wrapped so that a foreign error becomes an UpstreamError naming the call. */
@@ -41,5 +43,7 @@ export function createWebjsClient(client: Client, lib: Lib, events: MessageEvent
     chats: guarded('chats', new WebjsChats(ctx)),
     contacts: guarded('contacts', new WebjsContacts(ctx)),
     groups: guarded('groups', new WebjsGroups(ctx)),
+    labels: guarded('labels', new WebjsLabels(ctx)),
+    channels: guarded('channels', new WebjsChannels(ctx)),
   };
 }

@@ -5,17 +5,20 @@
  * for a message before `sendMessage()` has returned its id, so events about our own messages
  * wait (in one ordered queue) until the sends in flight have settled and their ids are known.
  */
-import type { Call, Client, GroupNotification, Message, Reaction } from 'whatsapp-web.js';
+import type { Call, Client, GroupChat, GroupNotification, Message, Reaction } from 'whatsapp-web.js';
 import type { Logger } from '../../log';
 import type { EngineEvent, EventIgnore, MediaSaver, WAMessage } from '../types';
 import {
   ackName,
   groupEvents,
+  groupMembers,
   ignoredChats,
+  type LibGroup,
   type LibGroupNotification,
   type LibMessage,
   mediaInfo,
   toCall,
+  toGroupInfo,
   toReaction,
   toWAMessage,
 } from './mapping';
@@ -124,7 +127,8 @@ export class MessageEvents {
         skip(r.id.remote) || this.push(r.id.fromMe, () => [{ event: 'message.reaction', payload: toReaction(r, this.me()) }]),
     );
     const group = (n: GroupNotification) =>
-      skip(n.chatId) || this.push(false, () => groupEvents(n as unknown as LibGroupNotification, this.me()));
+      skip(n.chatId) ||
+      this.push(false, () => groupEvents(n as unknown as LibGroupNotification, this.me(), (all) => groupInfo(client, n.chatId, all)));
     for (const name of ['group_join', 'group_leave', 'group_admin_changed', 'group_update']) client.on(name, group);
     client.on('call', (c: Call) => {
       if (!c.fromMe && !(c.isGroup && this.opts.ignore?.groups)) this.push(false, () => [{ event: 'call.received', payload: toCall(c) }]);
@@ -167,4 +171,13 @@ export class MessageEvents {
       })
       .catch((err) => this.log.warn('event mapping failed', { error: err instanceof Error ? err.message : String(err) }));
   }
+}
+
+/** The group as WAHA's GroupInfo, read when its event is mapped; null when it cannot be read (left, gone). */
+async function groupInfo(client: Client, groupId: string, withParticipants: boolean): Promise<Record<string, unknown> | null> {
+  const chat = (await client.getChatById(groupId).catch(() => undefined)) as GroupChat | undefined;
+  if (!chat?.isGroup) return null;
+  // Admins only; for anyone else the library answers undefined.
+  const code = await chat.getInviteCode().catch(() => undefined);
+  return toGroupInfo(chat as unknown as LibGroup, code, withParticipants ? groupMembers(chat.participants ?? []) : undefined);
 }

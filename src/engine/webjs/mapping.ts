@@ -2,7 +2,7 @@
  * whatsapp-web.js objects → WAHA's payload shapes (spec: "Events and webhooks"). Pure functions:
  * no browser, no library import, so they are tested on plain objects.
  */
-import type { WAMessage } from '../types';
+import type { GroupMember, WAMessage } from '../types';
 
 /** WAHA's names for whatsapp-web.js's ack numbers. */
 export const ACK_NAMES: Readonly<Record<number, string>> = {
@@ -114,50 +114,99 @@ export function toCall(c: { id: string; from?: string; timestamp: number; isVide
   return { id: c.id, from: c.from ?? null, timestamp: c.timestamp, isVideo: Boolean(c.isVideo), isGroup: Boolean(c.isGroup) };
 }
 
-/** The fields of a whatsapp-web.js GroupNotification read here. */
+/** The fields of a whatsapp-web.js GroupNotification read here (its JSON is the events' `_data`). */
 export interface LibGroupNotification {
   chatId: string;
   author: string;
   type: string;
   body: string;
   timestamp: number;
+  /** Id strings, though typed as such only by the docs: the page's notification model carries strings. */
   recipientIds: string[];
 }
 
-const PARTICIPANT_TYPE: Record<string, 'join' | 'leave' | 'promote' | 'demote'> = {
-  add: 'join',
-  invite: 'join',
-  linked_group_join: 'join',
-  remove: 'leave',
-  leave: 'leave',
-  promote: 'promote',
-  demote: 'demote',
+/** A library group participant: `{ id: wid, isAdmin, isSuperAdmin }`. */
+export interface LibParticipant {
+  id: unknown;
+  isAdmin?: boolean;
+  isSuperAdmin?: boolean;
+}
+
+const pnOf = (id: string) => (id.endsWith('@c.us') ? id : null);
+
+/** WAHA's v2 participant list: the id string, its phone-number id, and the role. */
+export function groupMembers(participants: readonly LibParticipant[]): GroupMember[] {
+  return participants.map((p) => {
+    const id = widString(p.id) ?? '';
+    return { id, pn: pnOf(id), role: p.isSuperAdmin ? 'superadmin' : p.isAdmin ? 'admin' : 'participant' };
+  });
+}
+
+/** The fields of a library GroupChat that WAHA's GroupInfo is made of. */
+export interface LibGroup {
+  id: unknown;
+  name?: string;
+  description?: string;
+  groupMetadata?: { announce?: boolean; memberAddMode?: string; membershipApprovalMode?: boolean | number };
+}
+
+/** WAHA's GroupInfo (group.v2.join, group.v2.update). `invite` is the invite link, present for admins only. */
+export function toGroupInfo(g: LibGroup, inviteCode: string | null | undefined, participants?: GroupMember[]): Record<string, unknown> {
+  const meta = g.groupMetadata ?? {};
+  const info: Record<string, unknown> = {
+    id: widString(g.id),
+    subject: g.name ?? '',
+    description: g.description ?? '',
+    ...(inviteCode ? { invite: `https://chat.whatsapp.com/${inviteCode}` } : {}),
+    membersCanAddNewMember: meta.memberAddMode === 'all_member_add',
+    // The name says what it means: members may send unless the group is "admins only" (announce).
+    membersCanSendMessages: !meta.announce,
+    newMembersApprovalRequired: meta.membershipApprovalMode === true || meta.membershipApprovalMode === 1,
+  };
+  if (participants) info.participants = participants;
+  return info;
+}
+
+const PARTICIPANT_CHANGE: Record<string, { type: 'join' | 'leave' | 'promote' | 'demote'; role: GroupMember['role'] }> = {
+  add: { type: 'join', role: 'participant' },
+  invite: { type: 'join', role: 'participant' },
+  linked_group_join: { type: 'join', role: 'participant' },
+  remove: { type: 'leave', role: 'left' },
+  leave: { type: 'leave', role: 'left' },
+  promote: { type: 'promote', role: 'admin' },
+  demote: { type: 'demote', role: 'participant' },
 };
 
+type GroupEvent = { event: string; payload: Record<string, unknown> };
+
 /**
- * A group notification as WAHA's group.v2.* events: `group.v2.participants` for every member
- * change, plus `group.v2.join` / `group.v2.leave` when the member is us, `group.v2.update` for
- * subject, description and settings changes.
+ * A group notification as WAHA's group.v2.* events (what its WEBJS engine sends):
+ * `group.v2.participants` for every member change, `group.v2.join` (with the group's info and
+ * members) / `group.v2.leave` when the member is us, `group.v2.update` (the group's info as it is
+ * now) for subject, description, settings and picture changes. `info` reads the group.
  */
-export function groupEvents(n: LibGroupNotification, me: string | null): { event: string; payload: Record<string, unknown> }[] {
+export async function groupEvents(
+  n: LibGroupNotification,
+  me: string | null,
+  info: (withParticipants: boolean) => Promise<Record<string, unknown> | null>,
+): Promise<GroupEvent[]> {
+  const _data = toPlain(n);
   const group = { id: n.chatId };
-  const type = PARTICIPANT_TYPE[n.type];
-  if (!type) {
-    const change: Record<string, unknown> = { id: n.chatId };
-    if (n.type === 'subject') change.subject = n.body;
-    else if (n.type === 'description') change.description = n.body;
-    else if (n.type === 'announce') change.membersCanSendMessages = n.body !== 'on';
-    else if (n.type === 'restrict') change.membersCanEditInfo = n.body !== 'on';
-    return [{ event: 'group.v2.update', payload: { group: change, type: n.type, by: n.author, timestamp: n.timestamp } }];
+  const change = PARTICIPANT_CHANGE[n.type];
+  if (!change) {
+    const current = await info(false);
+    return [{ event: 'group.v2.update', payload: { group: current ?? group, timestamp: n.timestamp, _data } }];
   }
-  const role = type === 'promote' ? 'admin' : 'participant';
-  const participants = (n.recipientIds.length ? n.recipientIds : [n.author]).map((id) => ({ id, role }));
-  const out: { event: string; payload: Record<string, unknown> }[] = [
-    { event: 'group.v2.participants', payload: { group, type, timestamp: n.timestamp, participants, by: n.author } },
-  ];
-  if (me && participants.some((p) => p.id === me) && (type === 'join' || type === 'leave')) {
-    out.unshift({ event: `group.v2.${type}`, payload: { group, timestamp: n.timestamp, by: n.author } });
+  const ids = n.recipientIds?.length ? n.recipientIds : [n.author];
+  const out: GroupEvent[] = [];
+  const us = me !== null && ids.includes(me);
+  if (us && change.type === 'join') {
+    const current = await info(true);
+    out.push({ event: 'group.v2.join', payload: { timestamp: n.timestamp, group: current ?? group, _data } });
   }
+  if (us && change.type === 'leave') out.push({ event: 'group.v2.leave', payload: { timestamp: n.timestamp, group, _data } });
+  const participants = ids.map((id) => ({ id, pn: pnOf(id), role: change.role }));
+  out.push({ event: 'group.v2.participants', payload: { group, type: change.type, timestamp: n.timestamp, participants, _data } });
   return out;
 }
 

@@ -1,5 +1,7 @@
 /** Sessions, Auth (QR, pairing code) and Screenshot routes: thin, over the SessionManager. */
 import { Elysia, t } from 'elysia';
+import type { Principal } from '../../http/access';
+import { principalOf } from '../../http/api-key';
 import { errorResponses, Me } from '../../model';
 import {
   Base64File,
@@ -32,11 +34,15 @@ const pngReply = (request: Request, png: Uint8Array) =>
     ? { mimetype: 'image/png', data: Buffer.from(png).toString('base64') }
     : new File([png as Uint8Array<ArrayBuffer>], 'image.png', { type: 'image/png' });
 
+/** A key bound to a session lists that session only. */
+const visibleTo = <T extends { name: string }>(p: Principal, list: T[]) =>
+  p.kind === 'admin' ? list : list.filter((s) => s.name === p.session);
+
 const lifecycle = { params: SessionParams, response: { 201: SessionInfo, ...errorResponses(400, 401, 404, 503) } };
 
 const sessions = (m: SessionManager) =>
   new Elysia({ tags: ['Sessions'] })
-    .get('/api/sessions', ({ query }) => m.list(query.all), {
+    .get('/api/sessions', ({ query, request }) => visibleTo(principalOf(request), m.list(query.all)), {
       query: ListQuery,
       detail: { summary: 'List sessions (STOPPED ones only with ?all=true)' },
       response: { 200: t.Array(SessionInfo), ...errorResponses(400, 401) },

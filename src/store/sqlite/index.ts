@@ -7,6 +7,7 @@ import { Database } from 'bun:sqlite';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../types';
+import { SqliteApiKeys } from './api-keys';
 import { SqliteWebhookDeliveries } from './deliveries';
 import { SqliteLedger } from './ledger';
 import { MIGRATIONS, type Migration } from './migrations';
@@ -37,6 +38,7 @@ export function openSqliteStore(baseDir: string, migrations: readonly Migration[
     ledger,
     outbox,
     deliveries: new SqliteWebhookDeliveries(db, outbox),
+    apiKeys: new SqliteApiKeys(db),
     close: async () => db.close(),
   };
 }

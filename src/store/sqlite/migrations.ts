@@ -84,4 +84,21 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX webhook_dead_letter_by_session ON webhook_dead_letter (session, seq);
     `,
   },
+  {
+    // API keys (src/modules/api-keys): only the SHA-512 of each key is kept, never the key.
+    name: 'api keys',
+    sql: `
+      CREATE TABLE api_keys (
+        id         TEXT PRIMARY KEY NOT NULL,   -- key_id_…, shown to clients
+        hash       BLOB NOT NULL UNIQUE,        -- SHA-512 of the key: how a presented key is found
+        hint       TEXT NOT NULL,               -- the key's first characters, to recognise it in lists
+        kind       TEXT NOT NULL CHECK (kind IN ('admin', 'session', 'media')),
+        session    TEXT,                        -- the session a 'session' or 'media' key is bound to
+        active     INTEGER NOT NULL DEFAULT 1,
+        actions    TEXT,                        -- JSON: what a session key may do, null = the defaults
+        created_at INTEGER NOT NULL,            -- ms since epoch
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
