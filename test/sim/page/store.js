@@ -151,6 +151,8 @@ const collections = {
   Reactions: new Collection(),
   WAWebNewsletterCollection: new Collection(),
 };
+// WhatsApp Web's chat collection names the chat open in the UI; nothing is ever open here.
+collections.Chat.getActive = () => collections.Chat.getModelsArray().find((c) => c.active === true);
 Object.assign(collections.Msg, {
   async getMessagesById(ids) {
     return { messages: ids.map((id) => collections.Msg.get(id)).filter(Boolean) };
