@@ -94,13 +94,15 @@ const optional = <T>(part: T | undefined, plugin: (p: T) => AnyElysia): AnyElysi
 export function createApp(parts: AppParts) {
   const { config, log, sessions } = parts;
   const open = openRoutes(config);
+  // The document describes the whole app, which exists only once the chain below is built.
+  const root: { app?: AnyElysia } = {};
   // normalize 'typebox': a value of the wrong type is refused, never coerced; unknown fields are dropped.
-  return new Elysia({ normalize: 'typebox' })
+  const app = new Elysia({ normalize: 'typebox' })
     .use(requestId())
     .use(errorHandler(log))
     .use(apiKey(parts.keyCheck, open, parts.apiKeys))
     .use(accessLog(log, open, parts.counters && ((m, r, s) => parts.counters!.httpRequest(m, r, s))))
-    .use(docsRoutes())
+    .use(docsRoutes({ app: () => root.app!, isOpen: (pattern) => open.has(pattern) }))
     .use(serverRoutes(parts.server))
     .use(optional(sessions, sessionRoutes))
     .use(optional(parts.apiKeys, apiKeyRoutes))
@@ -127,6 +129,8 @@ export function createApp(parts: AppParts) {
     .use(optional(parts.memoryHistory, memoryHistoryRoutes))
     .use(optional(parts.deliveries, webhookRoutes))
     .use(config.WAHA_DASHBOARD_ENABLED ? dashboardRoutes({ config, service: parts.dashboard }) : new Elysia());
+  root.app = app;
+  return app;
 }
 
 export type App = ReturnType<typeof createApp>;

@@ -18,7 +18,7 @@ export const mediaRoutes = (media: MediaStore) =>
     },
     {
       params: FileParams,
-      detail: { summary: 'Download incoming media linked from an event (media.url)' },
+      detail: { operationId: 'FilesController_download', summary: 'Download incoming media linked from an event (media.url)' },
       response: { 200: t.File({ description: 'The file, with its content type' }), ...errorResponses(401, 404) },
     },
   );

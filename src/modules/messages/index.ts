@@ -7,11 +7,15 @@ import {
   Result,
   SeenResult,
   SendContactVcard,
-  SendFile,
+  SendDocument,
+  type SendFile,
+  SendImage,
   SendLocation,
   SendPoll,
   SendSeen,
   SendText,
+  SendVideo,
+  SendVoice,
   SentMessage,
   Star,
 } from './model';
@@ -25,16 +29,16 @@ const created = <T>(set: { status?: number | string }, value: T) => {
 
 /** WAHA's sending routes. Every successful POST answers 201, as WAHA (NestJS) does. */
 export const messageRoutes = (messages: MessagingService) => {
-  const media = (kind: MediaKind, summary: string) => ({
-    handler: async ({ body, set }: { body: typeof SendFile.static; set: { status?: number | string } }) =>
+  const media = (kind: MediaKind, body: typeof SendImage, summary: string) => ({
+    handler: async ({ body, set }: { body: SendFile; set: { status?: number | string } }) =>
       created(set, await messages.sendMedia(kind, body)),
-    hook: { body: SendFile, detail: { summary }, response: { 201: SentMessage, ...sendErrors } },
+    hook: { body, detail: { summary }, response: { 201: SentMessage, ...sendErrors } },
   });
-  const image = media('image', 'Send an image');
-  const file = media('file', 'Send a file as a document');
-  const voice = media('voice', 'Send a voice message (audio/ogg; codecs=opus)');
-  const video = media('video', 'Send a video');
-  return new Elysia({ tags: ['Sending'] })
+  const image = media('image', SendImage, 'Send an image');
+  const file = media('file', SendDocument, 'Send a file as a document');
+  const voice = media('voice', SendVoice, 'Send a voice message (audio/ogg; codecs=opus)');
+  const video = media('video', SendVideo, 'Send a video');
+  return new Elysia({ tags: ['Chatting'] })
     .post('/api/sendText', async ({ body, set }) => created(set, await messages.sendText(body)), {
       body: SendText,
       detail: { summary: 'Send a text message' },

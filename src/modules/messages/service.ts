@@ -25,7 +25,7 @@ export class MessagingService {
     );
   }
 
-  async sendMedia(kind: MediaKind, b: Body<typeof SendFile>) {
+  async sendMedia(kind: MediaKind, b: SendFile) {
     const m = this.clients.client(b.session).messages;
     const media = await resolveMedia(b.file, this.limits);
     const opts: SendOptions = { caption: b.caption, replyTo: b.reply_to || null, asVoice: kind === 'voice', asDocument: kind === 'file' };
