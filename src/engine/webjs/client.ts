@@ -6,12 +6,16 @@
 import type { Client } from 'whatsapp-web.js';
 import { HttpError, UpstreamError } from '../../errors';
 import type { WhatsAppClient } from '../types';
+import { WebjsCalls } from './calls';
 import { WebjsChats } from './chats';
 import { WebjsContacts } from './contacts';
 import type { Lib, WebjsContext } from './context';
 import type { MessageEvents } from './events';
 import { WebjsGroups } from './groups';
 import { WebjsMessages } from './messages';
+import { WebjsProfile } from './my-profile';
+import { WebjsPresence } from './presence';
+import { WebjsStatus } from './status';
 
 /** `target` with every method wrapped so that a foreign error becomes an UpstreamError naming the call. */
 function guarded<T extends object>(feature: string, target: T): T {
@@ -41,5 +45,9 @@ export function createWebjsClient(client: Client, lib: Lib, events: MessageEvent
     chats: guarded('chats', new WebjsChats(ctx)),
     contacts: guarded('contacts', new WebjsContacts(ctx)),
     groups: guarded('groups', new WebjsGroups(ctx)),
+    presence: guarded('presence', new WebjsPresence(ctx)),
+    profile: guarded('profile', new WebjsProfile(ctx)),
+    status: guarded('status', new WebjsStatus(ctx)),
+    calls: guarded('calls', new WebjsCalls(ctx)),
   };
 }
