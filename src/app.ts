@@ -10,6 +10,8 @@ import { apiKey, type KeyCheck } from './http/api-key';
 import { errorHandler } from './http/errors';
 import { requestId } from './http/request-id';
 import type { Logger } from './log';
+import { callRoutes } from './modules/calls';
+import { CallsService } from './modules/calls/service';
 import { chatRoutes } from './modules/chats';
 import { ChatsService } from './modules/chats/service';
 import { contactRoutes } from './modules/contacts';
@@ -17,17 +19,26 @@ import { ContactsService } from './modules/contacts/service';
 import { DOCS_ROUTES, docsRoutes } from './modules/docs';
 import { groupRoutes } from './modules/groups';
 import { GroupsService } from './modules/groups/service';
-import { mediaRoutes } from './modules/media';
+import { conversionRoutes, mediaRoutes } from './modules/media';
+import { ConversionService } from './modules/media/conversion';
+import { MediaConverter } from './modules/media/convert';
 import type { MediaStore } from './modules/media/service';
 import { messageRoutes } from './modules/messages';
+import type { MediaLimits } from './modules/messages/media';
 import type { MessagingService } from './modules/messages/service';
 import { metricsRoutes } from './modules/metrics';
 import type { WabunMetrics } from './modules/metrics/metrics';
 import type { MetricsService } from './modules/metrics/service';
+import { presenceRoutes } from './modules/presence';
+import { PresenceService } from './modules/presence/service';
+import { profileRoutes } from './modules/profile';
+import { ProfileService } from './modules/profile/service';
 import { serverRoutes } from './modules/server';
 import type { ServerService } from './modules/server/service';
 import { sessionRoutes } from './modules/sessions';
 import type { SessionManager } from './modules/sessions/service';
+import { statusRoutes } from './modules/status';
+import { StatusService } from './modules/status/service';
 
 /** Everything the HTTP layer needs; tests build it with real or stand-in parts. */
 export interface AppParts {
@@ -46,7 +57,15 @@ export interface AppParts {
   counters?: WabunMetrics;
   /** Incoming media files (WHATSAPP_DOWNLOAD_MEDIA) at /api/files. */
   media?: MediaStore;
+  /** Bounds of media fetched from a URL (profile picture, status); default: MEDIA_MAX_MB and MEDIA_FETCH_TIMEOUT_MS. */
+  mediaLimits?: MediaLimits;
+  /** ffmpeg for media conversion; default: found on PATH at first use. */
+  converter?: MediaConverter;
 }
+
+const MB = 1024 * 1024;
+/** The longest one ffmpeg conversion may run. */
+export const CONVERT_TIMEOUT_MS = 120_000;
 
 /** The route patterns open without a key: WHATSAPP_API_KEY_EXCLUDE_PATH and the docs page with its assets. */
 export function openRoutes(config: Pick<Config, 'WHATSAPP_API_KEY_EXCLUDE_PATH'>): Set<string> {
@@ -59,6 +78,8 @@ const optional = <T>(part: T | undefined, plugin: (p: T) => AnyElysia): AnyElysi
 export function createApp(parts: AppParts) {
   const { config, log, sessions } = parts;
   const open = openRoutes(config);
+  const limits = parts.mediaLimits ?? { maxBytes: config.MEDIA_MAX_MB * MB, timeoutMs: config.MEDIA_FETCH_TIMEOUT_MS };
+  const converter = parts.converter ?? new MediaConverter({ maxBytes: limits.maxBytes, timeoutMs: CONVERT_TIMEOUT_MS });
   // normalize 'typebox': a value of the wrong type is refused, never coerced; unknown fields are dropped.
   return new Elysia({ normalize: 'typebox' })
     .use(requestId())
@@ -72,6 +93,11 @@ export function createApp(parts: AppParts) {
     .use(optional(sessions, (s) => chatRoutes(new ChatsService(s))))
     .use(optional(sessions, (s) => contactRoutes(new ContactsService(s))))
     .use(optional(sessions, (s) => groupRoutes(new GroupsService(s))))
+    .use(optional(sessions, (s) => presenceRoutes(new PresenceService(s))))
+    .use(optional(sessions, (s) => profileRoutes(new ProfileService(s, limits))))
+    .use(optional(sessions, (s) => statusRoutes(new StatusService(s, limits, converter))))
+    .use(optional(sessions, (s) => callRoutes(new CallsService(s))))
+    .use(optional(sessions, (s) => conversionRoutes(new ConversionService(s, converter, limits))))
     .use(optional(parts.media, mediaRoutes))
     .use(optional(parts.metrics, metricsRoutes));
 }

@@ -4,7 +4,7 @@
  * the timers and the event delivery once the caller is listening, `stop()` undoes all of it.
  */
 import { join } from 'node:path';
-import { createApp } from './app';
+import { CONVERT_TIMEOUT_MS, createApp } from './app';
 import { type Clock, systemClock } from './clock';
 import type { Config } from './config';
 import type { EngineFactory } from './engine/types';
@@ -15,6 +15,7 @@ import { createKeyCheck, generateKey, type KeyCheck } from './http/api-key';
 import { createEdge } from './http/edge';
 import { Logger } from './log';
 import { createMemory } from './memory';
+import { MediaConverter } from './modules/media/convert';
 import { MediaStore } from './modules/media/service';
 import { MessagingService } from './modules/messages/service';
 import { createMetrics } from './modules/metrics/metrics';
@@ -150,11 +151,14 @@ export async function compose(config: Config, options: ComposeOptions) {
     sessionCounts: () => manager.counts(),
     lastMemoryAction: () => memory.governor.lastAction(),
   });
-  const messaging = new MessagingService(manager, {
+  const mediaLimits = {
     maxBytes: config.MEDIA_MAX_MB * MB,
     timeoutMs: config.MEDIA_FETCH_TIMEOUT_MS,
     policy: outboundPolicy({ blockNonPublic: true, allow: config.MEDIA_FETCH_ALLOW, allowVariable: 'MEDIA_FETCH_ALLOW' }),
-  });
+  };
+  // ffmpeg is looked up on first use: without it only the conversions answer 503.
+  const converter = new MediaConverter({ maxBytes: mediaLimits.maxBytes, timeoutMs: CONVERT_TIMEOUT_MS });
+  const messaging = new MessagingService(manager, mediaLimits, converter);
   const metricsService = new MetricsService({
     metrics,
     memory: memory.sampler,
@@ -172,6 +176,8 @@ export async function compose(config: Config, options: ComposeOptions) {
     metrics: metricsService,
     counters: metrics,
     media: media ?? undefined,
+    mediaLimits,
+    converter,
   });
   const edge = createEdge({
     app,

@@ -43,6 +43,11 @@ export const docsRoutes = () =>
             { name: 'Chats', description: 'Chat list and history' },
             { name: 'Contacts', description: 'Contacts, number lookup, profile pictures' },
             { name: 'Groups', description: 'Groups and their participants' },
+            { name: 'Presence', description: "My presence; contacts' presence (subscribe, read, presence.update)" },
+            { name: 'Profile', description: 'My profile: push name, about, picture' },
+            { name: 'Status', description: 'Status updates (stories): text, image, voice, video' },
+            { name: 'Calls', description: 'Reject incoming calls' },
+            { name: 'Media', description: 'Stored incoming media; voice and video conversion with ffmpeg' },
             { name: 'Events', description: 'Live events over WebSocket (webhooks are configured per session)' },
           ],
           paths: {

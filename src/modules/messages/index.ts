@@ -1,6 +1,8 @@
 import { Elysia } from 'elysia';
 import { errorResponses } from '../../model';
+import { Success } from '../chats/model';
 import {
+  ButtonsReply,
   ChatAction,
   ForwardMessage,
   Reaction,
@@ -10,6 +12,7 @@ import {
   SendFile,
   SendLocation,
   SendPoll,
+  SendPollVote,
   SendSeen,
   SendText,
   SentMessage,
@@ -28,7 +31,7 @@ export const messageRoutes = (messages: MessagingService) => {
   const media = (kind: MediaKind, summary: string) => ({
     handler: async ({ body, set }: { body: typeof SendFile.static; set: { status?: number | string } }) =>
       created(set, await messages.sendMedia(kind, body)),
-    hook: { body: SendFile, detail: { summary }, response: { 201: SentMessage, ...sendErrors } },
+    hook: { body: SendFile, detail: { summary }, response: { 201: SentMessage, ...sendErrors, ...errorResponses(503) } },
   });
   const image = media('image', 'Send an image');
   const file = media('file', 'Send a file as a document');
@@ -84,6 +87,19 @@ export const messageRoutes = (messages: MessagingService) => {
       body: Star,
       detail: { summary: 'Star or unstar a message' },
       response: { 200: Result, ...sendErrors },
+    })
+    .post('/api/sendPollVote', async ({ body, set }) => created(set, await messages.pollVote(body)), {
+      body: SendPollVote,
+      detail: { summary: 'Vote on a poll (by its option names)', operationId: 'ChattingController_sendPollVote' },
+      response: { 201: Success, ...sendErrors },
+    })
+    .post('/api/send/buttons/reply', ({ body }) => messages.buttonsReply(body.session), {
+      body: ButtonsReply,
+      detail: {
+        summary: 'Reply to a buttons message (not possible with whatsapp-web.js 1.34.7: 422, as WAHA answers)',
+        operationId: 'ChattingController_sendButtonsReply',
+      },
+      response: { 201: Success, ...sendErrors },
     })
     .post('/api/sendImage', image.handler, image.hook)
     .post('/api/sendFile', file.handler, file.hook)

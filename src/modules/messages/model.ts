@@ -47,6 +47,9 @@ export const SendFile = t.Object({
   file: FileInput,
   caption: t.Optional(t.String({ maxLength: 4096 })),
   reply_to: ReplyTo,
+  convert: t.Optional(
+    t.Boolean({ description: 'sendVoice / sendVideo: convert the file with ffmpeg first (Opus in Ogg / H.264 in MP4); ignored elsewhere' }),
+  ),
 });
 
 export const SendLocation = t.Object({
@@ -100,6 +103,32 @@ export const Reaction = t.Object({
   reaction: t.String({ maxLength: 16, description: 'An emoji; empty string removes the reaction' }),
 });
 export const Star = t.Object({ session: Session, messageId: MessageId, chatId: t.Optional(ChatId), star: t.Boolean() });
+
+export const SendPollVote = t.Object(
+  {
+    session: Session,
+    chatId: ChatId,
+    pollMessageId: MessageId,
+    votes: t.Array(t.String({ minLength: 1, maxLength: 100 }), {
+      maxItems: 12,
+      description: 'The option names voted for; an empty list takes the vote back',
+    }),
+    pollServerId: t.Optional(t.Union([t.Number(), t.Null()], { description: 'Channels only (other engines); ignored' })),
+  },
+  {
+    examples: [
+      { session: 'default', chatId: '15550100001@c.us', pollMessageId: 'false_15550100001@c.us_3A0123456789ABCDEF01', votes: ['sushi'] },
+    ],
+  },
+);
+
+export const ButtonsReply = t.Object({
+  session: Session,
+  chatId: ChatId,
+  replyTo: t.Optional(t.Union([MessageId, t.Literal(''), t.Null()])),
+  selectedDisplayText: t.String(),
+  selectedButtonID: t.String(),
+});
 
 /** whatsapp-web.js's message object, as WAHA returns it from a send. */
 export const SentMessage = t.Record(t.String(), t.Unknown(), {
