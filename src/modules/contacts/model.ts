@@ -52,8 +52,8 @@ export const SessionContact = t.Record(t.String(), t.Unknown(), {
 
 export const LidsParams = t.Object({ session: SessionName });
 export const LidsQuery = t.Object({
-  limit: t.Integer({ minimum: 1, maximum: 10000, default: 100 }),
-  offset: t.Integer({ minimum: 0, default: 0 }),
+  limit: t.Integer({ minimum: 1, maximum: 10000, default: 100, error: 'limit must be a whole number from 1 to 10000' }),
+  offset: t.Integer({ minimum: 0, default: 0, error: 'offset must be a whole number, 0 or more' }),
 });
 export const LidParams = t.Object({
   session: SessionName,
