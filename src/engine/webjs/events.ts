@@ -22,6 +22,7 @@ import {
   toReaction,
   toRejectedCall,
   toWAMessage,
+  widString,
 } from './mapping';
 import { WATCH_PRESENCE } from './presence-page';
 
@@ -107,8 +108,7 @@ export class MessageEvents {
       if (!skip(m.id.remote)) this.push(false, () => [{ event: 'message.waiting', payload: msg(m) }]);
     });
     client.on('vote_update', (v: PollVote) => {
-      const remote = (v as unknown as LibPollVote).parentMessage?.id?.remote;
-      if (skip(remote)) return;
+      if (skip(widString((v as unknown as LibPollVote).parentMessage?.id?.remote))) return;
       const mapped = toPollVote(v as unknown as LibPollVote, this.me());
       if (mapped) this.push(false, () => [mapped]);
     });

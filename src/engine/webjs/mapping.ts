@@ -210,7 +210,8 @@ export interface LibPollVote {
   voter: unknown;
   selectedOptions: { name?: string; localId: number }[];
   interractedAtTs: number;
-  parentMessage?: { id?: { fromMe: boolean; remote: string; id: string; _serialized: string } } | null;
+  /** The poll as the page handed it over: `id.remote` may be a wid object. */
+  parentMessage?: { id?: { fromMe: boolean; remote: unknown; id: string; _serialized: string }; author?: unknown } | null;
 }
 
 /**
@@ -224,18 +225,18 @@ export function toPollVote(
 ): { event: 'poll.vote' | 'poll.vote.failed'; payload: Record<string, unknown> } | null {
   const key = v.parentMessage?.id;
   const voter = widString(v.voter);
-  if (!key?._serialized || !voter) return null;
-  const group = key.remote.endsWith('@g.us');
+  const chat = widString(key?.remote);
+  if (!key?._serialized || !voter || !chat) return null;
+  const group = chat.endsWith('@g.us');
   const side = (fromMe: boolean, participant?: string | null) => ({
-    from: fromMe ? (me ?? key.remote) : group ? (participant ?? key.remote) : key.remote,
-    to: fromMe ? key.remote : (me ?? key.remote),
+    from: fromMe ? (me ?? chat) : group ? (participant ?? chat) : chat,
+    to: fromMe ? chat : (me ?? chat),
   });
-  const pollAuthor = (v.parentMessage as { author?: string } | undefined)?.author ?? null;
-  const poll = { id: key._serialized, ...side(key.fromMe, pollAuthor), fromMe: key.fromMe };
+  const poll = { id: key._serialized, ...side(key.fromMe, widString(v.parentMessage?.author)), fromMe: key.fromMe };
   const fromMe = voter === me;
   const names = v.selectedOptions.map((o) => o.name);
   const vote = {
-    id: `${fromMe}_${key.remote}_${key.id}${group && !fromMe ? `_${voter}` : ''}`,
+    id: `${fromMe}_${chat}_${key.id}${group && !fromMe ? `_${voter}` : ''}`,
     ...side(fromMe, voter),
     fromMe,
     ...(group ? { participant: voter } : {}),
