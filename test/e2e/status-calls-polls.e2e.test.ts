@@ -158,3 +158,49 @@ describe('message events', () => {
       expect(ack).toMatchObject({ id: gid, fromMe: true, to: simGroupId(0) });
     }));
 });
+
+describe('bad input and sessions that are not WORKING', () => {
+  test('400 naming the field; 404 unknown session; 422 stopped', async () => {
+    expect((await call(svc, 'POST', '/api/sessions', { name: 'scp-stopped', start: false })).status).toBe(201);
+    try {
+      const chat = simContactId(0);
+      const image = { mimetype: 'image/png', data: PNG_1X1 };
+      const poll = `false_${chat}_3A0123456789ABCDEF01`;
+      for (const [path, body, field] of [
+        ['/api/scp-stopped/status/text', { text: '' }, 'text'],
+        ['/api/scp-stopped/status/text', { text: 'x', backgroundColor: 'red' }, 'backgroundColor'],
+        ['/api/scp-stopped/status/image', { caption: 'no file' }, 'file'],
+        ['/api/scp-stopped/status/voice', { file: { data: VOICE_OGG_OPUS } }, 'mimetype'],
+        ['/api/scp-stopped/status/video', { file: image, convert: 'yes' }, 'convert'],
+        ['/api/scp-stopped/status/delete', {}, 'id'],
+        ['/api/scp-stopped/calls/reject', { from: 'someone', id: 'CALL' }, 'from'],
+        ['/api/sendPollVote', { session: 'scp-stopped', chatId: chat, pollMessageId: 'nope', votes: ['a'] }, 'pollMessageId'],
+        ['/api/sendPollVote', { session: 'scp-stopped', chatId: chat, pollMessageId: poll }, 'votes'],
+        ['/api/send/buttons/reply', { session: 'scp-stopped', chatId: chat, selectedDisplayText: 'Yes' }, 'selectedButtonID'],
+      ] as const) {
+        const res = await call(svc, 'POST', path, body);
+        expect(res.status, path).toBe(400);
+        expect(JSON.stringify(res.json), path).toContain(field);
+      }
+      for (const [method, path, body] of [
+        ['POST', '/api/scp-stopped/status/text', { text: 'x' }],
+        ['POST', '/api/scp-stopped/status/image', { file: image }],
+        ['POST', '/api/scp-stopped/status/voice', { file: image }],
+        ['POST', '/api/scp-stopped/status/video', { file: image }],
+        ['POST', '/api/scp-stopped/status/delete', { id: 'ABC' }],
+        ['GET', '/api/scp-stopped/status/new-message-id'],
+        ['POST', '/api/scp-stopped/calls/reject', { from: chat, id: 'CALL' }],
+        ['POST', '/api/sendPollVote', { session: 'scp-stopped', chatId: chat, pollMessageId: poll, votes: ['a'] }],
+        ['POST', '/api/send/buttons/reply', { session: 'scp-stopped', chatId: chat, selectedDisplayText: 'Y', selectedButtonID: 'y' }],
+      ] as const) {
+        const res = await call(svc, method, path, body);
+        expect(res.status, `${method} ${path}`).toBe(422);
+        expect(res.json.message, `${method} ${path}`).toContain('STOPPED');
+        const other = body && 'session' in body ? { ...body, session: 'no-such' } : body;
+        expect((await call(svc, method, path.replace('scp-stopped', 'no-such'), other)).status, `${method} ${path}`).toBe(404);
+      }
+    } finally {
+      await call(svc, 'DELETE', '/api/sessions/scp-stopped');
+    }
+  });
+});
