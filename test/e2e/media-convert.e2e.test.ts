@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from '
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { VideoFile, VoiceFile } from '../../src/modules/media/model';
+import { VideoStatus, VoiceStatus } from '../../src/modules/status/model';
 import { isOggOpus } from '../sim/fixtures';
 import { simContactId } from '../sim/index';
 import { call } from '../support/messaging';
@@ -117,6 +119,28 @@ describe('convert', () => {
         filename: 'clip.mp4',
       });
       expect(probe(Buffer.from(clip.data, 'base64'), 'sent.mp4').codecs).toEqual(['h264']);
+    }));
+
+  test("the docs page's examples convert, and post as voice (converted) and video statuses", () =>
+    inSession(world, svc, 'mc-examples', async (sim) => {
+      const S = 'mc-examples';
+      const example = (schema: { examples?: unknown[] }) => schema.examples![0] as Record<string, unknown>;
+      expect((await call(svc, 'POST', `/api/${S}/media/convert/voice`, example(VoiceFile))).status).toBe(201);
+      expect((await call(svc, 'POST', `/api/${S}/media/convert/video`, example(VideoFile))).status).toBe(201);
+      const voice = await call(svc, 'POST', `/api/${S}/status/voice`, example(VoiceStatus));
+      expect(voice.status).toBe(201);
+      const note = await sim.sentMedia(voice.json.id._serialized);
+      expect({ type: note.type, mimetype: note.mimetype, opus: isOggOpus(note.data) }).toEqual({
+        type: 'ptt',
+        mimetype: 'audio/ogg; codecs=opus',
+        opus: true,
+      });
+      const video = await call(svc, 'POST', `/api/${S}/status/video`, example(VideoStatus));
+      expect(video.status).toBe(201);
+      expect((await sim.statusPosts()).find((p) => p.id === video.json.id._serialized)).toMatchObject({
+        type: 'video',
+        caption: 'Just watch',
+      });
     }));
 
   test('bad input 400, unknown session 404, stopped session 422', async () => {

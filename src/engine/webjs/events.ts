@@ -158,7 +158,7 @@ export class MessageEvents {
 
   /** `call.rejected` for a call the API rejected: the library reports no rejection itself. */
   callRejected(from: string, callId: string): void {
-    if (!this.opts.ignore?.groups || !from.endsWith('@g.us'))
+    if (!this.ignored(from))
       this.push(false, () => [{ event: 'call.rejected', payload: toRejectedCall(from, callId, Math.floor(Date.now() / 1000)) }]);
   }
 

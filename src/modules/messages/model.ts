@@ -122,13 +122,16 @@ export const SendPollVote = t.Object(
   },
 );
 
-export const ButtonsReply = t.Object({
-  session: Session,
-  chatId: ChatId,
-  replyTo: t.Optional(t.Union([MessageId, t.Literal(''), t.Null()])),
-  selectedDisplayText: t.String(),
-  selectedButtonID: t.String(),
-});
+export const ButtonsReply = t.Object(
+  {
+    session: Session,
+    chatId: ChatId,
+    replyTo: t.Optional(t.Union([MessageId, t.Literal(''), t.Null()])),
+    selectedDisplayText: t.String(),
+    selectedButtonID: t.String(),
+  },
+  { examples: [{ session: 'default', chatId: '15550100001@c.us', selectedDisplayText: 'Yes', selectedButtonID: 'yes' }] },
+);
 
 /** whatsapp-web.js's message object, as WAHA returns it from a send. */
 export const SentMessage = t.Record(t.String(), t.Unknown(), {

@@ -1,4 +1,5 @@
 import { t } from 'elysia';
+import { EXAMPLE_MP3_BASE64, EXAMPLE_MP4_BASE64 } from '../media/examples';
 import { FileInput } from '../messages/model';
 import { SessionName } from '../sessions/model';
 
@@ -38,7 +39,7 @@ export const VoiceStatus = t.Object(
     convert: t.Optional(t.Boolean({ description: 'Convert the file to Opus in Ogg with ffmpeg first' })),
     backgroundColor: t.Optional(HexColor),
   },
-  { examples: [{ file: { mimetype: 'audio/ogg; codecs=opus', url: 'https://example.invalid/voice.opus' }, convert: false }] },
+  { examples: [{ file: { mimetype: 'audio/mpeg', filename: 'tone.mp3', data: EXAMPLE_MP3_BASE64 }, convert: true }] },
 );
 export const VideoStatus = t.Object(
   {
@@ -47,7 +48,9 @@ export const VideoStatus = t.Object(
     convert: t.Optional(t.Boolean({ description: 'Convert the file to H.264/AAC in MP4 with ffmpeg first' })),
     caption: t.Optional(t.String({ maxLength: 4096 })),
   },
-  { examples: [{ file: { mimetype: 'video/mp4', url: 'https://example.invalid/video.mp4' }, convert: false, caption: 'Just watch' }] },
+  {
+    examples: [{ file: { mimetype: 'video/mp4', filename: 'clip.mp4', data: EXAMPLE_MP4_BASE64 }, convert: false, caption: 'Just watch' }],
+  },
 );
 export const DeleteStatus = t.Object(
   { ...common, id: t.String({ minLength: 1, maxLength: 200, description: 'The status message id (short, or serialized)' }) },
