@@ -6,6 +6,7 @@
 import type { Client } from 'whatsapp-web.js';
 import { HttpError, UpstreamError } from '../../errors';
 import type { WhatsAppClient } from '../types';
+import { WebjsCalls } from './calls';
 import { WebjsChannels } from './channels';
 import { WebjsChats } from './chats';
 import { WebjsContacts } from './contacts';
@@ -14,6 +15,9 @@ import type { MessageEvents } from './events';
 import { WebjsGroups } from './groups';
 import { WebjsLabels } from './labels';
 import { WebjsMessages } from './messages';
+import { WebjsProfile } from './my-profile';
+import { WebjsPresence } from './presence';
+import { WebjsStatus } from './status';
 
 /** `target` with every method wrapped so that a foreign error becomes an UpstreamError naming the call. */
 function guarded<T extends object>(feature: string, target: T): T {
@@ -45,5 +49,9 @@ export function createWebjsClient(client: Client, lib: Lib, events: MessageEvent
     groups: guarded('groups', new WebjsGroups(ctx)),
     labels: guarded('labels', new WebjsLabels(ctx)),
     channels: guarded('channels', new WebjsChannels(ctx)),
+    presence: guarded('presence', new WebjsPresence(ctx)),
+    profile: guarded('profile', new WebjsProfile(ctx)),
+    status: guarded('status', new WebjsStatus(ctx)),
+    calls: guarded('calls', new WebjsCalls(ctx)),
   };
 }

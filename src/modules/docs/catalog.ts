@@ -1,6 +1,6 @@
 /**
  * WAHA's operations, as docs/waha-operations.tsv lists them (embedded in the executable): each
- * with its tag, method, path and operationId, whether WAHA's WEBJS engine serves it, and whether
+ * with its tag, method, path, operationId and request body's name, whether WAHA's WEBJS engine serves it, and whether
  * this service does — `yes`, `no` (the reason beside it) or `refuses` (the route exists and answers
  * the refusal WAHA answers when the feature is off). The document takes WAHA's operationIds and tags
  * from here; the coverage test checks the list against the document.
@@ -12,6 +12,8 @@ export interface WahaOperation {
   method: string;
   path: string;
   operationId: string;
+  /** The component name of its JSON request body in WAHA's document; empty when it takes none. */
+  body: string;
   webjs: 'yes' | 'no' | 'deprecated';
   ours: 'yes' | 'no' | 'refuses';
   why: string;

@@ -107,6 +107,12 @@ class Builder {
         out[key] = value;
       }
     }
+    // Elysia turns a union of literals into an enum typed "string" whatever the literals are.
+    if (Array.isArray(out.enum) && out.type !== undefined) {
+      const type = enumType(out.enum);
+      if (type) out.type = type;
+      else delete out.type;
+    }
     const id = (schema as Json).$id;
     return typeof id === 'string' && id.startsWith(REF) ? this.named(id, out) : out;
   }
@@ -143,9 +149,19 @@ class Builder {
     return typeof ref === 'string' && ref.startsWith(REF) ? this.schemas[ref.slice(REF.length)] : (schema as Json);
   }
 
-  /** JSON only (the edge parses nothing else), with the schema's first example shown as the body's. */
-  requestBody(body: NonNullable<Operation['requestBody']>): Json {
-    const schema = this.schema(body.content?.[JSON_TYPE]?.schema) as Json | undefined;
+  /**
+   * JSON only (the edge parses nothing else), with the schema's first example shown as the body's,
+   * and named `name` (WAHA's name for the body) unless the schema is named already.
+   */
+  requestBody(body: NonNullable<Operation['requestBody']>, name: string | undefined, where: string): Json {
+    let raw = body.content?.[JSON_TYPE]?.schema;
+    if (name && raw) {
+      const id = raw.$id;
+      if (id === undefined) raw = { ...raw, $id: `${REF}${name}` };
+      else if (id !== `${REF}${name}`)
+        this.problems.push(`${where}: the body is named ${String(id).slice(REF.length)}, WAHA names it ${name}`);
+    }
+    const schema = this.schema(raw) as Json | undefined;
     const example = (this.resolve(schema)?.examples as unknown[] | undefined)?.[0];
     const media: Json = { schema };
     if (example !== undefined) media.example = example;
@@ -191,6 +207,15 @@ class Builder {
   private get errorRef() {
     return this.schema(JSON.parse(JSON.stringify(ErrorBody)));
   }
+}
+
+/** The one JSON type all of an enum's values have, or undefined when they differ. */
+function enumType(values: unknown[]): string | undefined {
+  const types = new Set(
+    values.map((v) => (v === null ? 'null' : Number.isInteger(v) ? 'integer' : typeof v === 'number' ? 'number' : typeof v)),
+  );
+  if (types.size === 2 && types.has('integer') && types.has('number')) return 'number';
+  return types.size === 1 ? [...types][0] : undefined;
 }
 
 const isFile = (s: Json) => s.type === 'string' && s.format === 'binary';
@@ -250,7 +275,7 @@ function refine(b: Builder, input: DocumentInput, method: string, path: string, 
   const op: Operation = { ...rest, operationId: waha?.operationId ?? declared ?? _generatedId, tags };
   if (waha?.webjs === 'deprecated') op.deprecated = true;
   if (parameters) op.parameters = parameters.map((p) => ({ ...p, schema: b.schema(p.schema) }));
-  if (requestBody) op.requestBody = b.requestBody(requestBody);
+  if (requestBody) op.requestBody = b.requestBody(requestBody, waha?.body || undefined, `${method.toUpperCase()} ${path}`);
 
   const answers: Record<string, Json> = {};
   for (const [status, response] of Object.entries(responses)) answers[status] = b.response(status, response);

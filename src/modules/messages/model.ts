@@ -19,6 +19,7 @@ export const MessageId = t.String({
   maxLength: 200,
   pattern: '^(true|false)_',
   description: 'Serialized message id: true_<chat>_<id> / false_<chat>_<id>',
+  examples: [EXAMPLE_MESSAGE_ID],
   error: 'messageId must look like true_<chatId>_<id> or false_<chatId>_<id>',
 });
 const ReplyTo = t.Optional(t.Union([MessageId, t.Null()], { description: 'Message id to reply to' }));
@@ -55,6 +56,11 @@ const sendFile = (name: string, example: Record<string, unknown>) =>
       file: FileInput,
       caption: t.Optional(t.String({ maxLength: 4096 })),
       reply_to: ReplyTo,
+      convert: t.Optional(
+        t.Boolean({
+          description: 'sendVoice / sendVideo: convert the file with ffmpeg first (Opus in Ogg / H.264 in MP4); ignored elsewhere',
+        }),
+      ),
     },
     requestBody(name, { ...chat, ...example }),
   );
@@ -154,6 +160,35 @@ export const Reaction = t.Object(
 export const Star = t.Object(
   { session: Session, messageId: MessageId, chatId: t.Optional(ChatId), star: t.Boolean() },
   requestBody('MessageStarRequest', { ...chat, messageId: EXAMPLE_MESSAGE_ID, star: true }),
+);
+
+export const SendPollVote = t.Object(
+  {
+    session: Session,
+    chatId: ChatId,
+    pollMessageId: MessageId,
+    votes: t.Array(t.String({ minLength: 1, maxLength: 100 }), {
+      maxItems: 12,
+      description: 'The option names voted for; an empty list takes the vote back',
+    }),
+    pollServerId: t.Optional(t.Union([t.Number(), t.Null()], { description: 'Channels only (other engines); ignored' })),
+  },
+  {
+    examples: [
+      { session: 'default', chatId: '15550100001@c.us', pollMessageId: 'false_15550100001@c.us_3A0123456789ABCDEF01', votes: ['sushi'] },
+    ],
+  },
+);
+
+export const ButtonsReply = t.Object(
+  {
+    session: Session,
+    chatId: ChatId,
+    replyTo: t.Optional(t.Union([MessageId, t.Literal(''), t.Null()])),
+    selectedDisplayText: t.String(),
+    selectedButtonID: t.String(),
+  },
+  { examples: [{ session: 'default', chatId: '15550100001@c.us', selectedDisplayText: 'Yes', selectedButtonID: 'yes' }] },
 );
 
 /** whatsapp-web.js's message object, as WAHA returns it from a send. */
