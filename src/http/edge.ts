@@ -2,7 +2,7 @@
  * The HTTP edge: what every request passes before the app sees it, in the Bun server's own fetch
  * handler. In order: a request id; the Host header checked (a malformed one is a 400 before
  * anything else runs); the request target read from the request line without URL parsing that
- * could throw; WebSocket upgrades handed to their route; the body read within its limits and a
+ * could throw; GETs of the WebSocket path handed to their route; the body read within its limits and a
  * JSON body checked for depth and Unicode; then the app gets a request with a canonical URL, so
  * its router and every hook see the same path whatever the Host was. Anything that fails on the
  * way, and anything that escapes the app, is answered in the one error shape and logged once.
@@ -83,7 +83,8 @@ export function createEdge<Data>(o: EdgeOptions<Data>) {
       stage = 'preflight';
       const early = o.preflight?.(request);
       if (early) return decorate(request, early, id);
-      if (o.ws && pathOf(target) === o.ws.path && request.headers.get('upgrade')?.toLowerCase() === 'websocket') {
+      // Every GET of the path, upgrade or not: a plain GET gets the route's own 400, not a 404.
+      if (o.ws && request.method === 'GET' && pathOf(target) === o.ws.path) {
         stage = 'upgrade';
         const refused = await o.ws.upgrade(request, server, target);
         return refused && decorate(request, refused, id);
