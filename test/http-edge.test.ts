@@ -45,6 +45,15 @@ async function expectError(res: Response | { status: number; body: string; heade
   return body as { message: string; details?: Record<string, unknown> };
 }
 
+/** Resolves once `check` holds (the log has no event to wait on), or fails after `ms`. */
+async function until(check: () => boolean, ms = 5000): Promise<void> {
+  const end = performance.now() + ms;
+  while (!check()) {
+    if (performance.now() > end) throw new Error(`condition not met within ${ms} ms`);
+    await Bun.sleep(5);
+  }
+}
+
 const healthy = async () => expect((await fetch(`${base}/health`)).status).toBe(200);
 
 describe('the Host header', () => {
@@ -161,6 +170,24 @@ describe('bodies are bounded before any schema runs', () => {
       },
     });
     await expectError(await fetch(`${base}/api/sendText`, { method: 'POST', body: stream, headers: { ...json, ...auth } }), 413);
+    await healthy();
+  });
+
+  test('a client hanging up mid-body is its own doing: logged as a refusal, never as a failure', async () => {
+    const heads = [
+      `POST /api/sendText HTTP/1.1\r\nHost: x\r\nX-Api-Key: ${KEY}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":`,
+      `POST /api/sendText HTTP/1.1\r\nHost: x\r\nX-Api-Key: ${KEY}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"a":\r\n`,
+    ];
+    for (const head of heads) {
+      const before = built.lines.length;
+      const refused = () => built.lines.slice(before).some((l) => l.msg === 'request refused at the edge');
+      const socket = await Bun.connect({ hostname: '127.0.0.1', port, socket: { data() {} } });
+      socket.write(head);
+      socket.end();
+      await until(refused);
+      expect(built.lines.slice(before).filter((l) => l.level === 'error')).toEqual([]);
+      expect(built.lines.slice(before).find((l) => l.msg === 'request refused at the edge')).toMatchObject({ status: 400 });
+    }
     await healthy();
   });
 

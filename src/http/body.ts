@@ -41,7 +41,14 @@ export async function readBody(request: Request, limits: BodyLimits): Promise<Ui
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: Awaited<ReturnType<typeof reader.read>>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      // The client closed the connection mid-body: its doing, not a failure of ours.
+      throw new BadRequestError('The request body ended early: the connection closed before all of it arrived.');
+    }
+    const { done, value } = chunk;
     if (done || !value) break;
     size += value.byteLength;
     if (size > limits.maxBytes) {
