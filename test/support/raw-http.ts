@@ -20,13 +20,27 @@ export async function rawRequest(port: number, head: string, body: Uint8Array | 
   const chunks: Buffer[] = [];
   let timer: Timer | undefined;
   const done = Promise.withResolvers<void>();
+  // Written as the socket takes it: a large body does not fit in one write.
+  let pending = Buffer.concat([
+    Buffer.from(o.serverCloses ? `${head}\r\n\r\n` : `${head}\r\nConnection: close\r\n\r\n`),
+    Buffer.from(body as string | Uint8Array),
+  ]);
+  const flush = (s: { write(b: Uint8Array): number }) => {
+    while (pending.length) {
+      const n = s.write(pending);
+      if (n <= 0) return;
+      pending = pending.subarray(n);
+    }
+  };
   const socket = Bun.connect({
     hostname: '127.0.0.1',
     port,
     socket: {
       open(s) {
-        s.write(o.serverCloses ? `${head}\r\n\r\n` : `${head}\r\nConnection: close\r\n\r\n`);
-        if (body.length) s.write(body);
+        flush(s);
+      },
+      drain(s) {
+        flush(s);
       },
       data(_s, d) {
         chunks.push(Buffer.from(d));
