@@ -73,6 +73,17 @@ describe('/docs/json', () => {
     }
   });
 
+  test('every request body is documented as JSON only, which is all the edge reads', async () => {
+    const s = await spec();
+    const bodies = operations(s).filter(({ op }) => (op as { requestBody?: unknown }).requestBody);
+    expect(bodies.length).toBeGreaterThan(15);
+    for (const { id, op } of bodies) {
+      const content = (op as { requestBody: { content: Record<string, { schema?: unknown }> } }).requestBody.content;
+      expect(Object.keys(content), id).toEqual(['application/json']);
+      expect(content['application/json']!.schema, id).toBeObject();
+    }
+  });
+
   test('the key scheme applies everywhere except the open paths', async () => {
     const s = await spec();
     expect(s.components.securitySchemes.apiKey).toEqual({ type: 'apiKey', in: 'header', name: 'X-Api-Key' });

@@ -10,9 +10,24 @@ const ASSET_PREFIX = '/docs/assets';
 /** The docs page, its spec and its assets: open without a key (they hold no data). */
 export const DOCS_ROUTES = ['/docs', '/docs/json', `${ASSET_PREFIX}/swagger-ui-bundle.js`, `${ASSET_PREFIX}/swagger-ui.css`] as const;
 
+/**
+ * The generated document offers every body as JSON, form and multipart; the edge reads JSON only
+ * (src/http/body.ts), so only that is listed.
+ */
+function jsonBodiesOnly(doc: { paths?: Record<string, Record<string, { requestBody?: { content?: Record<string, unknown> } }>> }) {
+  for (const item of Object.values(doc.paths ?? {}))
+    for (const op of Object.values(item)) {
+      const json = op.requestBody?.content?.['application/json'];
+      if (json) op.requestBody!.content = { 'application/json': json };
+    }
+  return doc;
+}
+
 /** The OpenAPI page at /docs and its spec at /docs/json, served entirely from the binary. */
 export const docsRoutes = () =>
   new Elysia({ name: 'docs' })
+    // Before the plugin, so it applies to the plugin's spec route.
+    .onAfterHandle(({ route, response }) => (route === '/docs/json' ? jsonBodiesOnly(response as never) : undefined))
     .use(
       openapi({
         path: '/docs',
@@ -69,7 +84,7 @@ export const docsRoutes = () =>
                 ],
                 responses: {
                   101: { description: 'Switching Protocols: the connection is a WebSocket' },
-                  400: { description: 'Unknown event name (the message lists the known ones)' },
+                  400: { description: 'Not a WebSocket upgrade request' },
                   401: { description: 'Missing or wrong API key' },
                 },
               },
