@@ -173,6 +173,8 @@ function bodyCases(op: Operation, ctx: CaseContext, target: string): FuzzCase[] 
     'application/merge-patch+json',
     'application/xml',
     'application/octet-stream',
+    'application/jwt',
+    'xxxxxxxxxxxxjson',
     'multipart/form-data',
     'application/x-www-form-urlencoded',
   ])
@@ -193,8 +195,9 @@ export function edgeCases(host: string, key: string): FuzzCase[] {
   const json = 'Content-Type: application/json';
   const c = (label: string, head: string, body?: string | Uint8Array, bunRefuses = false): FuzzCase => ({ label, head, body, bunRefuses });
   const keyless = (label: string, head: string): FuzzCase => ({ label, head, keyless: true });
-  const post = (label: string, body: string, extra = '') =>
-    c(label, `POST /api/sendText HTTP/1.1\r\nHost: ${host}\r\n${k}\r\n${json}${extra}\r\nContent-Length: ${Buffer.byteLength(body)}`, body);
+  const post = (label: string, body: string, type = json) =>
+    c(label, `POST /api/sendText HTTP/1.1\r\nHost: ${host}\r\n${k}\r\n${type}\r\nContent-Length: ${Buffer.byteLength(body)}`, body);
+  const deepArrays = `{"session":"default","chatId":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
   const get = (path: string, hostHeader = host) =>
     c(`GET ${path.slice(0, 40)} (Host ${hostHeader.slice(0, 20)})`, `GET ${path} HTTP/1.1\r\nHost: ${hostHeader}\r\n${k}`);
   const getKeyless = (path: string, hostHeader = host) =>
@@ -253,7 +256,16 @@ export function edgeCases(host: string, key: string): FuzzCase[] {
     c('TRACE', `TRACE /api/sessions HTTP/1.1\r\nHost: ${host}\r\n${k}`),
     c('HEAD', `HEAD /api/sessions HTTP/1.1\r\nHost: ${host}\r\n${k}`),
     post('10,000 nested objects', `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`),
-    post('100,000 nested arrays', `{"a":${'['.repeat(100_000)}${']'.repeat(100_000)}}`),
+    post('100,000 nested arrays', deepArrays),
+    // Types the app's parser would take as JSON, or whose fields it JSON-parses (docs/platform.md).
+    post('100,000 nested arrays as application/jwt', deepArrays, 'Content-Type: application/jwt'),
+    post('100,000 nested arrays as xxxxxxxxxxxxjson', deepArrays, 'Content-Type: xxxxxxxxxxxxjson'),
+    post(
+      '100,000 nested arrays in a multipart field',
+      `--b\r\nContent-Disposition: form-data; name="chatId"\r\n\r\n${'['.repeat(100_000)}${']'.repeat(100_000)}\r\n--b--\r\n`,
+      'Content-Type: multipart/form-data; boundary=b',
+    ),
+    post('a lone surrogate as application/jwt', '{"session":"default","chatId":"\\ud800","text":"x"}', 'Content-Type: application/jwt'),
     post('a NUL byte in the body', '{"session":"default","chatId":"\u0000","text":"x"}'),
     post('wrong types', '{"session":1,"chatId":[],"text":{}}'),
     post('empty', ''),
