@@ -6,6 +6,7 @@
  * what happened.
  */
 import { afterAll, describe, expect, test } from 'bun:test';
+import { gzipSync } from 'node:zlib';
 import type { Socket } from 'bun';
 import { HttpError } from '../src/errors';
 import { resolveMedia } from '../src/modules/messages/media';
@@ -258,6 +259,13 @@ describe('what the server answers', () => {
         ),
     );
     expect((await failure(fetchBounded(`${streamed}/big`, limits({ maxBytes: 1024 * KB })))).status).toBe(413);
+  });
+
+  test('a compressed body is counted as it decompresses: a small gzip of 64 MB → 413', async () => {
+    const bomb = gzipSync(new Uint8Array(64 * 1024 * KB), { level: 9 });
+    expect(bomb.byteLength).toBeLessThan(KB * KB);
+    const zipped = serve(() => new Response(bomb, { headers: { 'content-encoding': 'gzip', 'content-type': 'image/png' } }));
+    expect((await failure(fetchBounded(`${zipped}/pic.png`, limits({ maxBytes: 1024 * KB })))).status).toBe(413);
   });
 
   test('a body of exactly the limit is fetched whole', async () => {
