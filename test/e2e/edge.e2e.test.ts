@@ -1,8 +1,9 @@
 /**
  * The outbound policy and the engine's failures over the real stack (real whatsapp-web.js in real
  * Chromium against the simulator): a media URL on loopback is refused by default and sent once
- * MEDIA_FETCH_ALLOW opens it; a send the page rejects answers 502 naming the call; a webhook on
- * a WEBHOOK_DENY address is never delivered and its dead letter says why.
+ * MEDIA_FETCH_ALLOW opens it; a send to a session that is not WORKING gets WAHA's 422; a send
+ * the page rejects answers 502 naming the call; a webhook on a WEBHOOK_DENY address is never
+ * delivered and its dead letter says why.
  */
 import { afterAll, afterEach, expect, test } from 'bun:test';
 import { Logger } from '../../src/log';
@@ -45,6 +46,18 @@ test('a media URL on 127.0.0.1 is refused by default: 400 naming MEDIA_FETCH_ALL
   expect((await sim.outbox()).filter((o) => o.caption === 'from loopback')).toEqual([]);
   expect((await call(svc, 'DELETE', '/api/sessions/refuse')).status).toBe(200);
 }, 60_000);
+
+test("a send to a session that is not WORKING gets WAHA's 422; to none, 404", async () => {
+  const world = newWorld();
+  const svc = await world.start();
+  expect((await call(svc, 'POST', '/api/sessions', { name: 'idle', start: false })).status).toBe(201);
+  const idle = await call(svc, 'POST', '/api/sendText', { session: 'idle', chatId: PEER, text: 'x' });
+  expect(idle.status).toBe(422);
+  expect(idle.json).toMatchObject({ statusCode: 422, error: 'Unprocessable Entity', details: { session: 'idle', status: 'STOPPED' } });
+  expect(idle.json.message).toContain("'idle' is STOPPED, expected WORKING");
+  const none = await call(svc, 'POST', '/api/sendText', { session: 'nobody', chatId: PEER, text: 'x' });
+  expect(none.status).toBe(404);
+});
 
 test("with MEDIA_FETCH_ALLOW=127.0.0.1 the image is fetched and reaches the simulator's outbox", async () => {
   const world = newWorld();
