@@ -158,9 +158,9 @@ test('fuzz: thousands of generated and hand-written requests against the binary 
     caption: () => 'fuzz',
     reaction: () => '👍',
     poll: () => ({ name: 'fuzz?', options: ['yes', 'no'], multipleAnswers: false }),
-    // History downloads media one message at a time (bounded memory): 100 media messages of the
-    // chats the fuzz keeps sending to is real work that takes seconds on a busy machine, not a stall.
-    limit: () => 10,
+    // History downloads media one message at a time (bounded memory), a page round trip each: 100
+    // media messages of the chats the fuzz keeps sending to take seconds here, as work, not a stall.
+    limit: () => 5,
   };
   const lifecycle = (op: Operation) => op.path.startsWith('/api/sessions/{session}') && op.method !== 'GET';
   const ctx = {
