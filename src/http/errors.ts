@@ -60,16 +60,24 @@ export const errorHandler = (log: Logger) =>
       log.error('response does not match its schema', { requestId: id, path: pathOf(requestTarget(request.url)), error: error.message });
     } else if (code === 'VALIDATION') {
       status = 400;
-      const first = specific(error.all[0]);
-      const field = first && 'path' in first ? first.path.replace(/^\//, '').replaceAll('/', '.') : '';
-      const where = error.type;
+      // A value Elysia had to decode (a query array) fails as TypeBox's decode error: one item, no `all`, no `type`.
+      const decode = error as unknown as { all?: unknown; error?: ValidationItem & { message?: string }; value?: unknown };
+      const all = (Array.isArray(decode.all) ? decode.all : decode.error ? [decode.error] : []) as (ValidationItem & {
+        path: string;
+        summary?: string;
+        message?: string;
+      })[];
+      const first = all[0] && specific(all[0]);
+      const field = Array.isArray(decode.all) && first?.path ? first.path.replace(/^\//, '').replaceAll('/', '.') : '';
+      const where = error.type ?? 'request';
       // A schema's own `error` text (e.g. how a session name must look) says more than TypeBox's.
-      const custom = first && 'schema' in first && typeof first.schema.error === 'string' ? first.schema.error : undefined;
-      message = `Invalid ${where}${field ? ` field '${field}'` : ''}: ${custom ?? first?.summary ?? first?.message ?? 'does not match the schema'}`;
+      const custom = typeof first?.schema?.error === 'string' ? first.schema.error : undefined;
+      const value = Array.isArray(decode.all) ? '' : ` ${JSON.stringify(decode.value)}`.slice(0, 120);
+      message = `Invalid ${where}${field ? ` field '${field}'` : value}: ${custom ?? first?.summary ?? first?.message ?? 'does not match the schema'}`;
       details = {
         in: where,
         field: field || null,
-        errors: error.all.slice(0, 20).map((e) => ({ path: 'path' in e ? e.path : '', message: e.summary ?? e.message })),
+        errors: all.slice(0, 20).map((e) => ({ path: e.path ?? '', message: e.summary ?? e.message })),
       };
     } else if (code === 'NOT_FOUND') {
       status = 404;
