@@ -40,6 +40,16 @@ function specific<T>(e: T): T {
   return best as T;
 }
 
+/** The query parameter whose value (or list of values) is `value`, if one is. */
+function queryFieldOf(url: string, value: unknown): string | undefined {
+  const at = url.indexOf('?');
+  if (at === -1) return undefined;
+  const params = new URLSearchParams(url.slice(at + 1));
+  const wanted = JSON.stringify(Array.isArray(value) ? value.map(String) : [String(value)]);
+  for (const key of new Set(params.keys())) if (JSON.stringify(params.getAll(key)) === wanted) return key;
+  return undefined;
+}
+
 /** Maps every error to the one shape; the only `onError` of the app. */
 export const errorHandler = (log: Logger) =>
   new Elysia({ name: 'wabun/errors' }).onError({ as: 'global' }, ({ code, error, request, set }) => {
@@ -68,12 +78,15 @@ export const errorHandler = (log: Logger) =>
         message?: string;
       })[];
       const first = all[0] && specific(all[0]);
-      const field = Array.isArray(decode.all) && first?.path ? first.path.replace(/^\//, '').replaceAll('/', '.') : '';
-      const where = error.type ?? 'request';
+      const decoded = !Array.isArray(decode.all);
+      // The decode error knows the value, not the field: the query parameter holding that value is it.
+      const queryField = decoded ? queryFieldOf(request.url, decode.value) : undefined;
+      const field = decoded ? (queryField ?? '') : first?.path ? first.path.replace(/^\//, '').replaceAll('/', '.') : '';
+      const where = error.type ?? (queryField ? 'query' : 'request');
       // A schema's own `error` text (e.g. how a session name must look) says more than TypeBox's.
       const custom = typeof first?.schema?.error === 'string' ? first.schema.error : undefined;
-      const value = Array.isArray(decode.all) ? '' : ` ${JSON.stringify(decode.value)}`.slice(0, 120);
-      message = `Invalid ${where}${field ? ` field '${field}'` : value}: ${custom ?? first?.summary ?? first?.message ?? 'does not match the schema'}`;
+      const value = decoded ? ` (got ${JSON.stringify(decode.value)})`.slice(0, 120) : '';
+      message = `Invalid ${where}${field ? ` field '${field}'` : ''}: ${custom ?? first?.summary ?? first?.message ?? 'does not match the schema'}${value}`;
       details = {
         in: where,
         field: field || null,
