@@ -1,0 +1,20 @@
+/**
+ * Which store the service opens: PostgreSQL when WHATSAPP_SESSIONS_POSTGRESQL_URL is set (shared
+ * by every node that points at it), else the embedded SQLite file in the data folder.
+ */
+import { openPostgresStore } from './postgres';
+import { openSqliteStore } from './sqlite';
+import type { Store } from './types';
+
+export interface StoreLocation {
+  /** WHATSAPP_SESSIONS_POSTGRESQL_URL; empty for the embedded store. */
+  postgresUrl: string;
+  /** WAHA_LOCAL_STORE_BASE_DIR: where the SQLite file lives. */
+  baseDir: string;
+}
+
+/** Opens the store once; `close()` ends it (the PostgreSQL pool, or the SQLite file). */
+export async function openStore(where: StoreLocation): Promise<Store & { kind: 'postgres' | 'sqlite' }> {
+  if (where.postgresUrl) return { ...(await openPostgresStore(where.postgresUrl)), kind: 'postgres' };
+  return { ...openSqliteStore(where.baseDir), kind: 'sqlite' };
+}
