@@ -63,6 +63,20 @@ describe.skipIf(!postgresTestServer.available)('on the test server', () => {
     expect(await a!.outbox.pendingCount()).toBe(1);
   });
 
+  test("the URL's database wins over a PGDATABASE in the environment", async () => {
+    const { url } = await schema();
+    const before = process.env.PGDATABASE;
+    process.env.PGDATABASE = 'wabun_no_such_database';
+    try {
+      const store = await open(url);
+      const [{ db }] = await store.sql`SELECT current_database() AS db`;
+      expect(db).toBe(new URL(url).pathname.slice(1));
+    } finally {
+      if (before === undefined) delete process.env.PGDATABASE;
+      else process.env.PGDATABASE = before;
+    }
+  });
+
   test('close() ends the pool: no connection of the store is left on the server', async () => {
     const { url } = await schema();
     const name = `wabun-close-${crypto.randomUUID().slice(0, 8)}`;

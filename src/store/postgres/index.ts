@@ -35,12 +35,23 @@ export function describeUrl(url: string): string {
   }
 }
 
+/** The database the URL names (its path), '' when it names none. */
+function databaseOf(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).pathname.slice(1));
+  } catch {
+    return '';
+  }
+}
+
 /**
  * Connects, brings the schema up to date and returns the store. A server that cannot be reached
  * or refuses the login stops start-up with MissingDependencyError, naming where it looked.
  */
 export async function openPostgresStore(url: string, options: PostgresOptions = {}): Promise<PostgresStore> {
-  const sql = new SQL(url, { max: options.max ?? 10, connectionTimeout: 10 });
+  // Bun lets PGDATABASE win over the URL's database (docs/postgres.md); the option wins over both.
+  const database = databaseOf(url);
+  const sql = new SQL(url, { max: options.max ?? 10, connectionTimeout: 10, ...(database ? { database } : {}) });
   try {
     await sql`SELECT 1`;
   } catch (e) {
