@@ -77,6 +77,30 @@ describe.skipIf(!postgresTestServer.available)('on the test server', () => {
     }
   });
 
+  test('connections the server ended (a restart, pg_terminate_backend) cost no write: the pool goes on on fresh ones', async () => {
+    const { url } = await schema();
+    const name = `wabun-lost-${crypto.randomUUID().slice(0, 8)}`;
+    const u = new URL(url);
+    u.searchParams.set('application_name', name);
+    const store = await open(u.href);
+    // Several connections open, then every one of them ended by the server.
+    await Promise.all(Array.from({ length: 4 }, () => store.sql`SELECT pg_sleep(0.05)`));
+    const ended = await onTestServer(`SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = '${name}'`);
+    expect(ended.length).toBeGreaterThanOrEqual(2);
+    await store.sessions.insert('s', null, true);
+    const written = await store.outbox.write({
+      eventId: 'evt_1',
+      event: 'session.status',
+      session: 's',
+      timestamp: 1000,
+      body: new TextEncoder().encode('{}'),
+      targets: [{ key: 's\nhttp://127.0.0.1:1/hook', settings: '{}' }],
+    });
+    expect(written).toHaveLength(1);
+    expect((await store.sessions.list()).map((r) => r.name)).toEqual(['s']);
+    expect(await store.outbox.pendingCount()).toBe(1);
+  });
+
   test('close() ends the pool: no connection of the store is left on the server', async () => {
     const { url } = await schema();
     const name = `wabun-close-${crypto.randomUUID().slice(0, 8)}`;

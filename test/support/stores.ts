@@ -15,6 +15,7 @@ import { openPostgresStore, type PostgresStore } from '../../src/store/postgres'
 import { PostgresWebhookDeliveries } from '../../src/store/postgres/deliveries';
 import { MIGRATIONS as POSTGRES_MIGRATIONS } from '../../src/store/postgres/migrations';
 import type { PostgresOutbox } from '../../src/store/postgres/outbox';
+import { Pool } from '../../src/store/postgres/pool';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite';
 import { SqliteWebhookDeliveries } from '../../src/store/sqlite/deliveries';
 import { MIGRATIONS as SQLITE_MIGRATIONS } from '../../src/store/sqlite/migrations';
@@ -207,7 +208,7 @@ class PostgresTestStore implements TestStore {
   }
 
   deliveries(now?: () => number): WebhookDeliveries {
-    return new PostgresWebhookDeliveries(this.store.sql, this.store.outbox as PostgresOutbox, now);
+    return new PostgresWebhookDeliveries(new Pool(this.store.sql, 10), this.store.outbox as PostgresOutbox, now);
   }
 }
 

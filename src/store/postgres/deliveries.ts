@@ -3,11 +3,11 @@
  * letters, replay (dead letter → outbox) and pruning of targets, over the tables of the
  * migration 'webhook outbox' — the same answers as the SQLite binding (sqlite/deliveries.ts).
  */
-import type { SQL } from 'bun';
 import type { DeadLetter, DeadLetterDetail, PrunedTarget, ReplayResult } from '../../modules/webhooks/model';
 import { iso, parseEnvelope, parseSettings, splitKey } from '../rows';
 import type { DeadLetterFilter, StoredTarget, WebhookDeliveries } from '../types';
 import type { PostgresOutbox } from './outbox';
+import type { Pool } from './pool';
 
 /** A dead letter as selected: int8 columns come back as text. */
 interface RawDead {
@@ -69,13 +69,13 @@ const DEAD_COLUMNS =
 /** WebhookDeliveries on the PostgreSQL store. */
 export class PostgresWebhookDeliveries implements WebhookDeliveries {
   constructor(
-    private readonly sql: SQL,
+    private readonly pool: Pool,
     private readonly outbox: PostgresOutbox,
     private readonly now: () => number = Date.now,
   ) {}
 
   async targets(): Promise<StoredTarget[]> {
-    const rows: RawTarget[] = await this.sql`SELECT t.id, t.key, t.settings,
+    const rows: RawTarget[] = await this.pool.query`SELECT t.id, t.key, t.settings,
         (SELECT count(*)::int FROM webhook_outbox o WHERE o.target_id = t.id) AS pending,
         (SELECT count(*)::int FROM webhook_dead_letter d WHERE d.target_id = t.id) AS dead,
         h.seq, h.event_id, h.event, h.session, h.created_at, h.attempts, h.next_at, h.last_error
@@ -109,23 +109,23 @@ export class PostgresWebhookDeliveries implements WebhookDeliveries {
   async deadLetters(q: DeadLetterFilter & { before?: number; limit: number }): Promise<{ items: DeadLetter[]; total: number }> {
     const page = where(q);
     const all = where({ session: q.session, target: q.target, event: q.event });
-    const items: RawDead[] = await this.sql.unsafe(
+    const items: RawDead[] = await this.pool.unsafe(
       `SELECT ${DEAD_COLUMNS} FROM webhook_dead_letter ${page.sql} ORDER BY seq DESC LIMIT $${page.args.length + 1}`,
       [...page.args, q.limit],
     );
-    const [{ n }] = await this.sql.unsafe(`SELECT count(*)::int AS n FROM webhook_dead_letter ${all.sql}`, all.args);
+    const [{ n }] = await this.pool.unsafe(`SELECT count(*)::int AS n FROM webhook_dead_letter ${all.sql}`, all.args);
     return { items: items.map(toDead), total: n };
   }
 
   async deadLetter(seq: number): Promise<DeadLetterDetail | null> {
-    const [r] = await this.sql.unsafe(`SELECT ${DEAD_COLUMNS}, body FROM webhook_dead_letter WHERE seq = $1`, [seq]);
+    const [r] = await this.pool.unsafe(`SELECT ${DEAD_COLUMNS}, body FROM webhook_dead_letter WHERE seq = $1`, [seq]);
     if (!r) return null;
     const { body, ...rest } = r as RawDead & { body: Uint8Array };
     return { ...toDead(rest), envelope: parseEnvelope(body) };
   }
 
   async replay(which: { seqs: readonly number[] } | { filter: DeadLetterFilter }): Promise<ReplayResult> {
-    return await this.sql.begin(async (tx) => {
+    return await this.pool.begin(async (tx) => {
       let seqs: number[];
       if ('seqs' in which) seqs = [...which.seqs].sort((a, b) => a - b);
       else {
@@ -154,7 +154,7 @@ export class PostgresWebhookDeliveries implements WebhookDeliveries {
   }
 
   async prune(ids: readonly number[], withDeadLetters: boolean): Promise<PrunedTarget[]> {
-    const pruned = await this.sql.begin(async (tx) => {
+    const pruned = await this.pool.begin(async (tx) => {
       const pruned: PrunedTarget[] = [];
       for (const id of ids) {
         // FOR UPDATE: of two prunes at once, the second waits and then finds the target gone.

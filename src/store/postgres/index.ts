@@ -12,6 +12,7 @@ import { PostgresWebhookDeliveries } from './deliveries';
 import { PostgresLedger } from './ledger';
 import { MIGRATIONS, type Migration, migrate } from './migrations';
 import { PostgresOutbox } from './outbox';
+import { Pool } from './pool';
 import { PostgresSessions } from './sessions';
 
 /** The PostgreSQL store; `sql` is there for tests that look at the tables themselves. */
@@ -51,7 +52,9 @@ function databaseOf(url: string): string {
 export async function openPostgresStore(url: string, options: PostgresOptions = {}): Promise<PostgresStore> {
   // Bun lets PGDATABASE win over the URL's database (docs/postgres.md); the option wins over both.
   const database = databaseOf(url);
-  const sql = new SQL(url, { max: options.max ?? 10, connectionTimeout: 10, ...(database ? { database } : {}) });
+  const size = options.max ?? 10;
+  const sql = new SQL(url, { max: size, connectionTimeout: 10, ...(database ? { database } : {}) });
+  const pool = new Pool(sql, size);
   try {
     await sql`SELECT 1`;
   } catch (e) {
@@ -62,19 +65,19 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
     );
   }
   try {
-    await migrate(sql, options.migrations ?? MIGRATIONS);
+    await migrate(pool, options.migrations ?? MIGRATIONS);
   } catch (e) {
     await sql.close();
     throw e;
   }
-  const ledger = new PostgresLedger(sql);
-  const outbox = new PostgresOutbox(sql, ledger);
+  const ledger = new PostgresLedger(pool);
+  const outbox = new PostgresOutbox(pool, ledger);
   return {
     sql,
-    sessions: new PostgresSessions(sql),
+    sessions: new PostgresSessions(pool),
     ledger,
     outbox,
-    deliveries: new PostgresWebhookDeliveries(sql, outbox),
-    close: () => sql.close({ timeout: 5 }),
+    deliveries: new PostgresWebhookDeliveries(pool, outbox),
+    close: () => pool.close(),
   };
 }

@@ -6,7 +6,7 @@
  * as the exact text written (`text`: a session config reads back byte for byte, and target
  * settings are compared as text by the outbox).
  */
-import type { SQL } from 'bun';
+import type { Pool } from './pool';
 
 export interface Migration {
   /** What it does, kept in `schema_version.name`. */
@@ -89,9 +89,9 @@ export const MIGRATIONS: readonly Migration[] = [
  * start together on one database take turns on an advisory lock (one per schema), so each entry
  * runs once; PostgreSQL's DDL is transactional, so a failed entry leaves nothing half-made.
  */
-export async function migrate(sql: SQL, migrations: readonly Migration[]): Promise<void> {
+export async function migrate(pool: Pool, migrations: readonly Migration[]): Promise<void> {
   for (;;) {
-    const done = await sql.begin(async (tx) => {
+    const done = await pool.begin(async (tx) => {
       await tx`SELECT pg_advisory_xact_lock(hashtext('wabun schema ' || current_schema()))`;
       await tx`CREATE TABLE IF NOT EXISTS schema_version (
         version    integer PRIMARY KEY,

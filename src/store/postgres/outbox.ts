@@ -1,6 +1,6 @@
-import type { SQL } from 'bun';
 import type { EventWrite, OutboxRow, OutboxStore, TargetRow } from '../types';
 import type { PostgresLedger } from './ledger';
+import type { Pool } from './pool';
 
 interface RawOutboxRow {
   seq: string;
@@ -32,7 +32,7 @@ export class PostgresOutbox implements OutboxStore {
   private known = new Map<string, { id: number; settings: string }>();
 
   constructor(
-    private readonly sql: SQL,
+    private readonly pool: Pool,
     private readonly ledger: PostgresLedger,
   ) {}
 
@@ -44,7 +44,8 @@ export class PostgresOutbox implements OutboxStore {
   async write(w: EventWrite): Promise<number[] | null> {
     const at = Date.now();
     const learned = new Map<string, { id: number; settings: string }>();
-    const ids = await this.sql.begin(async (tx): Promise<number[] | null> => {
+    const ids = await this.pool.begin(async (tx): Promise<number[] | null> => {
+      learned.clear(); // a transaction run again after a lost connection starts over
       const unless = w.unlessPublished ?? null;
       if (unless !== null && unless !== w.record?.id && (await this.ledger.hasIn(tx, w.session, unless))) return null;
       if (w.record) {
@@ -87,37 +88,37 @@ export class PostgresOutbox implements OutboxStore {
   }
 
   async targets(): Promise<TargetRow[]> {
-    const rows: TargetRow[] = await this.sql`SELECT id, key, settings FROM webhook_targets ORDER BY id`;
+    const rows: TargetRow[] = await this.pool.query`SELECT id, key, settings FROM webhook_targets ORDER BY id`;
     return rows.map(({ id, key, settings }) => ({ id, key, settings }));
   }
 
   async pendingCount(): Promise<number> {
-    const [{ n }] = await this.sql`SELECT count(*)::int AS n FROM webhook_outbox`;
+    const [{ n }] = await this.pool.query`SELECT count(*)::int AS n FROM webhook_outbox`;
     return n;
   }
 
   async targetsWithPending(): Promise<number[]> {
-    const rows: { id: number }[] = await this.sql`SELECT DISTINCT target_id AS id FROM webhook_outbox`;
+    const rows: { id: number }[] = await this.pool.query`SELECT DISTINCT target_id AS id FROM webhook_outbox`;
     return rows.map((r) => r.id);
   }
 
   async head(targetId: number, limit: number): Promise<OutboxRow[]> {
-    const rows: RawOutboxRow[] = await this.sql`SELECT seq, target_id, event_id, event, session, body, created_at, attempts, next_at
+    const rows: RawOutboxRow[] = await this.pool.query`SELECT seq, target_id, event_id, event, session, body, created_at, attempts, next_at
       FROM webhook_outbox WHERE target_id = ${targetId} ORDER BY seq LIMIT ${limit}`;
     return rows.map(toRow);
   }
 
   async remove(seq: number): Promise<boolean> {
-    const done = await this.sql`DELETE FROM webhook_outbox WHERE seq = ${seq}`;
-    return done.count > 0;
+    const done = await this.pool.query`DELETE FROM webhook_outbox WHERE seq = ${seq} RETURNING seq`;
+    return done.length > 0;
   }
 
   async fail(seq: number, error: string, nextAt: number): Promise<void> {
-    await this.sql`UPDATE webhook_outbox SET attempts = attempts + 1, next_at = ${nextAt}, last_error = ${error} WHERE seq = ${seq}`;
+    await this.pool.query`UPDATE webhook_outbox SET attempts = attempts + 1, next_at = ${nextAt}, last_error = ${error} WHERE seq = ${seq}`;
   }
 
   async bury(seq: number, url: string, error: string, at: number): Promise<void> {
-    await this.sql`WITH gone AS (DELETE FROM webhook_outbox WHERE seq = ${seq} RETURNING *)
+    await this.pool.query`WITH gone AS (DELETE FROM webhook_outbox WHERE seq = ${seq} RETURNING *)
       INSERT INTO webhook_dead_letter (seq, target_id, url, event_id, event, session, body, created_at, attempts, last_error, dead_at)
       SELECT seq, target_id, ${url}, event_id, event, session, body, created_at, attempts + 1, ${error}, ${at} FROM gone`;
   }
