@@ -81,6 +81,7 @@ export async function compose(config: Config, options: ComposeOptions) {
     });
   const { keyCheck, generated } = keyFor(config);
   const store = await openStore({ postgresUrl: config.WHATSAPP_SESSIONS_POSTGRESQL_URL, baseDir: config.WAHA_LOCAL_STORE_BASE_DIR });
+  log.info('store opened', { store: store.kind, at: store.where });
   const metrics = createMetrics();
   // Chromium's version is asked once, off the start-up path (it costs ~50 ms of a cold start).
   let browser = 'unknown';

@@ -2,8 +2,9 @@
  * Which store the service opens: PostgreSQL when WHATSAPP_SESSIONS_POSTGRESQL_URL is set (shared
  * by every node that points at it), else the embedded SQLite file in the data folder.
  */
-import { openPostgresStore } from './postgres';
-import { openSqliteStore } from './sqlite';
+import { join } from 'node:path';
+import { describeUrl, openPostgresStore } from './postgres';
+import { openSqliteStore, STORE_FILE } from './sqlite';
 import type { Store } from './types';
 
 export interface StoreLocation {
@@ -13,8 +14,12 @@ export interface StoreLocation {
   baseDir: string;
 }
 
+/** The store as opened, and which one it is (for the start-up log; never the password). */
+export type OpenedStore = Store & { kind: 'postgres' | 'sqlite'; where: string };
+
 /** Opens the store once; `close()` ends it (the PostgreSQL pool, or the SQLite file). */
-export async function openStore(where: StoreLocation): Promise<Store & { kind: 'postgres' | 'sqlite' }> {
-  if (where.postgresUrl) return { ...(await openPostgresStore(where.postgresUrl)), kind: 'postgres' };
-  return { ...openSqliteStore(where.baseDir), kind: 'sqlite' };
+export async function openStore(where: StoreLocation): Promise<OpenedStore> {
+  if (where.postgresUrl)
+    return { ...(await openPostgresStore(where.postgresUrl)), kind: 'postgres', where: describeUrl(where.postgresUrl) };
+  return { ...openSqliteStore(where.baseDir), kind: 'sqlite', where: join(where.baseDir, STORE_FILE) };
 }
