@@ -30,7 +30,7 @@ import { WebhookDeliveryService } from './modules/webhooks/service';
 import { wsRoute } from './modules/ws';
 import { outboundPolicy } from './net/policy';
 import { chromiumVersion, findChromium } from './os/chromium';
-import { openSqliteStore } from './store/sqlite';
+import { openStore } from './store';
 import { VERSION } from './version';
 
 const MB = 1024 * 1024;
@@ -60,7 +60,8 @@ function keyFor(config: Config): { keyCheck: KeyCheck | null; generated: string 
 
 /**
  * Every part of the service, built. Throws MissingDependencyError when no Chromium is found
- * (unless an engine factory is given): start-up fails fast with the install hint.
+ * (unless an engine factory is given) or the PostgreSQL store cannot be reached: start-up fails
+ * fast with the hint.
  */
 export async function compose(config: Config, options: ComposeOptions) {
   const log = options.log ?? new Logger({ level: config.WAHA_LOG_LEVEL, format: config.WAHA_LOG_FORMAT });
@@ -81,7 +82,8 @@ export async function compose(config: Config, options: ComposeOptions) {
       defaultProxy: config.WHATSAPP_PROXY_SERVER || undefined,
     });
   const { keyCheck, generated } = keyFor(config);
-  const store = openSqliteStore(config.WAHA_LOCAL_STORE_BASE_DIR);
+  const store = await openStore({ postgresUrl: config.WHATSAPP_SESSIONS_POSTGRESQL_URL, baseDir: config.WAHA_LOCAL_STORE_BASE_DIR });
+  log.info('store opened', { store: store.kind, at: store.where });
   const metrics = createMetrics();
   // Chromium's version is asked once, off the start-up path (it costs ~50 ms of a cold start).
   let browser = 'unknown';

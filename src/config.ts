@@ -16,6 +16,8 @@ type Kind =
   | { type: 'enum'; values: readonly string[] }
   | { type: 'list' }
   | { type: 'url' }
+  /** A `postgres://` or `postgresql://` URL (it may hold a password: never printed whole). */
+  | { type: 'postgres' }
   /** Plain text, or `sha512:` and 128 hex digits. */
   | { type: 'apikey' }
   /** `Name:value;Name2:value2`, each a valid HTTP header. */
@@ -40,6 +42,7 @@ const bool = { type: 'bool' } as const;
 const str = { type: 'string' } as const;
 const list = { type: 'list' } as const;
 const url = { type: 'url' } as const;
+const postgres = { type: 'postgres' } as const;
 const apikey = { type: 'apikey' } as const;
 const headers = { type: 'headers' } as const;
 const sessions = { type: 'sessions' } as const;
@@ -96,6 +99,13 @@ export const VARIABLES = [
     kind: str,
     default: './.sessions',
     doc: 'Data folder: the SQLite store, browser profiles, media.',
+  },
+  {
+    names: ['WHATSAPP_SESSIONS_POSTGRESQL_URL'],
+    kind: postgres,
+    default: '',
+    secret: true,
+    doc: 'PostgreSQL as the store (sessions, webhook outbox, published-message ledger), e.g. `postgres://user:pass@host:5432/db?sslmode=disable`; empty = the SQLite file in the data folder.',
   },
   {
     names: ['WHATSAPP_RESTART_ALL_SESSIONS'],
@@ -294,6 +304,13 @@ export class ConfigError extends Error {
   }
 }
 
+/** The value with any `user:password@` part's password masked; all of it masked when no such part can be told apart. */
+function withoutPassword(value: string): string {
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i.exec(value);
+  if (m) return `${m[1]}${m[2]!.split(':')[0]}${m[2]!.includes(':') ? ':[redacted]' : ''}@${value.slice(m[0].length)}`;
+  return value.includes('@') ? '[redacted]' : value;
+}
+
 function parseValue(name: string, raw: string, kind: Kind): unknown {
   const value = raw.trim();
   switch (kind.type) {
@@ -330,6 +347,22 @@ function parseValue(name: string, raw: string, kind: Kind): unknown {
         throw new ConfigError(name, raw, 'an http(s) URL');
       }
       if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConfigError(name, raw, 'an http(s) URL');
+      return value;
+    }
+    case 'postgres': {
+      if (value === '') return '';
+      let u: URL | null = null;
+      try {
+        u = new URL(value);
+      } catch {
+        // reported below, without the value (it may hold a password)
+      }
+      if (!u || (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') || !u.hostname)
+        throw new ConfigError(
+          name,
+          withoutPassword(value),
+          'a postgres:// or postgresql:// URL with a host, e.g. postgres://user:pass@host:5432/db',
+        );
       return value;
     }
     case 'string':
@@ -408,6 +441,8 @@ function describeKind(kind: Kind): string {
       return 'comma list';
     case 'url':
       return 'http(s) URL';
+    case 'postgres':
+      return 'postgres:// URL';
     case 'string':
       return 'text';
     case 'apikey':
