@@ -12,6 +12,7 @@ import { createWebjsEngineFactory } from './engine/webjs';
 import { createEvents } from './events';
 import { globalWebhook } from './events/targets';
 import { createKeyCheck, generateKey, type KeyCheck } from './http/api-key';
+import { cors } from './http/cors';
 import { createEdge } from './http/edge';
 import { Logger } from './log';
 import { createMemory } from './memory';
@@ -201,12 +202,14 @@ export async function compose(config: Config, options: ComposeOptions) {
     deliveries,
     memoryHistory,
   });
+  const corsHooks = cors(config.CORS_ALLOWED_ORIGINS);
   const edge = createEdge({
     app,
     log,
     limits: { maxBytes: config.BODY_LIMIT_MB * MB, maxDepth: MAX_JSON_DEPTH },
+    preflight: corsHooks.preflight,
     // The latest periodic sample: no syscall on the request path.
-    headers: () => ({ 'x-memory-usage-mb': String(Math.round(memory.sampler.latest().totalMb)) }),
+    headers: (request) => ({ ...corsHooks.headers(request), 'x-memory-usage-mb': String(Math.round(memory.sampler.latest().totalMb)) }),
     ws: wsRoute(events.hub, keyCheck, config.WHATSAPP_API_KEY_EXCLUDE_PATH.includes('ws'), apiKeys),
   });
 
