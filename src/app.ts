@@ -37,7 +37,8 @@ import type { MessagingService } from './modules/messages/service';
 import { metricsRoutes } from './modules/metrics';
 import type { WabunMetrics } from './modules/metrics/metrics';
 import type { MetricsService } from './modules/metrics/service';
-import { serverRoutes } from './modules/server';
+import { debugRoutes, serverRoutes } from './modules/server';
+import type { DebugService } from './modules/server/debug';
 import type { ServerService } from './modules/server/service';
 import { sessionRoutes } from './modules/sessions';
 import type { SessionManager } from './modules/sessions/service';
@@ -54,6 +55,8 @@ export interface AppParts {
   /** The stored API keys beside the server key: /api/keys, and who a presented key is. */
   apiKeys?: ApiKeysService;
   server: ServerService;
+  /** WAHA's debug routes (/api/server/debug/…), answering 404 unless WAHA_DEBUG_MODE. */
+  debug?: DebugService;
   /** Sessions, auth (QR, pairing code), screenshot, chats, contacts and groups. */
   sessions?: SessionManager;
   /** Sending routes. */
@@ -102,6 +105,7 @@ export function createApp(parts: AppParts) {
     .use(accessLog(log, open, parts.counters && ((m, r, s) => parts.counters!.httpRequest(m, r, s))))
     .use(docsRoutes())
     .use(serverRoutes(parts.server))
+    .use(optional(parts.debug, debugRoutes))
     .use(optional(sessions, sessionRoutes))
     .use(optional(parts.apiKeys, apiKeyRoutes))
     .use(appRoutes(new AppsService()))

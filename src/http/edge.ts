@@ -81,7 +81,7 @@ export function createEdge<Data>(o: EdgeOptions<Data>) {
   const fail = (request: Request, id: string, err: unknown, stage: string): Response => {
     if (err instanceof HttpError) {
       o.log.info('request refused at the edge', { requestId: id, method: request.method, status: err.status, error: err.message });
-      return decorate(request, errorResponse(err.status, err.message, err.details, id), id);
+      return decorate(request, errorResponse(err.status, err.message, err.details, id, err.fields), id);
     }
     o.log.error('request failed at the edge', {
       requestId: id,

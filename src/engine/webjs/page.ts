@@ -47,3 +47,9 @@ export const MESSAGES_BY_ID = (ids: string[]) => {
     .filter(Boolean)
     .map((m: unknown) => w.WWebJS.getMessageModel(m));
 };
+
+/** In the page: the account's LID (`…@lid`), or null when WhatsApp Web has none for it yet. */
+export const ME_LID = (): string | null => {
+  const w = window as unknown as { require(m: string): Wa };
+  return w.require('WAWebUserPrefsMeUser').getMaybeMeLidUser()?._serialized ?? null;
+};
