@@ -135,7 +135,7 @@ describe('a session in real Chromium', () => {
     "scan → WORKING with me (id, pushName, lid); WAHA's SessionInfo; errors: bad name 400, unknown 404, duplicate 422, QR when WORKING 422; a screenshot",
     async () => {
       const name = 'paired';
-      await workingSession(world, svc, name, { webjs: { tagsEventsOn: true } });
+      const sim = await workingSession(world, svc, name, { webjs: { tagsEventsOn: true } });
       expect(await (await http(svc, 'GET', `/api/sessions/${name}/me`)).json()).toEqual(ME);
       const worker = (await (await http(svc, 'GET', '/api/server/version')).json()).worker.id;
       const info = await (await http(svc, 'GET', `/api/sessions/${name}`)).json();
@@ -152,6 +152,15 @@ describe('a session in real Chromium', () => {
       expect(info.timestamps.activity).toBeGreaterThan(Date.now() - 60_000);
       const [listed] = await (await http(svc, 'GET', '/api/sessions?expand=apps')).json();
       expect(listed).toMatchObject({ name, apps: [], assignedWorker: worker, me: ME });
+      // The presence set through the API is the session's presence; the page got it too.
+      for (const [presence, page] of [
+        ['offline', 'unavailable'],
+        ['online', 'available'],
+      ]) {
+        expect((await http(svc, 'POST', `/api/${name}/presence`, { presence })).status).toBe(201);
+        expect((await sim.presences()).presence).toBe(page);
+        expect((await (await http(svc, 'GET', `/api/sessions/${name}`)).json()).presence).toBe(presence);
+      }
       expect((await (await http(svc, 'GET', '/health')).json()).whatsapp_ready).toBe(true);
       expect((await http(svc, 'GET', '/api/sessions/bad.name')).status).toBe(400);
       const unknown = await http(svc, 'GET', '/api/sessions/nobody');

@@ -36,6 +36,25 @@ export class WebjsChats implements ChatCalls {
     }
     return out;
   }
+
+  async delete(chatId: string): Promise<boolean> {
+    return Boolean(await (await findChat(this.ctx, chatId)).delete());
+  }
+
+  async clearMessages(chatId: string): Promise<boolean> {
+    return Boolean(await (await findChat(this.ctx, chatId)).clearMessages());
+  }
+
+  async archive(chatId: string, archived: boolean): Promise<boolean> {
+    await findChat(this.ctx, chatId);
+    const r = archived ? await this.ctx.client.archiveChat(chatId) : await this.ctx.client.unarchiveChat(chatId);
+    return Boolean(r);
+  }
+
+  async markUnread(chatId: string): Promise<void> {
+    await findChat(this.ctx, chatId);
+    await this.ctx.client.markChatUnread(chatId);
+  }
 }
 
 /** A message's media inline as a `data:` URL, up to INLINE_MEDIA_MAX_BYTES (else what is known of it). */

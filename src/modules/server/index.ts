@@ -18,7 +18,7 @@ import {
 } from './model';
 import type { ServerService } from './service';
 
-const tags = ['Server'];
+const tags = ['Observability'];
 
 /** Liveness, version, status, environment and stop: WAHA's observability routes. */
 export const serverRoutes = (server: ServerService) =>
@@ -33,7 +33,7 @@ export const serverRoutes = (server: ServerService) =>
       response: { 200: Health },
     })
     .get('/ping', () => ({ message: 'pong' as const }), {
-      detail: { summary: 'Ping', operationId: 'PingController_ping', tags, security: [] },
+      detail: { summary: 'Ping (open without a key by default)', operationId: 'PingController_ping', tags, security: [] },
       response: { 200: Pong },
     })
     .get('/api/server/version', () => server.version(), {
@@ -82,7 +82,7 @@ export const serverRoutes = (server: ServerService) =>
       },
     )
     .get('/api/info', () => server.info(), {
-      detail: { summary: 'Service information', tags },
+      detail: { summary: 'Service information', operationId: 'ServerController_info', tags },
       response: { 200: Info, ...errorResponses(401) },
     });
 
