@@ -156,7 +156,7 @@ describe('a session in real Chromium', () => {
       for (const [presence, page] of [
         ['offline', 'unavailable'],
         ['online', 'available'],
-      ]) {
+      ] as const) {
         expect((await http(svc, 'POST', `/api/${name}/presence`, { presence })).status).toBe(201);
         expect((await sim.presences()).presence).toBe(page);
         expect((await (await http(svc, 'GET', `/api/sessions/${name}`)).json()).presence).toBe(presence);
