@@ -115,6 +115,26 @@ describe('lifecycle', () => {
     });
   });
 
+  test('a QR asked for while STARTING waits for SCAN_QR_CODE (on the status events, up to 5 s), then 422 saying STARTING', async () => {
+    f = await fakeManager();
+    let release = () => {};
+    f.world.gate = new Promise<void>((resolve) => (release = resolve));
+    await f.manager.create({ name: 'w' });
+    const asked = f.manager.qr('w');
+    release();
+    expect(await asked).toStartWith('ref-');
+
+    f.world.gate = new Promise<void>(() => {}); // this launch never shows a QR
+    await f.manager.restart('w');
+    const late = f.manager.qr('w');
+    await f.clock.advance(4999);
+    expect(f.manager.get('w').status).toBe('STARTING');
+    await f.clock.advance(1);
+    expect(late).rejects.toMatchObject({ status: 422, fields: { session: 'w', status: 'STARTING', expected: ['SCAN_QR_CODE'] } });
+    await late.catch(() => {});
+    f.world.gate = null;
+  });
+
   test('QR while WORKING → 422 with session, status and expected', async () => {
     f = await fakeManager();
     await f.manager.create({ name: 'q' });
