@@ -30,6 +30,7 @@ export const GroupsQuery = t.Object({
   exclude: t.Optional(
     t.Union([t.Literal(''), t.Literal('participants'), t.Array(t.Union([t.Literal(''), t.Literal('participants')]))], {
       description: "Fields to leave out: 'participants' drops the member lists",
+      error: "exclude must be 'participants' (or left out)",
     }),
   ),
 });
