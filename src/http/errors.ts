@@ -82,14 +82,6 @@ export const errorHandler = (log: Logger) =>
     } else if (code === 'VALIDATION' && error.type === 'response') {
       // Our answer did not match its own schema: our bug, not the client's.
       log.error('response does not match its schema', { requestId: id, path: pathOf(requestTarget(request.url)), error: error.message });
-    } else if (code === 'VALIDATION' && !Array.isArray((error as { all?: unknown }).all)) {
-      // A value Elysia had to transform first (a query list) fails as TypeBox's decode error,
-      // without Elysia's list of errors: the schema's own `error` text names the field.
-      status = 400;
-      const e = error as unknown as { schema?: { error?: unknown }; error?: { path?: string; message?: string } };
-      const custom = typeof e.schema?.error === 'string' ? e.schema.error : undefined;
-      message = `Invalid request: ${custom ?? e.error?.message ?? 'does not match the schema'}`;
-      details = { errors: [{ path: e.error?.path ?? '', message: e.error?.message ?? '' }] };
     } else if (code === 'VALIDATION') {
       status = 400;
       // A value Elysia had to decode (a query array) fails as TypeBox's decode error: one item, no `all`, no `type`.

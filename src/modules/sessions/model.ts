@@ -100,7 +100,6 @@ export type SessionConfig = typeof SessionConfig.static;
 export const SessionExpand = t.Array(t.Union([t.Literal('apps')]), {
   description: 'Expand additional session details: apps',
   examples: [['apps']],
-  error: "query field 'expand' lists what to expand; the only value is apps",
 });
 
 /** One session as `GET /api/sessions` and every lifecycle POST return it. */
