@@ -1,8 +1,8 @@
 # wabun: one executable beside Debian's Chromium.
 #   docker build -t wabun .
 #   docker run -d -p 3000:3000 -v wabun-data:/data -e WAHA_API_KEY=change-me wabun
-# test/container/ builds this file unchanged with podman and runs the image as docker-compose.yml
-# does (docs/container.md); test/deploy.test.ts also replays its steps on the machine itself.
+# test/e2e/container/ builds this file unchanged with podman and runs the image as docker-compose.yml
+# does (docs/container.md); test/e2e/deploy.e2e.test.ts also replays its steps on the machine itself.
 
 # --- stage 1: build the executable with Bun (installed from npm, as scripts/run.sh does)
 FROM node:22-bookworm-slim AS build
@@ -13,6 +13,8 @@ RUN bun install --frozen-lockfile --production
 COPY tsconfig.json ./
 COPY src ./src
 COPY scripts ./scripts
+# WAHA's operation list, embedded in the executable for /docs/json.
+COPY docs/waha-operations.tsv ./docs/
 RUN bun run build
 
 # --- stage 2: Debian slim with Chromium; nothing of Bun or node_modules
@@ -39,7 +41,7 @@ VOLUME /data
 USER wabun
 WORKDIR /home/wabun
 EXPOSE 3000
-# The seed's 45 s interval; /health needs no key (WHATSAPP_API_KEY_EXCLUDE_PATH).
+# A 45 s interval, as the reference compose file has it; /health needs no key (WHATSAPP_API_KEY_EXCLUDE_PATH).
 HEALTHCHECK --interval=45s --timeout=5s --start-period=30s --retries=3 \
   CMD curl -fsS "http://127.0.0.1:${PORT}/health" > /dev/null || exit 1
 # SIGTERM: wabun closes its browsers within DESTROY_TIMEOUT_MS (5 s) and exits 0.

@@ -208,5 +208,5 @@ describe('systemd unit', () => {
     } finally {
       started.kill('SIGKILL');
     }
-  });
+  }, 180_000); // the first test to need the executable may build it
 });
