@@ -99,6 +99,33 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Session leases and write fencing (docs/cluster.md): who runs a session, which holding of
+    // the lease it is (epoch, +1 per claim), and until when on the database's clock. `status` is
+    // the owner's latest, for the nodes that list sessions they do not run.
+    name: 'session leases',
+    sql: `
+      ALTER TABLE sessions
+        ADD COLUMN owner            text,
+        ADD COLUMN epoch            bigint NOT NULL DEFAULT 0,
+        ADD COLUMN lease_expires_at timestamptz,
+        ADD COLUMN status           text;
+      CREATE INDEX sessions_claimable ON sessions (lease_expires_at) WHERE running;
+      CREATE TABLE cluster_nodes (
+        id      text PRIMARY KEY,                -- WAHA_WORKER_ID
+        url     text NOT NULL,                   -- where the other nodes forward requests to it
+        seen_at timestamptz NOT NULL DEFAULT now() -- last renewal round, on the database clock
+      );
+      CREATE TABLE session_profiles (
+        session  text PRIMARY KEY,
+        epoch    bigint NOT NULL,                -- the lease it was saved under
+        data     bytea NOT NULL,                 -- gzip of the login folders (src/cluster/profiles.ts)
+        files    integer NOT NULL,
+        bytes    bigint NOT NULL,                -- before compression
+        saved_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ];
 
 /**
