@@ -28,6 +28,21 @@ const SESSION_FEATURES = new Set([
   'profile',
   'status',
 ]);
+/** First segments of `/api/…` routes that are not a session's name. */
+const NOT_SESSIONS = new Set([
+  'apps',
+  'contacts',
+  'dashboard',
+  'files',
+  'keys',
+  'server',
+  'sessions',
+  'webhooks',
+  'version',
+  'info',
+  'qr',
+  'screenshot',
+]);
 /** Headers that belong to one connection, not to the request or answer. */
 const HOP = ['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'host', 'content-length'];
 
@@ -47,7 +62,7 @@ export function sessionOfRequest(target: string, body: Uint8Array | null): strin
     if (parts[2] === 'sessions' && parts[3]) name = parts[3];
     else if (parts[2] === 'files' && parts[3] && parts[4]) name = parts[3];
     else if (parts[2] === 'dashboard' && parts[3] === 'sessions' && parts[4]) name = parts[4];
-    else if (parts[2] && parts[3] && SESSION_FEATURES.has(parts[3])) name = parts[2];
+    else if (parts[2] && !NOT_SESSIONS.has(parts[2]) && parts[3] && SESSION_FEATURES.has(parts[3])) name = parts[2];
   }
   if (!name && q !== -1) name = new URLSearchParams(target.slice(q + 1)).get('session');
   if (!name && body && body.byteLength > 0) {
