@@ -39,7 +39,7 @@ describe.skipIf(!postgresTestServer.available)('a cluster of three nodes', () =>
     receiver = new Receiver();
     const schema = await freshSchema();
     drop = schema.drop;
-    db = new SQL(schema.url, { max: 1 });
+    db = new SQL(schema.url, { max: 3 });
     rig = new ClusterRig(world, schema.url, {
       MAX_RUNNING_SESSIONS: '2',
       LEASE_TTL_MS: '6000',
@@ -143,7 +143,30 @@ describe.skipIf(!postgresTestServer.available)('a cluster of three nodes', () =>
       .at(-1)!;
     const paused = rig.node(victim);
     const watcher = NODES.find((id) => id !== victim)!;
+    // A write caught in flight: the test holds the session's row, so the paused node's next event
+    // write waits at its fence check (FOR SHARE) — sent, not yet answered — when the node is stopped.
+    let expire: () => void = () => {};
+    const expiring = new Promise<void>((r) => (expire = r));
+    let locked: () => void = () => {};
+    const haveRow = new Promise<void>((r) => (locked = r));
+    const holding = db.begin(async (t) => {
+      await t`SELECT 1 FROM sessions WHERE name = ${name} FOR UPDATE`;
+      locked();
+      await expiring;
+      // The lease runs out (on the database clock) before the waiting write is looked at again.
+      await t`UPDATE sessions SET lease_expires_at = now() - interval '1 second' WHERE name = ${name}`;
+    });
+    await haveRow;
+    await world.sim.control((p) => p.instanceId === before.instanceId).receive({ from: PEER, body: 'written in flight' });
+    await rig.until(
+      async () =>
+        (await db`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FOR SHARE%'`)[0].n > 0,
+      "the paused node's write waiting at its fence",
+      30_000,
+    );
     paused.child.kill('SIGSTOP');
+    expire();
+    await holding;
     await rig.until(
       async () => {
         const s = await rig.session(watcher, name);
@@ -155,6 +178,11 @@ describe.skipIf(!postgresTestServer.available)('a cluster of three nodes', () =>
     // The paused node's browser still runs: a message reaches its page and waits in the DevTools pipe.
     await world.sim.control((p) => p.instanceId === before.instanceId).receive({ from: PEER, body: 'to the paused node' });
     paused.child.kill('SIGCONT');
+    // The write that was in flight was refused by the store: its epoch was no longer the session's.
+    await paused.child.line(
+      (l) => l.msg === 'event refused: written under a lease that is no longer current' && l.session === name,
+      30_000,
+    );
     await paused.child.line((l) => l.msg === 'session lease lost: its browser is stopped here' && l.session === name, 30_000);
     await rig.until(() => browsersOf(join(paused.dir, 'sessions', name)).length === 0, "the paused node's browser gone", 30_000);
     // The new owner's events go on; the paused node's never arrive.
