@@ -185,14 +185,14 @@ try {
   );
 
   // Login profiles: what each save wrote and how long it took.
-  const saves = [...rig.nodes.values()].flatMap((n) => n.child.lines.filter((l) => l.msg === 'login profile saved'));
+  const saves = rig.lines().filter((l) => l.msg === 'login profile saved');
   const bytes = saves.map((s) => Number(s.bytes));
   const stored = saves.map((s) => Number(s.stored));
   const ms = saves.map((s) => Number(s.ms));
   console.log(
     `login profile saves: ${saves.length}; on disk median ${Math.round(median(bytes) / 1024)} KiB (max ${Math.round(Math.max(...bytes) / 1024)}), stored (gzip) median ${Math.round(median(stored) / 1024)} KiB (max ${Math.round(Math.max(...stored) / 1024)}), save time median ${median(ms)} ms (max ${Math.max(...ms)}), files median ${median(saves.map((s) => Number(s.files)))}`,
   );
-  const restores = [...rig.nodes.values()].flatMap((n) => n.child.lines.filter((l) => l.msg === 'login profile restored')).length;
+  const restores = rig.lines().filter((l) => l.msg === 'login profile restored').length;
   console.log(`login profile restores: ${restores}; load average at the end: ${load().join(' ')}`);
 } finally {
   await rig.dispose();

@@ -58,6 +58,11 @@ export class ClusterRig {
     return node;
   }
 
+  /** The log lines of every process started so far, killed ones included. */
+  lines(): Record<string, unknown>[] {
+    return this.all.flatMap((c) => c.lines);
+  }
+
   node(id: string): ClusterNodeProcess {
     const n = this.nodes.get(id);
     if (!n) throw new Error(`no node ${id}`);
@@ -106,6 +111,13 @@ export class ClusterRig {
       }
       await c.proc.exited;
     }
-    for (const id of this.nodes.keys()) for (const pid of processesOf(join(this.dir(id), 'sessions'))) process.kill(pid, 'SIGKILL');
+    for (const id of this.nodes.keys())
+      for (const pid of processesOf(join(this.dir(id), 'sessions'))) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* exited meanwhile */
+        }
+      }
   }
 }
