@@ -60,16 +60,19 @@ export const errorHandler = (log: Logger) =>
       log.error('response does not match its schema', { requestId: id, path: pathOf(requestTarget(request.url)), error: error.message });
     } else if (code === 'VALIDATION') {
       status = 400;
-      const first = specific(error.all[0]);
+      // A query array that fails to decode reaches here as TypeBox's TransformDecodeCheckError: one `error`, no `all`.
+      const all: typeof error.all =
+        error.all ?? [(error as unknown as { error?: (typeof error.all)[number] }).error].filter((e) => e !== undefined);
+      const first = specific(all[0]);
       const field = first && 'path' in first ? first.path.replace(/^\//, '').replaceAll('/', '.') : '';
-      const where = error.type;
+      const where = error.type ?? 'query';
       // A schema's own `error` text (e.g. how a session name must look) says more than TypeBox's.
       const custom = first && 'schema' in first && typeof first.schema.error === 'string' ? first.schema.error : undefined;
       message = `Invalid ${where}${field ? ` field '${field}'` : ''}: ${custom ?? first?.summary ?? first?.message ?? 'does not match the schema'}`;
       details = {
         in: where,
         field: field || null,
-        errors: error.all.slice(0, 20).map((e) => ({ path: 'path' in e ? e.path : '', message: e.summary ?? e.message })),
+        errors: all.slice(0, 20).map((e) => ({ path: 'path' in e ? e.path : '', message: e.summary ?? e.message })),
       };
     } else if (code === 'NOT_FOUND') {
       status = 404;

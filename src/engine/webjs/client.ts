@@ -8,12 +8,14 @@ import { HttpError, UpstreamError } from '../../errors';
 import type { WhatsAppClient } from '../types';
 import { WebjsChannels } from './channels';
 import { WebjsChats } from './chats';
+import { PROFILE_PICTURES } from './chats-page';
 import { WebjsContacts } from './contacts';
 import type { Lib, WebjsContext } from './context';
 import type { MessageEvents } from './events';
 import { WebjsGroups } from './groups';
 import { WebjsLabels } from './labels';
 import { WebjsMessages } from './messages';
+import { PictureCache } from './pictures';
 
 /** `target` with every method wrapped so that a foreign error becomes an UpstreamError naming the call. */
 function guarded<T extends object>(feature: string, target: T): T {
@@ -37,7 +39,13 @@ function guarded<T extends object>(feature: string, target: T): T {
 }
 
 export function createWebjsClient(client: Client, lib: Lib, events: MessageEvents): WhatsAppClient {
-  const ctx: WebjsContext = { client, lib, events };
+  const pictures = new PictureCache(async (ids) => {
+    const page = client.pupPage;
+    if (!page) return ids.map(() => null);
+    const urls = await page.evaluate(PROFILE_PICTURES, ids);
+    return urls;
+  });
+  const ctx: WebjsContext = { client, lib, events, pictures };
   return {
     messages: guarded('messages', new WebjsMessages(ctx)),
     chats: guarded('chats', new WebjsChats(ctx)),

@@ -1,6 +1,6 @@
 import { Elysia, t } from 'elysia';
 import { errorResponses } from '../../model';
-import { CheckExistsQuery, Contact, ContactQuery, NumberExists, ProfilePicture, SessionQuery } from './model';
+import { CheckExistsQuery, Contact, ContactQuery, ContactsQuery, NumberExists, ProfilePicture } from './model';
 import type { ContactsService } from './service';
 
 const errors = errorResponses(400, 401, 404, 422, 502);
@@ -13,9 +13,9 @@ export const contactRoutes = (contacts: ContactsService) =>
       detail: { summary: 'Is this phone number on WhatsApp?' },
       response: { 200: NumberExists, ...errors },
     })
-    .get('/api/contacts/all', ({ query }) => contacts.all(query.session), {
-      query: SessionQuery,
-      detail: { summary: 'All contacts' },
+    .get('/api/contacts/all', ({ query: { session, ...page } }) => contacts.all(session, page), {
+      query: ContactsQuery,
+      detail: { summary: 'Get all contacts', operationId: 'ContactsController_getAll', tags: ['Contacts'] },
       response: { 200: t.Array(Contact), ...errors },
     })
     .get('/api/contacts/profile-picture', ({ query }) => contacts.profilePicture(query.session, query.contactId), {

@@ -55,11 +55,11 @@ export async function loadChatOverview(api: Api, session: string, limit = 50): P
 }
 
 /**
- * The newest `limit` messages of a chat, oldest first. The history route has no offset yet, so
- * "older" means asking for more and the view keeps its scroll position.
+ * The newest `limit` messages of a chat, oldest first ("older" means asking for more, and the
+ * view keeps its scroll position).
  */
 export function loadMessages(api: Api, session: string, chatId: string, limit: number): Promise<ChatMessage[]> {
-  return api.get<ChatMessage[]>(`/api/${enc(session)}/chats/${enc(chatId)}/messages?limit=${limit}&downloadMedia=false`);
+  return api.get<ChatMessage[]>(`/api/${enc(session)}/chats/${enc(chatId)}/messages?limit=${limit}&sortOrder=asc&downloadMedia=false`);
 }
 
 /** The chat a message belongs to: the other side of a private chat, the group of a group message. */
