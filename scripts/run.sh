@@ -2,7 +2,7 @@
 # The README's two commands, on a fresh Debian machine that has Node.js and npm:
 #   bash scripts/run.sh start   install what is missing, then run the service on its embedded defaults
 #   bash scripts/run.sh test    install what is missing, then run the whole test suite
-# What is installed: Bun (from npm), Debian's chromium, the locked dependencies.
+# What is installed: Bun (from npm), Debian's chromium and ffmpeg, the locked dependencies.
 # Without root, nothing is installed system-wide: the script says exactly what to run instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,18 +37,28 @@ chromium_path() {
   return 1
 }
 
-ensure_chromium() {
-  if chromium_path >/dev/null; then return; fi
+# Debian's chromium (required) and ffmpeg (media conversion; the service runs without it, its
+# conversion routes then answer 503, and the tests need it), installed together in one apt run.
+ensure_system_packages() {
+  local missing=()
+  chromium_path >/dev/null || missing+=(chromium fonts-liberation)
+  command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
+  [ ${#missing[@]} = 0 ] && return
   if ! is_root; then
-    say "Chromium is missing. Install Debian's package as root, then run this again:"
-    say "  sudo apt-get update && sudo apt-get install -y chromium"
-    exit 1
+    if ! chromium_path >/dev/null || [ "$mode" = test ]; then
+      say "Debian packages are missing. Install them as root, then run this again:"
+      say "  sudo apt-get update && sudo apt-get install -y ${missing[*]}"
+      exit 1
+    fi
+    say "ffmpeg is missing: media conversion will answer 503 until it is installed (sudo apt-get install -y ffmpeg)"
+    return
   fi
-  say "installing Debian's chromium"
+  say "installing Debian's ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   chromium_path >/dev/null || { say "chromium was installed but no binary was found"; exit 1; }
+  command -v ffmpeg >/dev/null 2>&1 || { say "ffmpeg was installed but is not on PATH"; exit 1; }
 }
 
 ensure_deps() {
@@ -68,12 +78,12 @@ ensure_podman() {
 }
 
 ensure_bun
-ensure_chromium
+ensure_system_packages
 ensure_deps
 if [ "$mode" = test ]; then ensure_podman; fi
 
 case "$mode" in
-  setup) say "ready: bun $(bun --version), chromium at $(chromium_path)" ;;
+  setup) say "ready: bun $(bun --version), chromium at $(chromium_path), ffmpeg at $(command -v ffmpeg || echo '(missing)')" ;;
   start) exec bun src/index.ts ;;
   test)
     # Lint, then the unit tests, then the end-to-end tests (real Chromium); each run's counts

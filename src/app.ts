@@ -14,6 +14,8 @@ import { apiKeyRoutes } from './modules/api-keys';
 import type { ApiKeysService } from './modules/api-keys/service';
 import { appRoutes } from './modules/apps';
 import { AppsService } from './modules/apps/service';
+import { callRoutes } from './modules/calls';
+import { CallsService } from './modules/calls/service';
 import { channelRoutes } from './modules/channels';
 import { ChannelsService } from './modules/channels/service';
 import { chatRoutes } from './modules/chats';
@@ -28,19 +30,28 @@ import { GroupsService } from './modules/groups/service';
 import { labelRoutes } from './modules/labels';
 import { LabelsService } from './modules/labels/service';
 import { mcpRoutes } from './modules/mcp';
-import { mediaRoutes } from './modules/media';
+import { conversionRoutes, mediaRoutes } from './modules/media';
+import { ConversionService } from './modules/media/conversion';
+import { MediaConverter } from './modules/media/convert';
 import type { MediaStore } from './modules/media/service';
 import { memoryHistoryRoutes } from './modules/memory-history';
 import type { MemoryHistory } from './modules/memory-history/service';
 import { messageRoutes } from './modules/messages';
+import type { MediaLimits } from './modules/messages/media';
 import type { MessagingService } from './modules/messages/service';
 import { metricsRoutes } from './modules/metrics';
 import type { WabunMetrics } from './modules/metrics/metrics';
 import type { MetricsService } from './modules/metrics/service';
+import { presenceRoutes } from './modules/presence';
+import { PresenceService } from './modules/presence/service';
+import { profileRoutes } from './modules/profile';
+import { ProfileService } from './modules/profile/service';
 import { serverRoutes } from './modules/server';
 import type { ServerService } from './modules/server/service';
 import { sessionRoutes } from './modules/sessions';
 import type { SessionManager } from './modules/sessions/service';
+import { statusRoutes } from './modules/status';
+import { StatusService } from './modules/status/service';
 import { webhookRoutes } from './modules/webhooks';
 import type { WebhookDeliveryService } from './modules/webhooks/service';
 import { outboundPolicy } from './net/policy';
@@ -70,7 +81,14 @@ export interface AppParts {
   deliveries?: WebhookDeliveryService;
   /** /api/server/memory/history. */
   memoryHistory?: MemoryHistory;
+  /** Bounds of media fetched from a URL (profile picture, status); default: MEDIA_MAX_MB, MEDIA_FETCH_TIMEOUT_MS and MEDIA_FETCH_ALLOW. */
+  mediaLimits?: MediaLimits;
+  /** ffmpeg for media conversion; default: found on PATH at first use. */
+  converter?: MediaConverter;
 }
+
+/** The longest one ffmpeg conversion may run. */
+export const CONVERT_TIMEOUT_MS = 120_000;
 
 /** The route patterns open without a key: WHATSAPP_API_KEY_EXCLUDE_PATH, the docs and dashboard pages with their assets. */
 export function openRoutes(config: Pick<Config, 'WHATSAPP_API_KEY_EXCLUDE_PATH' | 'WAHA_DASHBOARD_ENABLED'>): Set<string> {
@@ -81,7 +99,7 @@ export function openRoutes(config: Pick<Config, 'WHATSAPP_API_KEY_EXCLUDE_PATH' 
   ]);
 }
 
-/** Where a group picture given as `file.url` may come from, and how much of it: the sending routes' limits. */
+/** Where media given as `file.url` (a group or profile picture, a status) may come from, and how much of it: the sending routes' limits. */
 const mediaLimits = (config: Config) => ({
   maxBytes: config.MEDIA_MAX_MB * 1024 * 1024,
   timeoutMs: config.MEDIA_FETCH_TIMEOUT_MS,
@@ -94,13 +112,17 @@ const optional = <T>(part: T | undefined, plugin: (p: T) => AnyElysia): AnyElysi
 export function createApp(parts: AppParts) {
   const { config, log, sessions } = parts;
   const open = openRoutes(config);
+  // The document describes the whole app, which exists only once the chain below is built.
+  const root: { app?: AnyElysia } = {};
+  const limits = parts.mediaLimits ?? mediaLimits(config);
+  const converter = parts.converter ?? new MediaConverter({ maxBytes: limits.maxBytes, timeoutMs: CONVERT_TIMEOUT_MS });
   // normalize 'typebox': a value of the wrong type is refused, never coerced; unknown fields are dropped.
-  return new Elysia({ normalize: 'typebox' })
+  const app = new Elysia({ normalize: 'typebox' })
     .use(requestId())
     .use(errorHandler(log))
     .use(apiKey(parts.keyCheck, open, parts.apiKeys))
     .use(accessLog(log, open, parts.counters && ((m, r, s) => parts.counters!.httpRequest(m, r, s))))
-    .use(docsRoutes())
+    .use(docsRoutes({ app: () => root.app!, isOpen: (pattern) => open.has(pattern) }))
     .use(serverRoutes(parts.server))
     .use(optional(sessions, sessionRoutes))
     .use(optional(parts.apiKeys, apiKeyRoutes))
@@ -108,9 +130,14 @@ export function createApp(parts: AppParts) {
     .use(optional(parts.messaging, messageRoutes))
     .use(optional(sessions, (s) => chatRoutes(new ChatsService(s))))
     .use(optional(sessions, (s) => contactRoutes(new ContactsService(s))))
-    .use(optional(sessions, (s) => groupRoutes(new GroupsService(s, mediaLimits(config)))))
+    .use(optional(sessions, (s) => groupRoutes(new GroupsService(s, limits))))
     .use(optional(sessions, (s) => labelRoutes(new LabelsService(s))))
     .use(optional(sessions, (s) => channelRoutes(new ChannelsService(s))))
+    .use(optional(sessions, (s) => presenceRoutes(new PresenceService(s))))
+    .use(optional(sessions, (s) => profileRoutes(new ProfileService(s, limits))))
+    .use(optional(sessions, (s) => statusRoutes(new StatusService(s, limits, converter))))
+    .use(optional(sessions, (s) => callRoutes(new CallsService(s))))
+    .use(optional(sessions, (s) => conversionRoutes(new ConversionService(s, converter, limits))))
     .use(optional(parts.media, mediaRoutes))
     .use(
       optional(sessions && parts.messaging ? { sessions, messaging: parts.messaging } : undefined, ({ sessions: s, messaging }) =>
@@ -119,7 +146,7 @@ export function createApp(parts: AppParts) {
           messaging,
           chats: new ChatsService(s),
           contacts: new ContactsService(s),
-          groups: new GroupsService(s, mediaLimits(config)),
+          groups: new GroupsService(s, limits),
         }),
       ),
     )
@@ -127,6 +154,8 @@ export function createApp(parts: AppParts) {
     .use(optional(parts.memoryHistory, memoryHistoryRoutes))
     .use(optional(parts.deliveries, webhookRoutes))
     .use(config.WAHA_DASHBOARD_ENABLED ? dashboardRoutes({ config, service: parts.dashboard }) : new Elysia());
+  root.app = app;
+  return app;
 }
 
 export type App = ReturnType<typeof createApp>;

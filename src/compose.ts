@@ -4,7 +4,7 @@
  * the timers and the event delivery once the caller is listening, `stop()` undoes all of it.
  */
 import { join } from 'node:path';
-import { createApp } from './app';
+import { CONVERT_TIMEOUT_MS, createApp } from './app';
 import { type Clock, systemClock } from './clock';
 import type { Config } from './config';
 import type { EngineFactory } from './engine/types';
@@ -17,6 +17,7 @@ import { Logger } from './log';
 import { createMemory } from './memory';
 import { ApiKeysService } from './modules/api-keys/service';
 import { DashboardService } from './modules/dashboard/service';
+import { MediaConverter } from './modules/media/convert';
 import { MediaStore } from './modules/media/service';
 import { MemoryHistory } from './modules/memory-history/service';
 import { MessagingService } from './modules/messages/service';
@@ -172,11 +173,14 @@ export async function compose(config: Config, options: ComposeOptions) {
     sessionCounts: () => manager.counts(),
     lastMemoryAction: () => memory.governor.lastAction(),
   });
-  const messaging = new MessagingService(manager, {
+  const mediaLimits = {
     maxBytes: config.MEDIA_MAX_MB * MB,
     timeoutMs: config.MEDIA_FETCH_TIMEOUT_MS,
     policy: outboundPolicy({ blockNonPublic: true, allow: config.MEDIA_FETCH_ALLOW, allowVariable: 'MEDIA_FETCH_ALLOW' }),
-  });
+  };
+  // ffmpeg is looked up on first use: without it only the conversions answer 503.
+  const converter = new MediaConverter({ maxBytes: mediaLimits.maxBytes, timeoutMs: CONVERT_TIMEOUT_MS });
+  const messaging = new MessagingService(manager, mediaLimits, converter);
   const metricsService = new MetricsService({
     metrics,
     memory: memory.sampler,
@@ -200,6 +204,8 @@ export async function compose(config: Config, options: ComposeOptions) {
     dashboard,
     deliveries,
     memoryHistory,
+    mediaLimits,
+    converter,
   });
   const edge = createEdge({
     app,

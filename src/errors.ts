@@ -13,6 +13,7 @@ const REASONS: Record<number, string> = {
   413: 'Payload Too Large',
   422: 'Unprocessable Entity',
   500: 'Internal Server Error',
+  501: 'Not Implemented',
   502: 'Bad Gateway',
   503: 'Service Unavailable',
   504: 'Gateway Timeout',
@@ -73,6 +74,20 @@ export class PayloadTooLargeError extends HttpError {
 export class UpstreamError extends HttpError {
   constructor(message: string, details?: Record<string, unknown>) {
     super(502, message, details);
+  }
+}
+
+/** What WAHA's WEBJS engine answers for an operation it does not implement: 501. */
+export class NotImplementedError extends HttpError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super(501, message, details);
+  }
+}
+
+/** Something the operation needs on this machine is missing (ffmpeg): 503, naming what to install. */
+export class ServiceUnavailableError extends HttpError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super(503, message, details);
   }
 }
 

@@ -5,6 +5,21 @@
  */
 import { t } from 'elysia';
 
+/**
+ * The options of a request body's schema: its component name in the OpenAPI document (WAHA's name
+ * where WAHA has the body, so generated clients name it alike) and the example the docs page fills
+ * in. Examples address the default session and a contact of the WhatsApp Web simulator's seeded
+ * account, so that "Try it out" works against it as it is.
+ */
+export const requestBody = (name: string, example: Record<string, unknown>) => ({
+  $id: `#/components/schemas/${name}`,
+  examples: [example],
+});
+/** A contact's chat id in the examples (the simulator's first seeded contact). */
+export const EXAMPLE_CHAT_ID = '15550100001@c.us';
+/** A message id in the examples: one the simulator's seeded history holds is not known in advance, so any well-formed id. */
+export const EXAMPLE_MESSAGE_ID = `false_${EXAMPLE_CHAT_ID}_3EB0B430B6F8F1D0E053AC`;
+
 /** The one error shape every failure is answered with. */
 export const ErrorBody = t.Object(
   {

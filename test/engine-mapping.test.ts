@@ -11,10 +11,14 @@ import {
   groupEvents,
   groupMembers,
   type LibMessage,
+  presenceName,
   toCall,
   toGroupInfo,
   toPlain,
+  toPollVote,
+  toPresenceUpdate,
   toReaction,
+  toRejectedCall,
   toWAMessage,
 } from '../src/engine/webjs/mapping';
 
@@ -265,5 +269,82 @@ describe('other events', () => {
     expect(
       ['LOGOUT', 'UNPAIRED', 'UNPAIRED_IDLE', 'CONFLICT', 'TOS_BLOCK', 'NAVIGATION: x'].map((r) => disconnectInfo(r).loggedOut),
     ).toEqual([true, true, true, false, false, false]);
+  });
+});
+
+describe('poll votes, presence and rejected calls', () => {
+  const ME = '15550001000@c.us';
+  const poll = (remote: unknown, fromMe = false) => ({
+    id: { fromMe, remote, id: 'POLL1', _serialized: `${fromMe}_15550100001@c.us_POLL1` },
+  });
+
+  test('poll.vote: the poll and the vote, from and to; a chat given as a wid object', () => {
+    const wid = { server: 'c.us', user: '15550100001', _serialized: '15550100001@c.us' };
+    const mapped = toPollVote(
+      { voter: wid, selectedOptions: [{ name: 'pizza', localId: 0 }], interractedAtTs: 1700000000000, parentMessage: poll(wid) },
+      ME,
+    );
+    expect(mapped?.event).toBe('poll.vote');
+    expect(mapped?.payload).toMatchObject({
+      poll: { id: 'false_15550100001@c.us_POLL1', from: '15550100001@c.us', to: ME, fromMe: false },
+      vote: {
+        id: 'false_15550100001@c.us_POLL1',
+        from: '15550100001@c.us',
+        to: ME,
+        fromMe: false,
+        selectedOptions: ['pizza'],
+        timestamp: 1700000000000,
+      },
+    });
+  });
+
+  test('poll.vote.failed when the vote cannot be matched with its poll (no option names); null without a poll', () => {
+    const unmatched = toPollVote(
+      { voter: ME, selectedOptions: [{ localId: 2 }], interractedAtTs: 1, parentMessage: poll('15550100001@c.us') },
+      ME,
+    );
+    expect(unmatched?.event).toBe('poll.vote.failed');
+    expect(unmatched?.payload.vote).toMatchObject({ fromMe: true, from: ME, to: '15550100001@c.us', selectedOptions: [] });
+    expect(toPollVote({ voter: ME, selectedOptions: [], interractedAtTs: 1, parentMessage: null }, ME)).toBeNull();
+  });
+
+  test("a group member's vote names them as participant", () => {
+    const member = '15550100002@c.us';
+    const mapped = toPollVote(
+      { voter: member, selectedOptions: [], interractedAtTs: 1, parentMessage: poll('120363990000000000@g.us', true) },
+      ME,
+    );
+    expect(mapped?.payload.vote).toMatchObject({
+      id: `false_120363990000000000@g.us_POLL1_${member}`,
+      from: member,
+      participant: member,
+      selectedOptions: [],
+    });
+  });
+
+  test('presence names and presence.update', () => {
+    expect(['available', 'unavailable', 'typing', 'recording_audio', 'paused', undefined].map((t) => presenceName(t))).toEqual([
+      'online',
+      'offline',
+      'typing',
+      'recording',
+      'paused',
+      'offline',
+    ]);
+    expect(toPresenceUpdate({ chatId: 'g@g.us', participant: 'a@c.us', type: 'typing', t: 5 })).toEqual({
+      id: 'g@g.us',
+      presences: [{ participant: 'a@c.us', lastKnownPresence: 'typing', lastSeen: 5 }],
+    });
+  });
+
+  test('call.rejected', () => {
+    expect(toRejectedCall('15550100001@c.us', 'CALL1', 10)).toEqual({
+      id: 'CALL1',
+      from: '15550100001@c.us',
+      timestamp: 10,
+      isVideo: false,
+      isGroup: false,
+      _data: { id: 'CALL1', from: '15550100001@c.us', status: 'reject', api: true },
+    });
   });
 });

@@ -45,6 +45,15 @@ async function expectError(res: Response | { status: number; body: string; heade
   return body as { message: string; details?: Record<string, unknown> };
 }
 
+/** Resolves once `check` holds (the log has no event to wait on), or fails after `ms`. */
+async function until(check: () => boolean, ms = 5000): Promise<void> {
+  const end = performance.now() + ms;
+  while (!check()) {
+    if (performance.now() > end) throw new Error(`condition not met within ${ms} ms`);
+    await Bun.sleep(5);
+  }
+}
+
 const healthy = async () => expect((await fetch(`${base}/health`)).status).toBe(200);
 
 describe('the Host header', () => {
@@ -162,6 +171,72 @@ describe('bodies are bounded before any schema runs', () => {
     });
     await expectError(await fetch(`${base}/api/sendText`, { method: 'POST', body: stream, headers: { ...json, ...auth } }), 413);
     await healthy();
+  });
+
+  test('a client hanging up mid-body is its own doing: logged as a refusal, never as a failure', async () => {
+    const heads = [
+      `POST /api/sendText HTTP/1.1\r\nHost: x\r\nX-Api-Key: ${KEY}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":`,
+      `POST /api/sendText HTTP/1.1\r\nHost: x\r\nX-Api-Key: ${KEY}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{"a":\r\n`,
+    ];
+    for (const head of heads) {
+      const before = built.lines.length;
+      const refused = () => built.lines.slice(before).some((l) => l.msg === 'request refused at the edge');
+      const socket = await Bun.connect({ hostname: '127.0.0.1', port, socket: { data() {} } });
+      socket.write(head);
+      socket.end();
+      await until(refused);
+      expect(built.lines.slice(before).filter((l) => l.level === 'error')).toEqual([]);
+      expect(built.lines.slice(before).find((l) => l.msg === 'request refused at the edge')).toMatchObject({ status: 400 });
+    }
+    await healthy();
+  });
+
+  test('a body must come as JSON: any other type is refused before the app could misread it', async () => {
+    const before = structuredClone(sessions.manager.get('default').config);
+    // application/jwt was JSON to the app, unchecked; multipart fields were JSON-parsed; a body the
+    // app did not parse became {} and a PUT wiped the config (docs/platform.md).
+    const types = [
+      'application/jwt',
+      'xxxxxxxxxxxxjson',
+      'application/xml',
+      'image/png',
+      'text/plain',
+      'Text/Plain',
+      'application/octet-stream',
+    ];
+    for (const type of [...types, 'multipart/form-data; boundary=b', 'application/x-www-form-urlencoded']) {
+      const surrogate = await send('PUT', '/api/sessions/default', '{"config":{"metadata":{"k":"\\ud800"}}}', { 'content-type': type });
+      expect((await expectError(surrogate, 400)).message).toContain(`Content-Type: application/json (not '${type}')`);
+      const deep = `{"config":{"metadata":${'['.repeat(50_000)}${']'.repeat(50_000)}}}`;
+      const [bomb] = await Promise.all([send('PUT', '/api/sessions/default', deep, { 'content-type': type }), healthy()]);
+      await expectError(bomb, 400);
+    }
+    const multipart = '--b\r\nContent-Disposition: form-data; name="config"\r\n\r\n{"metadata":{"k":"\\ud800"}}\r\n--b--\r\n';
+    await expectError(await send('PUT', '/api/sessions/default', multipart, { 'content-type': 'multipart/form-data; boundary=b' }), 400);
+    const untyped = await fetch(`${base}/api/sessions/default`, {
+      method: 'PUT',
+      headers: auth,
+      body: new Uint8Array(Buffer.from('{"config":null}')),
+    });
+    expect((await expectError(untyped, 400)).message).toBe('A request body needs Content-Type: application/json.');
+    expect(sessions.manager.get('default').config).toEqual(before);
+  });
+
+  test("every spelling of JSON's type is read as JSON, and checked", async () => {
+    for (const type of ['APPLICATION/JSON', 'application/json; charset=utf-8', ' Application/Json ; x=1', 'application/vnd.wabun+json']) {
+      await expectError(
+        await send('PUT', '/api/sessions/default', '{"config":{"metadata":{"k":"\\ud800"}}}', { 'content-type': type }),
+        400,
+      );
+      const ok = await send(
+        'PUT',
+        '/api/sessions/default',
+        `{"config":{"webhooks":[{"url":"https://hooks.example/x","events":["*"],"hmac":{"key":"hmac-secret"}}],"metadata":{"type":"${type}"}}}`,
+        { 'content-type': type },
+      );
+      expect(ok.status).toBe(200);
+      expect(sessions.manager.get('default').config?.metadata).toEqual({ type });
+    }
   });
 
   test('empty and non-JSON bodies where JSON is expected → 400', async () => {

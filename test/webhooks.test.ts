@@ -114,6 +114,19 @@ describe('delivery', () => {
     expect(g.outbox.stats()).toEqual({ delivered: 20, failedAttempts: 5, deadLettered: 0, pending: 0 });
   });
 
+  test('a redirect is a failed attempt, never followed (it could lead where WEBHOOK_DENY forbids)', async () => {
+    const t = temp();
+    const elsewhere = receiver();
+    const r = receiver(() => new Response(null, { status: 307, headers: { location: elsewhere.url } }));
+    const g = await rig(t.store, {
+      webhooks: { default: [{ url: r.url, events: ['*'], retries: { policy: 'constant', delaySeconds: 0, attempts: 0 } }] },
+    });
+    await g.publish(1);
+    await g.until(() => g.attempts.length >= 1, 'one attempt');
+    expect(g.attempts[0]).toMatchObject({ ok: false, status: 307, error: 'HTTP 307', dead: true });
+    expect(elsewhere.arrivals).toEqual([]);
+  });
+
   test('a failing target holds back only its own rows; filters and the global webhook apply', async () => {
     const t = temp();
     const good = receiver();

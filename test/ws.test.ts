@@ -106,6 +106,14 @@ describe('/ws', () => {
     expect((await upgrade('x-api-key=wrong')).status).toBe(401);
   });
 
+  test('a plain GET /ws (no Upgrade header) is the documented 400, after the key check; other methods have no route', async () => {
+    const plain = await fetch(`http://${base}/ws?x-api-key=${KEY}`);
+    expect(plain.status).toBe(400);
+    expect(await plain.json()).toEqual({ statusCode: 400, error: 'Bad Request', message: 'Expected a WebSocket upgrade request.' });
+    expect((await fetch(`http://${base}/ws`)).status).toBe(401);
+    expect((await fetch(`http://${base}/ws?x-api-key=${KEY}`, { method: 'POST' })).status).toBe(404);
+  });
+
   test('an event name this service does not know is accepted (a newer client), and never matches', async () => {
     const client = await connect(`events=engine.event,message&x-api-key=${KEY}`);
     const ids = await rig.publish(1, 'message');

@@ -126,6 +126,15 @@ export interface MessageCalls {
   setTyping(chatId: string, typing: boolean): Promise<void>;
   react(messageId: string, reaction: string): Promise<void>;
   star(messageId: string, star: boolean): Promise<void>;
+  /** Deletes for everyone; the library falls back to "for me" when that is not allowed. */
+  delete(messageId: string): Promise<void>;
+  /** The edited message, or null when the library refuses (others' messages, non-text, too old). */
+  edit(messageId: string, text: string, opts?: { linkPreview?: boolean; mentions?: string[] }): Promise<Plain | null>;
+  /** Pins for `durationSec`; false when WhatsApp refused. */
+  pin(messageId: string, durationSec: number): Promise<boolean>;
+  unpin(messageId: string): Promise<boolean>;
+  /** Votes on a poll with the options named (empty: takes the vote back). */
+  vote(pollMessageId: string, options: string[]): Promise<void>;
   /**
    * Incoming messages WhatsApp Web holds from `sinceSec` on, in the chats active since then, that
    * `known` does not know, oldest first (bounded), as `message` events carry them, honouring
@@ -188,6 +197,12 @@ export interface ChatCalls {
   message(messageId: string, q: { downloadMedia: boolean }): Promise<WAMessage | null>;
   /** Marks the chat read (what opening it on the phone does). */
   markRead(chatId: string): Promise<void>;
+  /** Deletes the chat on this device; true when it went. */
+  delete(chatId: string): Promise<boolean>;
+  clearMessages(chatId: string): Promise<boolean>;
+  /** Archives or unarchives; answers the library's value (true archived, false unarchived). */
+  archive(chatId: string, archived: boolean): Promise<boolean>;
+  markUnread(chatId: string): Promise<void>;
 }
 
 export interface ContactCalls {
@@ -196,6 +211,60 @@ export interface ContactCalls {
   /** The chat id of a phone number that is on WhatsApp, else null. */
   checkNumber(phone: string): Promise<string | null>;
   profilePictureUrl(contactId: string): Promise<string | null>;
+  /** The contact's about text; null when hidden. */
+  about(contactId: string): Promise<string | null>;
+  block(contactId: string, blocked: boolean): Promise<void>;
+  /** Saves a phone number to the phone's address book under this name. */
+  save(phone: string, firstName: string, lastName: string): Promise<void>;
+  /** LID and phone number of each id (a LID or a phone-number id), asking WhatsApp when the page does not know. */
+  lidAndPhone(id: string): Promise<LidMapping>;
+  /** The LID ↔ phone-number mappings WhatsApp Web holds, by LID. */
+  knownLids(): Promise<{ lid: string; pn: string }[]>;
+}
+
+/** A LID and its phone-number id; either is null when unknown. */
+export interface LidMapping {
+  lid: string | null;
+  pn: string | null;
+}
+
+/** WAHA's presence names. */
+export type Presence = 'online' | 'offline' | 'typing' | 'recording' | 'paused';
+
+/** A chat's presences as WAHA answers them (`presence.update` carries the same). */
+export interface ChatPresences {
+  id: string;
+  presences: { participant: string; lastKnownPresence: Presence; lastSeen: number | null }[];
+}
+
+export interface PresenceCalls {
+  /** online / offline for the account; typing / recording / paused in `chatId`. */
+  set(presence: Presence, chatId?: string): Promise<void>;
+  subscribe(chatId: string): Promise<void>;
+  /** Subscribes (the current presence comes with the subscription), then reads it. */
+  get(chatId: string): Promise<ChatPresences>;
+}
+
+export interface ProfileCalls {
+  /** My id, push name and picture URL (null when none). */
+  get(): Promise<{ id: string; name: string; picture: string | null }>;
+  setName(name: string): Promise<boolean>;
+  setAbout(about: string): Promise<void>;
+  setPicture(picture: MediaInput): Promise<boolean>;
+  deletePicture(): Promise<boolean>;
+}
+
+export interface StatusCalls {
+  /** Posts a text status; answers the posted message. */
+  text(s: { text: string; backgroundColor?: string; font?: number; linkPreview?: boolean }): Promise<Plain>;
+  /** Posts an image, voice or video status; answers the posted message. */
+  media(media: MediaInput, opts: { caption?: string; asVoice?: boolean }): Promise<Plain>;
+  /** Revokes one of my status posts (its short or serialized id). */
+  delete(id: string): Promise<void>;
+}
+
+export interface CallCalls {
+  reject(from: string, callId: string): Promise<void>;
 }
 
 /** A group member as WAHA's v2 participant lists and group.v2.* events carry it. */
@@ -333,6 +402,10 @@ export interface WhatsAppClient {
   readonly groups: GroupCalls;
   readonly labels: LabelCalls;
   readonly channels: ChannelCalls;
+  readonly presence: PresenceCalls;
+  readonly profile: ProfileCalls;
+  readonly status: StatusCalls;
+  readonly calls: CallCalls;
 }
 
 /** Gives the client of a WORKING session, or throws 404 (unknown) / 422 (not WORKING, with its status). */

@@ -242,7 +242,7 @@ export class WebhookDispatcher {
     this.inFlight.add(controller);
     try {
       // Checked at every attempt: the name may resolve elsewhere since the event was written.
-      const refused = await this.opts.policy?.refusal(target.url);
+      const refused = await this.opts.policy?.refusal(target.url, controller.signal);
       if (refused) return { status: null, error: refused };
       const res = await fetch(target.url, { method: 'POST', headers, body: row.body, redirect: 'manual', signal: controller.signal });
       // Read a small answer so the connection can be reused; do not buffer a large one.

@@ -15,6 +15,8 @@ export const EVENT_NAMES = [
   'message',
   'message.any',
   'message.ack',
+  'message.ack.group',
+  'message.waiting',
   'message.reaction',
   'message.revoked',
   'message.edited',
@@ -25,7 +27,9 @@ export const EVENT_NAMES = [
   'group.v2.update',
   'presence.update',
   'poll.vote',
+  'poll.vote.failed',
   'call.received',
+  'call.rejected',
 ] as const;
 
 export type EventName = (typeof EVENT_NAMES)[number];

@@ -41,7 +41,14 @@ export async function readBody(request: Request, limits: BodyLimits): Promise<Ui
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: Awaited<ReturnType<typeof reader.read>>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      // The client closed the connection mid-body: its doing, not a failure of ours.
+      throw new BadRequestError('The request body ended early: the connection closed before all of it arrived.');
+    }
+    const { done, value } = chunk;
     if (done || !value) break;
     size += value.byteLength;
     if (size > limits.maxBytes) {
@@ -57,6 +64,22 @@ export async function readBody(request: Request, limits: BodyLimits): Promise<Ui
 export function isJson(contentType: string | null): boolean {
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   return type === 'application/json' || type.endsWith('+json');
+}
+
+/**
+ * Refuses a body that does not come as JSON. Every body this API takes is a JSON object, checked
+ * by `checkJson` and handed to the app as exactly `application/json`. Left to the app, Elysia
+ * picks its parser by one character of the header (docs/platform.md): `application/jwt` would be
+ * JSON no check here had seen, multipart fields are JSON-parsed unchecked, and a body it does not
+ * parse becomes `{}` (a PUT that silently wipes a session's config).
+ */
+export function requireJsonType(contentType: string | null): void {
+  if (isJson(contentType)) return;
+  throw new BadRequestError(
+    contentType === null
+      ? 'A request body needs Content-Type: application/json.'
+      : `The request body must be JSON, sent with Content-Type: application/json (not '${contentType.slice(0, 100)}').`,
+  );
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });

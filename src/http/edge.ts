@@ -2,15 +2,16 @@
  * The HTTP edge: what every request passes before the app sees it, in the Bun server's own fetch
  * handler. In order: a request id; the Host header checked (a malformed one is a 400 before
  * anything else runs); the request target read from the request line without URL parsing that
- * could throw; WebSocket upgrades handed to their route; the body read within its limits and a
- * JSON body checked for depth and Unicode; then the app gets a request with a canonical URL, so
- * its router and every hook see the same path whatever the Host was. Anything that fails on the
- * way, and anything that escapes the app, is answered in the one error shape and logged once.
+ * could throw; GETs of the WebSocket path handed to their route; the body read within its limits,
+ * of a JSON type (handed on as exactly application/json) and checked for depth and Unicode; then
+ * the app gets a request with a canonical URL, so its router and every hook see the same path
+ * whatever the Host was. Anything that fails on the way, and anything that escapes the app, is
+ * answered in the one error shape and logged once.
  */
 import type { Server, WebSocketHandler } from 'bun';
 import { HttpError } from '../errors';
 import type { Logger } from '../log';
-import { type BodyLimits, checkJson, isJson, readBody } from './body';
+import { type BodyLimits, checkJson, readBody, requireJsonType } from './body';
 import { errorResponse } from './errors';
 import { isValidHost, pathOf, requestTarget } from './host';
 import { requestState } from './request-id';
@@ -83,7 +84,8 @@ export function createEdge<Data>(o: EdgeOptions<Data>) {
       stage = 'preflight';
       const early = o.preflight?.(request);
       if (early) return decorate(request, early, id);
-      if (o.ws && pathOf(target) === o.ws.path && request.headers.get('upgrade')?.toLowerCase() === 'websocket') {
+      // Every GET of the path, upgrade or not: a plain GET gets the route's own 400, not a 404.
+      if (o.ws && request.method === 'GET' && pathOf(target) === o.ws.path) {
         stage = 'upgrade';
         const refused = await o.ws.upgrade(request, server, target);
         return refused && decorate(request, refused, id);
@@ -92,15 +94,20 @@ export function createEdge<Data>(o: EdgeOptions<Data>) {
       let body: Uint8Array | null = null;
       if (!METHODS_WITHOUT_BODY.has(request.method)) {
         body = await readBody(request, o.limits);
-        if (body && isJson(request.headers.get('content-type'))) checkJson(body, o.limits);
+        if (body) {
+          requireJsonType(request.headers.get('content-type'));
+          checkJson(body, o.limits);
+        }
       }
       stage = 'app';
       const headers = new Headers(request.headers);
       headers.set('x-request-id', id);
       // The body is whole now: its length is known, whatever framing it came in.
       headers.delete('transfer-encoding');
-      if (body) headers.set('content-length', String(body.byteLength));
-      else headers.delete('content-length');
+      if (body) {
+        headers.set('content-length', String(body.byteLength));
+        headers.set('content-type', 'application/json');
+      } else headers.delete('content-length');
       const inner = new Request(CANONICAL_ORIGIN + target, {
         method: request.method,
         headers,

@@ -100,7 +100,23 @@ export const NON_PUBLIC: readonly { name: string; cidr: Cidr }[] = [
   ['multicast', 'ff00::/8'],
 ].map(([name, range]) => ({ name: name!, cidr: parseCidr(range!)! }));
 
+/**
+ * IPv6 prefixes that carry an IPv4 address in their low or middle bits and reach it through a
+ * translator or tunnel where the network has one (NAT64, 6to4, the deprecated IPv4-compatible
+ * form): such an address is as public as the IPv4 address inside it.
+ */
+const EMBEDDING: readonly { cidr: Cidr; v4: (value: bigint) => bigint }[] = [
+  { cidr: parseCidr('64:ff9b::/96')!, v4: (v) => v & 0xffffffffn },
+  { cidr: parseCidr('2002::/16')!, v4: (v) => (v >> 80n) & 0xffffffffn },
+  { cidr: parseCidr('::/96')!, v4: (v) => v & 0xffffffffn },
+];
+
 /** The kind of non-public range the address is in, or null for a public address. */
 export function nonPublic(addr: { family: 4 | 6; value: bigint }): string | null {
-  return NON_PUBLIC.find((r) => inCidr(addr, r.cidr))?.name ?? null;
+  const own = NON_PUBLIC.find((r) => inCidr(addr, r.cidr))?.name;
+  if (own) return own;
+  const embedding = addr.family === 6 ? EMBEDDING.find((e) => inCidr(addr, e.cidr)) : undefined;
+  if (!embedding) return null;
+  const inner = nonPublic({ family: 4, value: embedding.v4(addr.value) });
+  return inner && `${inner} (an IPv4 address inside IPv6)`;
 }

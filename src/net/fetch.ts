@@ -48,7 +48,13 @@ export async function fetchBounded(raw: string, limits: FetchLimits): Promise<Fe
   for (let hop = 0; ; hop++) {
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
       throw new BadRequestError(`${field} must be an http or https URL${hop ? ' (a redirect led elsewhere)' : ''}.`, { field });
-    const refused = await limits.policy?.refusal(url);
+    let refused: string | null | undefined;
+    try {
+      refused = await limits.policy?.refusal(url, signal);
+    } catch (e) {
+      if (signal.aborted) throw tooSlow();
+      throw e;
+    }
     if (refused) throw new BadRequestError(`${field} refused${hop ? ` at redirect ${hop}` : ''}: ${refused}.`, { field });
     let res: Response;
     try {

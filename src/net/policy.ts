@@ -11,8 +11,11 @@ import { lookup } from 'node:dns/promises';
 import { type Cidr, inCidr, nonPublic, parseAddress, parseCidr } from './address';
 
 export interface OutboundPolicy {
-  /** Why a request to `url` is refused, or null when it may go. */
-  refusal(url: string | URL): Promise<string | null>;
+  /**
+   * Why a request to `url` is refused, or null when it may go. Rejects with the signal's reason
+   * once `signal` aborts: a name lookup has no time limit of its own.
+   */
+  refusal(url: string | URL, signal?: AbortSignal): Promise<string | null>;
 }
 
 export interface Rules {
@@ -56,7 +59,7 @@ export function outboundPolicy(o: PolicyOptions): OutboundPolicy {
   const matches = (rules: Rules | undefined, host: string, addr: ReturnType<typeof parseAddress>) =>
     !!rules && (rules.hosts.has(host) || (addr !== null && rules.cidrs.some((c) => inCidr(addr, c))));
   return {
-    async refusal(input) {
+    async refusal(input, signal) {
       let url: URL;
       try {
         url = typeof input === 'string' ? new URL(input) : input;
@@ -68,19 +71,32 @@ export function outboundPolicy(o: PolicyOptions): OutboundPolicy {
       const literal = parseAddress(host);
       let addresses: string[];
       try {
-        addresses = literal ? [host] : await resolve(host);
+        addresses = literal ? [host] : await untilAborted(resolve(host), signal);
       } catch (err) {
+        if (signal?.aborted) throw signal.reason;
         return `host '${host}' does not resolve (${err instanceof Error ? err.message : String(err)})`;
       }
       if (addresses.length === 0) return `host '${host}' does not resolve`;
       for (const a of addresses) {
         const addr = parseAddress(a);
-        if (matches(o.deny, host, addr)) return `${host} (${a}) is denied by ${o.denyVariable ?? 'the deny list'}`;
+        if (matches(o.deny, host, addr)) return `${literal ? host : `${host} (${a})`} is denied by ${o.denyVariable ?? 'the deny list'}`;
         if (!o.blockNonPublic || matches(o.allow, host, addr)) continue;
         const kind = addr ? nonPublic(addr) : 'unparsable address';
-        if (kind) return `${host} resolves to ${a}, a ${kind} address; allow it with ${o.allowVariable ?? 'the allow list'}`;
+        const where = literal ? host : `${host} resolves to ${a}, which`;
+        if (kind) return `${where} is not a public address (${kind}); allow it with ${o.allowVariable ?? 'the allow list'}`;
       }
       return null;
     },
   };
+}
+
+/** `work`, or a rejection with the signal's reason as soon as `signal` aborts. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

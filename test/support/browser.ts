@@ -94,6 +94,15 @@ export class TestBrowser {
     return path;
   }
 
+  /** Saves a PNG of the first element matching `selector` only (a part of a long page), as shot() names it. */
+  async shotOf(selector: string, name: string): Promise<string> {
+    const path = join(this.shotsDir, `${String(++this.shots).padStart(2, '0')}-${name}.png`);
+    const element = await this.page.$(selector);
+    if (!element) throw new Error(`no ${selector} to take a picture of`);
+    await element.screenshot({ path });
+    return path;
+  }
+
   async close(): Promise<void> {
     await this.browser.close().catch(() => {});
     for (const pid of livingWithEnv(this.mark)) process.kill(pid, 'SIGKILL');

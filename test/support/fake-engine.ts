@@ -134,6 +134,15 @@ export interface ManagerFixture {
   dispose(): Promise<void>;
 }
 
+/** An engine factory of FakeEngines in `world`: what `compose` takes in place of the whatsapp-web.js one. */
+export function fakeEngineFactory(world: FakeWorld = { live: new Set(), built: [], failStart: null }) {
+  return (opts: EngineOptions): Engine => {
+    const e = new FakeEngine(opts, world);
+    world.built.push(e);
+    return e as unknown as Engine;
+  };
+}
+
 /** A manager over a fake engine, a manual clock, a temp folder and a real store. `env` overrides the config. */
 export async function fakeManager(env: Record<string, string> = {}): Promise<ManagerFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'wabun-sessions-'));
@@ -155,11 +164,7 @@ export async function fakeManager(env: Record<string, string> = {}): Promise<Man
       bus,
       log: silentLogger,
       clock,
-      engineFactory: (opts) => {
-        const e = new FakeEngine(opts, world);
-        world.built.push(e);
-        return e as unknown as Engine;
-      },
+      engineFactory: fakeEngineFactory(world),
       printQr: (_s, v) => f.printed.push(v),
       onAllFailed: () => {
         f.allFailed++;

@@ -68,6 +68,8 @@ export interface Started {
   port: number;
   /** Every JSON log line so far (more arrive while it runs). */
   lines: Record<string, unknown>[];
+  /** Every stdout line that was not JSON (a QR code drawn in the terminal, or a bug). */
+  otherLines: string[];
   stderr: () => string;
   kill: (signal?: NodeJS.Signals) => void;
   /** Resolves with the first log line (past or coming) that `match` accepts. */
@@ -84,6 +86,7 @@ export async function startProcess(
 ): Promise<Started> {
   const proc = Bun.spawn(cmd, { cwd: opts.cwd, env: opts.env, stdin: 'ignore', stdout: 'pipe', stderr: 'pipe' });
   const lines: Record<string, unknown>[] = [];
+  const otherLines: string[] = [];
   const waiters = new Set<(l: Record<string, unknown>) => void>();
   let err = '';
   void eachChunk(proc.stderr, (text) => (err += text));
@@ -103,7 +106,7 @@ export async function startProcess(
         for (const w of [...waiters]) w(record);
         if (record.msg === 'listening' && typeof record.port === 'number') onListening(record.port);
       } catch {
-        // Not a log line (e.g. a QR code drawn in the terminal).
+        otherLines.push(line);
       }
     }
   });
@@ -137,6 +140,7 @@ export async function startProcess(
       proc,
       port,
       lines,
+      otherLines,
       stderr: () => err,
       line,
       kill: (signal = 'SIGTERM') => {

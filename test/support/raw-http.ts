@@ -6,33 +6,67 @@ export interface RawResponse {
   body: string;
 }
 
+export interface RawOptions {
+  /**
+   * Leave `Connection: close` out, so only the server can end the exchange (Bun's own refusals
+   * close it; a normal answer would not): rejects after `timeoutMs` with what arrived.
+   */
+  serverCloses?: boolean;
+  timeoutMs?: number;
+}
+
 /** Sends `head` (request line and headers, CRLF-separated, without the final blank line) and `body`; reads until the server closes. */
-export async function rawRequest(port: number, head: string, body: Uint8Array | string = ''): Promise<RawResponse> {
+export async function rawRequest(port: number, head: string, body: Uint8Array | string = '', o: RawOptions = {}): Promise<RawResponse> {
   const chunks: Buffer[] = [];
-  await new Promise<void>((resolve, reject) => {
-    Bun.connect({
-      hostname: '127.0.0.1',
-      port,
-      socket: {
-        open(s) {
-          s.write(`${head}\r\nConnection: close\r\n\r\n`);
-          if (body.length) s.write(body);
-        },
-        data(_s, d) {
-          chunks.push(Buffer.from(d));
-        },
-        close() {
-          resolve();
-        },
-        end() {
-          resolve();
-        },
-        error(_s, err) {
-          reject(err);
-        },
+  let timer: Timer | undefined;
+  const done = Promise.withResolvers<void>();
+  // Written as the socket takes it: a large body does not fit in one write.
+  let pending = Buffer.concat([
+    Buffer.from(o.serverCloses ? `${head}\r\n\r\n` : `${head}\r\nConnection: close\r\n\r\n`),
+    Buffer.from(body as string | Uint8Array),
+  ]);
+  const flush = (s: { write(b: Uint8Array): number }) => {
+    while (pending.length) {
+      const n = s.write(pending);
+      if (n <= 0) return;
+      pending = pending.subarray(n);
+    }
+  };
+  const socket = Bun.connect({
+    hostname: '127.0.0.1',
+    port,
+    socket: {
+      open(s) {
+        flush(s);
       },
-    }).catch(reject);
+      drain(s) {
+        flush(s);
+      },
+      data(_s, d) {
+        chunks.push(Buffer.from(d));
+      },
+      close() {
+        done.resolve();
+      },
+      end() {
+        done.resolve();
+      },
+      error(_s, err) {
+        done.reject(err);
+      },
+    },
   });
+  socket.catch(done.reject);
+  if (o.serverCloses) {
+    const ms = o.timeoutMs ?? 5000;
+    timer = setTimeout(() => {
+      void socket.then((s) => s.end()).catch(() => {});
+      done.reject(
+        new Error(`the server kept the connection open past ${ms} ms; got: ${Buffer.concat(chunks).toString('latin1').slice(0, 200)}`),
+      );
+    }, ms);
+  }
+  await done.promise.finally(() => clearTimeout(timer));
   const bytes = Buffer.concat(chunks);
   const text = bytes.toString('latin1');
   const split = text.indexOf('\r\n\r\n');

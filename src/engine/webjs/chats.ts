@@ -84,6 +84,25 @@ export class WebjsChats implements ChatCalls {
     await (await findChat(this.ctx, chatId)).sendSeen();
   }
 
+  async delete(chatId: string): Promise<boolean> {
+    return Boolean(await (await findChat(this.ctx, chatId)).delete());
+  }
+
+  async clearMessages(chatId: string): Promise<boolean> {
+    return Boolean(await (await findChat(this.ctx, chatId)).clearMessages());
+  }
+
+  async archive(chatId: string, archived: boolean): Promise<boolean> {
+    await findChat(this.ctx, chatId);
+    const r = archived ? await this.ctx.client.archiveChat(chatId) : await this.ctx.client.unarchiveChat(chatId);
+    return Boolean(r);
+  }
+
+  async markUnread(chatId: string): Promise<void> {
+    await findChat(this.ctx, chatId);
+    await this.ctx.client.markChatUnread(chatId);
+  }
+
   private async toMessage(m: Message, downloadMedia: boolean): Promise<WAMessage> {
     const events = this.ctx.events;
     const media = !downloadMedia ? mediaInfo(lm(m)) : events.storesMedia ? await events.media(m) : await inlineMedia(m);

@@ -6,6 +6,7 @@
 import type { Client } from 'whatsapp-web.js';
 import { HttpError, UpstreamError } from '../../errors';
 import type { WhatsAppClient } from '../types';
+import { WebjsCalls } from './calls';
 import { WebjsChannels } from './channels';
 import { WebjsChats } from './chats';
 import { PROFILE_PICTURES } from './chats-page';
@@ -15,27 +16,41 @@ import type { MessageEvents } from './events';
 import { WebjsGroups } from './groups';
 import { WebjsLabels } from './labels';
 import { WebjsMessages } from './messages';
+import { WebjsProfile } from './my-profile';
 import { PictureCache } from './pictures';
+import { WebjsPresence } from './presence';
+import { WebjsStatus } from './status';
 
-/** `target` with every method wrapped so that a foreign error becomes an UpstreamError naming the call. */
-function guarded<T extends object>(feature: string, target: T): T {
-  const proto = Object.getPrototypeOf(target) as object;
-  for (const name of Object.getOwnPropertyNames(proto)) {
+/**
+ * A view of `target` whose every method turns a foreign error into an UpstreamError naming the
+ * call. The methods run on `target` itself, so a method calling another (sendText calling a
+ * shared send) reaches the unwrapped one and the error names the call the service made.
+ */
+export function guarded<T extends object>(feature: string, target: T): T {
+  const view: Record<string, unknown> = {};
+  for (const name of Object.getOwnPropertyNames(Object.getPrototypeOf(target))) {
     const fn = (target as Record<string, unknown>)[name];
     if (name === 'constructor' || typeof fn !== 'function') continue;
-    Object.defineProperty(target, name, {
-      value: async (...args: unknown[]) => {
-        try {
-          return await (fn as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-        } catch (err) {
-          if (err instanceof HttpError) throw err;
-          const reason = err instanceof Error ? err.message : String(err);
-          throw new UpstreamError(`WhatsApp Web call ${feature}.${name} failed: ${reason}`, { call: `${feature}.${name}` });
-        }
-      },
-    });
+    view[name] = async (...args: unknown[]) => {
+      try {
+        return await (fn as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+      } catch (err) {
+        if (err instanceof HttpError) throw err;
+        throw new UpstreamError(`WhatsApp Web call ${feature}.${name} failed: ${reasonOf(err)}`, { call: `${feature}.${name}` });
+      }
+    };
   }
-  return target;
+  return view as T;
+}
+
+/**
+ * What went wrong, in one line. An error thrown inside the page reaches us through puppeteer with
+ * the page's stack frames appended to its message when it was created in another task than the
+ * one that threw (docs/platform.md): those frames are page internals, not the reason.
+ */
+export function reasonOf(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split('\n')[0]!.trim() || (err instanceof Error ? err.name : 'unknown error');
 }
 
 export function createWebjsClient(client: Client, lib: Lib, events: MessageEvents): WhatsAppClient {
@@ -53,5 +68,9 @@ export function createWebjsClient(client: Client, lib: Lib, events: MessageEvent
     groups: guarded('groups', new WebjsGroups(ctx)),
     labels: guarded('labels', new WebjsLabels(ctx)),
     channels: guarded('channels', new WebjsChannels(ctx)),
+    presence: guarded('presence', new WebjsPresence(ctx)),
+    profile: guarded('profile', new WebjsProfile(ctx)),
+    status: guarded('status', new WebjsStatus(ctx)),
+    calls: guarded('calls', new WebjsCalls(ctx)),
   };
 }

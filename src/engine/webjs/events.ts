@@ -5,7 +5,7 @@
  * for a message before `sendMessage()` has returned its id, so events about our own messages
  * wait (in one ordered queue) until the sends in flight have settled and their ids are known.
  */
-import type { Call, Client, GroupChat, GroupNotification, Message, Reaction } from 'whatsapp-web.js';
+import type { Call, Client, GroupChat, GroupNotification, Message, PollVote, Reaction } from 'whatsapp-web.js';
 import type { Logger } from '../../log';
 import type { EngineEvent, EventIgnore, MediaSaver, WAMessage } from '../types';
 import {
@@ -16,12 +16,21 @@ import {
   type LibGroup,
   type LibGroupNotification,
   type LibMessage,
+  type LibPollVote,
   mediaInfo,
   toCall,
   toGroupInfo,
+  toPollVote,
+  toPresenceUpdate,
   toReaction,
+  toRejectedCall,
   toWAMessage,
+  widString,
 } from './mapping';
+import { WATCH_PRESENCE } from './presence-page';
+
+/** The page function presence changes are forwarded to (exposed by puppeteer, once per page). */
+const PRESENCE_BINDING = 'wabunPresence';
 
 /** Ids of the newest API sends; older ones are forgotten (their events are long past). */
 const REMEMBERED_SENDS = 2000;
@@ -92,8 +101,19 @@ export class MessageEvents {
     client.on('message', (m: Message) => {
       if (!skip(m.id.remote)) this.push(false, async () => [{ event: 'message', payload: await incoming(m) }]);
     });
+    // Groups and status have their own event, as in WAHA; the library reports only the overall ack
+    // there (the slowest member), with no participant (docs/coverage-notes.md).
     client.on('message_ack', (m: Message, ack: number) => {
-      if (!skip(m.id.remote)) this.push(m.fromMe, () => [{ event: 'message.ack', payload: { ...msg(m), ack, ackName: ackName(ack) } }]);
+      const event = m.id.remote.endsWith('@g.us') || m.id.remote === 'status@broadcast' ? 'message.ack.group' : 'message.ack';
+      if (!skip(m.id.remote)) this.push(m.fromMe, () => [{ event, payload: { ...msg(m), ack, ackName: ackName(ack) } }]);
+    });
+    client.on('message_ciphertext', (m: Message) => {
+      if (!skip(m.id.remote)) this.push(false, () => [{ event: 'message.waiting', payload: msg(m) }]);
+    });
+    client.on('vote_update', (v: PollVote) => {
+      if (skip(widString((v as unknown as LibPollVote).parentMessage?.id?.remote))) return;
+      const mapped = toPollVote(v as unknown as LibPollVote, this.me());
+      if (mapped) this.push(false, () => [mapped]);
     });
     client.on(
       'message_revoke_everyone',
@@ -133,12 +153,42 @@ export class MessageEvents {
     client.on('call', (c: Call) => {
       if (!c.fromMe && !(c.isGroup && this.opts.ignore?.groups)) this.push(false, () => [{ event: 'call.received', payload: toCall(c) }]);
     });
+    client.on('ready', () => {
+      this.watchPresence(client).catch((err) =>
+        this.log.warn('presence events unavailable', { error: err instanceof Error ? err.message : String(err) }),
+      );
+    });
   }
 
   /** Whether media can be stored and linked (WHATSAPP_DOWNLOAD_MEDIA); without a store, history inlines small media. */
   get storesMedia(): boolean {
     return Boolean(this.opts.saveMedia);
   }
+
+  /** `call.rejected` for a call the API rejected: the library reports no rejection itself. */
+  callRejected(from: string, callId: string): void {
+    if (!this.ignored(from))
+      this.push(false, () => [{ event: 'call.rejected', payload: toRejectedCall(from, callId, Math.floor(Date.now() / 1000)) }]);
+  }
+
+  /**
+   * `presence.update`: the library listens to no presence, so the page's presence collection is
+   * watched directly (chats we subscribed to; docs/presence.md). The binding outlives reloads, the
+   * listener is added again at every ready.
+   */
+  private async watchPresence(client: Client): Promise<void> {
+    const page = client.pupPage;
+    if (!page) return;
+    if (!this.presenceBound.has(page)) {
+      this.presenceBound.add(page);
+      await page.exposeFunction(PRESENCE_BINDING, (s: { chatId: string; participant: string; type: string | null; t: number | null }) => {
+        if (s?.chatId && !this.ignored(s.chatId)) this.push(false, () => [{ event: 'presence.update', payload: toPresenceUpdate(s) }]);
+      });
+    }
+    await page.evaluate(WATCH_PRESENCE, PRESENCE_BINDING);
+  }
+
+  private readonly presenceBound = new WeakSet<object>();
 
   /**
    * A message's media, stored (WHATSAPP_DOWNLOAD_MEDIA) and linked; without a store, what is

@@ -297,3 +297,64 @@ export function ignoredChats(
     return false;
   };
 }
+
+/** WhatsApp Web's chat-state types → WAHA's presence names (anything else: offline, as WAHA maps it). */
+export function presenceName(type: string | null | undefined): 'online' | 'offline' | 'typing' | 'recording' | 'paused' {
+  if (type === 'available') return 'online';
+  if (type === 'typing' || type === 'composing') return 'typing';
+  if (type === 'recording_audio' || type === 'recording') return 'recording';
+  if (type === 'paused') return 'paused';
+  return 'offline';
+}
+
+/** `presence.update`: one chat state the page received, as WAHA's chat presences. */
+export function toPresenceUpdate(s: { chatId: string; participant: string; type: string | null; t: number | null }) {
+  return { id: s.chatId, presences: [{ participant: s.participant, lastKnownPresence: presenceName(s.type), lastSeen: s.t ?? null }] };
+}
+
+/** The fields of a whatsapp-web.js PollVote read here (`voter` is a wid object at run time, typed a string). */
+export interface LibPollVote {
+  voter: unknown;
+  selectedOptions: { name?: string; localId: number }[];
+  interractedAtTs: number;
+  /** The poll as the page handed it over: `id.remote` may be a wid object. */
+  parentMessage?: { id?: { fromMe: boolean; remote: unknown; id: string; _serialized: string }; author?: unknown } | null;
+}
+
+/**
+ * `poll.vote` (or `poll.vote.failed` when the vote cannot be matched with its poll: the library
+ * then knows no option names), as WAHA's WEBJS engine builds it: the poll and the vote, each with
+ * who it is from and to. null when the vote names no poll.
+ */
+export function toPollVote(
+  v: LibPollVote,
+  me: string | null,
+): { event: 'poll.vote' | 'poll.vote.failed'; payload: Record<string, unknown> } | null {
+  const key = v.parentMessage?.id;
+  const voter = widString(v.voter);
+  const chat = widString(key?.remote);
+  if (!key?._serialized || !voter || !chat) return null;
+  const group = chat.endsWith('@g.us');
+  const side = (fromMe: boolean, participant?: string | null) => ({
+    from: fromMe ? (me ?? chat) : group ? (participant ?? chat) : chat,
+    to: fromMe ? chat : (me ?? chat),
+  });
+  const poll = { id: key._serialized, ...side(key.fromMe, widString(v.parentMessage?.author)), fromMe: key.fromMe };
+  const fromMe = voter === me;
+  const names = v.selectedOptions.map((o) => o.name);
+  const vote = {
+    id: `${fromMe}_${chat}_${key.id}${group && !fromMe ? `_${voter}` : ''}`,
+    ...side(fromMe, voter),
+    fromMe,
+    ...(group ? { participant: voter } : {}),
+    selectedOptions: names.filter((n): n is string => typeof n === 'string'),
+    timestamp: v.interractedAtTs,
+  };
+  const failed = names.some((n) => typeof n !== 'string');
+  return { event: failed ? 'poll.vote.failed' : 'poll.vote', payload: { poll, vote, _data: toPlain({ ...v, voter }) } };
+}
+
+/** `call.rejected` for a call rejected through the API (the library reports no rejection itself). */
+export function toRejectedCall(from: string, id: string, nowSec: number) {
+  return { id, from, timestamp: nowSec, isVideo: false, isGroup: from.endsWith('@g.us'), _data: { id, from, status: 'reject', api: true } };
+}

@@ -1,5 +1,6 @@
 /** Sending and acting on messages over a ready whatsapp-web.js client; results are the library's objects as JSON. */
 import type { Client, Message, MessageSendOptions } from 'whatsapp-web.js';
+import { UnprocessableError } from '../../errors';
 import type { MediaInput, MessageCalls, Plain, SendOptions, WAMessage } from '../types';
 import { chatNotFound, findChat, findMessage, type WebjsContext } from './context';
 import { boundedData, toPlain } from './mapping';
@@ -75,6 +76,41 @@ export class WebjsMessages implements MessageCalls {
     const msg = await findMessage(this.ctx, messageId);
     if (star) await msg.star();
     else await msg.unstar();
+  }
+
+  async delete(messageId: string): Promise<void> {
+    await (await findMessage(this.ctx, messageId)).delete(true);
+  }
+
+  async edit(messageId: string, text: string, o: { linkPreview?: boolean; mentions?: string[] } = {}): Promise<Plain | null> {
+    const edited = await (await findMessage(this.ctx, messageId)).edit(text, { linkPreview: o.linkPreview, mentions: o.mentions });
+    return edited ? toPlain(edited) : null;
+  }
+
+  async pin(messageId: string, durationSec: number): Promise<boolean> {
+    return Boolean(await (await findMessage(this.ctx, messageId)).pin(durationSec));
+  }
+
+  async unpin(messageId: string): Promise<boolean> {
+    return Boolean(await (await findMessage(this.ctx, messageId)).unpin());
+  }
+
+  /** The library drops option names its poll does not have without a word: they are refused here first. */
+  async vote(pollMessageId: string, options: string[]): Promise<void> {
+    const poll = await findMessage(this.ctx, pollMessageId);
+    if (String(poll.type) !== 'poll_creation')
+      throw new UnprocessableError(`Message '${pollMessageId}' is not a poll — pollMessageId must be the id of a poll message.`);
+    const names = ((poll as unknown as { pollOptions?: { name: string }[] }).pollOptions ?? []).map((o) => o.name);
+    const unknown = options.filter((o) => !names.includes(o));
+    if (unknown.length)
+      throw new UnprocessableError(
+        `The poll has no option ${unknown.map((u) => `'${u}'`).join(', ')} — its options are: ${names.join(', ')}.`,
+        {
+          field: 'votes',
+          options: names,
+        },
+      );
+    await poll.vote(options);
   }
 
   async recentIncoming(sinceSec: number, known: (id: string) => boolean | Promise<boolean> = () => false): Promise<WAMessage[]> {

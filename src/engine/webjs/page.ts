@@ -47,3 +47,43 @@ export const MESSAGES_BY_ID = (ids: string[]) => {
     .filter(Boolean)
     .map((m: unknown) => w.WWebJS.getMessageModel(m));
 };
+
+/**
+ * In the page: the LID ↔ phone-number mappings WhatsApp Web holds for its contacts, by LID.
+ * WhatsApp Web keeps them in a private cache whose field name is minified; asking
+ * WAWebApiContact for each contact (as the library's own getContactLidAndPhone does) reads the
+ * same mappings without asking the server.
+ */
+export const KNOWN_LIDS = () => {
+  const w = window as unknown as { require(m: string): Wa };
+  const api = w.require('WAWebApiContact');
+  const found = new Map<string, string>();
+  for (const c of w.require('WAWebCollections').Contact.getModelsArray()) {
+    const id = c.id;
+    const isLid = id?.server === 'lid';
+    if (!isLid && id?.server !== 'c.us') continue;
+    const lid = isLid ? id : api.getCurrentLid(id);
+    const pn = isLid ? api.getPhoneNumber(id) : id;
+    if (lid?._serialized && pn?._serialized) found.set(lid._serialized, pn._serialized);
+  }
+  return [...found].sort(([a], [b]) => a.localeCompare(b)).map(([lid, pn]) => ({ lid, pn }));
+};
+
+/** In the page: rejects a ringing call, as the library's Call.reject does (its Call class is not exported). */
+export const REJECT_CALL = async (from: string, callId: string) => {
+  const w = window as unknown as { WWebJS: { rejectCall(from: string, id: string): Promise<unknown> } };
+  await w.WWebJS.rejectCall(from, callId);
+};
+
+/**
+ * In the page: my newest status post with this text, serialized like the library's messages. A text status the
+ * library posts comes back as a message WhatsApp Web never sent (it builds its own from the
+ * text); the posted one is the newest of my status.
+ */
+export const MY_LATEST_STATUS = (body: string) => {
+  const w = window as unknown as { require(m: string): Wa; WWebJS: { getMessageModel(m: unknown): unknown } };
+  const mine = w.require('WAWebCollections').Status.getMyStatus();
+  const msgs: Wa[] = (mine?.msgs?.getModelsArray?.() ?? []).filter((m: Wa) => m.body === body);
+  const last = [...msgs].sort((a, b) => (a.t ?? 0) - (b.t ?? 0)).at(-1);
+  return last ? w.WWebJS.getMessageModel(last) : null;
+};

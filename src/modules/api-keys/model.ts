@@ -1,5 +1,6 @@
 /** Schemas of the API key routes (WAHA's ApiKeysController). Types come from these, never in parallel. */
 import { t } from 'elysia';
+import { requestBody } from '../../model';
 import { SessionName } from '../sessions/model';
 
 const flag = (description: string) => t.Optional(t.Boolean({ description }));
@@ -37,9 +38,9 @@ export const ApiKeyRequest = t.Object(
     isActive: t.Boolean({ default: true }),
     actions: t.Optional(t.Union([SessionActions, t.Null()], { default: null })),
   },
-  { examples: [{ isAdmin: false, session: 'default', isActive: true, actions: { read: true, send: true } }] },
+  requestBody('ApiKeyRequest', { isAdmin: false, session: 'default', isActive: true, actions: { read: true, send: true } }),
 );
-export const ScopedApiKeyRequest = t.Object({ session: SessionName }, { examples: [{ session: 'default' }] });
+export const ScopedApiKeyRequest = t.Object({ session: SessionName }, requestBody('ScopedApiKeyRequest', { session: 'default' }));
 export const KeyParams = t.Object({
   id: t.String({
     pattern: '^key_id_[0-9A-Za-z]{8,64}$',

@@ -1,6 +1,6 @@
 /** Schemas of the channel routes (WAHA's ChannelsController). Types come from these, never in parallel. */
 import { t } from 'elysia';
-import { WAMessage } from '../../model';
+import { requestBody, WAMessage } from '../../model';
 import { SessionName } from '../sessions/model';
 
 export const ChannelsParams = t.Object({ session: SessionName });
@@ -77,11 +77,11 @@ export const SearchByView = t.Object(
     limit: Limit,
     startCursor: StartCursor,
   },
-  { examples: [{ view: 'RECOMMENDED', countries: ['US'], categories: [], limit: 50, startCursor: '' }] },
+  requestBody('ChannelSearchByView', { view: 'RECOMMENDED', countries: ['US'], categories: [], limit: 50, startCursor: '' }),
 );
 export const SearchByText = t.Object(
   { text: t.String({ minLength: 1, maxLength: 200 }), categories: Categories, limit: Limit, startCursor: StartCursor },
-  { examples: [{ text: 'news', categories: [], limit: 50, startCursor: '' }] },
+  requestBody('ChannelSearchByText', { text: 'news', categories: [], limit: 50, startCursor: '' }),
 );
 
 export const ValueName = t.Object({ value: t.String(), name: t.String() });

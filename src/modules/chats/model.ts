@@ -1,7 +1,7 @@
 /** Schemas of the chat routes (WAHA's ChatsController). Types come from these, never in parallel. */
 import { t } from 'elysia';
-import { WAMessage } from '../../model';
-import { ChatId, chatIdField, MessageId } from '../messages/model';
+import { EXAMPLE_CHAT_ID, requestBody, WAMessage } from '../../model';
+import { ChatId, chatIdField, Mentions, MessageId } from '../messages/model';
 import { SessionName } from '../sessions/model';
 
 export const ChatParams = t.Object({ session: SessionName });
@@ -51,12 +51,7 @@ export const OverviewBody = t.Object(
     }),
     filter: t.Optional(t.Object({ ids: t.Optional(Ids) })),
   },
-  {
-    examples: [
-      { pagination: { limit: 10, offset: 0 } },
-      { pagination: { limit: 20 }, filter: { ids: ['15550100001@c.us', '15550100002@c.us'] } },
-    ],
-  },
+  requestBody('OverviewBodyRequest', { pagination: { limit: 10, offset: 0 }, filter: { ids: [EXAMPLE_CHAT_ID] } }),
 );
 
 /** WAHA's ChatSummary. */
@@ -151,3 +146,35 @@ export const ReadResult = t.Object({
 export const Chat = t.Record(t.String(), t.Unknown(), {
   description: 'whatsapp-web.js chat object: id {server, user, _serialized}, name, isGroup, unreadCount, timestamp, archived, pinned, …',
 });
+
+export const ChatPictureQuery = t.Object({
+  refresh: t.Optional(
+    t.Boolean({ description: 'Ask WhatsApp again instead of the cached picture (accepted; every read asks WhatsApp Web)' }),
+  ),
+});
+export const ChatPicture = t.Object({
+  url: t.Union([t.String(), t.Null()], { description: 'null when the chat has no picture or hides it' }),
+});
+
+export const EditMessage = t.Object(
+  {
+    text: t.String({ minLength: 1, maxLength: 65536 }),
+    linkPreview: t.Optional(t.Boolean({ default: true })),
+    linkPreviewHighQuality: t.Optional(t.Boolean({ description: 'Accepted; WEBJS has one preview quality' })),
+    mentions: Mentions,
+  },
+  { examples: [{ text: 'Hello, edited' }] },
+);
+
+export const PinMessage = t.Object(
+  {
+    duration: t.Union([t.Literal(86400), t.Literal(604800), t.Literal(2592000)], {
+      description: 'Seconds: 24 hours (86400), 7 days (604800) or 30 days (2592000)',
+      error: 'duration must be 86400 (24 hours), 604800 (7 days) or 2592000 (30 days)',
+    }),
+  },
+  { examples: [{ duration: 86400 }] },
+);
+
+/** WAHA's `Result`. */
+export const Success = t.Object({ success: t.Boolean() });

@@ -2,7 +2,7 @@ import type { Clients, Plain } from '../../engine/types';
 import { NotFoundError } from '../../errors';
 import type { ContactsQuery } from './model';
 
-/** Contacts, number lookup and profile pictures of a session's account. */
+/** Contacts, number lookup, profile pictures, blocking, the address book and LIDs of a session's account. */
 export class ContactsService {
   constructor(private readonly clients: Clients) {}
 
@@ -36,6 +36,51 @@ export class ContactsService {
     const contact = await this.clients.client(session).contacts.get(contactId);
     if (!contact) throw new NotFoundError(`Contact '${contactId}' not found in session '${session}'.`);
     return withStringId(contact);
+  }
+
+  async about(session: string, contactId: string) {
+    return { about: await this.clients.client(session).contacts.about(contactId) };
+  }
+
+  async block(session: string, contactId: string, blocked: boolean) {
+    await this.clients.client(session).contacts.block(contactId, blocked);
+    return { success: true };
+  }
+
+  /** WAHA's session route answers the contact with `id` as a string. */
+  async sessionContact(session: string, id: string) {
+    const contact = await this.get(session, id);
+    const wid = contact.id as { _serialized?: string } | undefined;
+    return { ...contact, id: wid?._serialized ?? id };
+  }
+
+  async save(session: string, chatId: string, name: { firstName: string; lastName: string }) {
+    await this.clients.client(session).contacts.save(chatId.replace(/@c\.us$/, '').replace(/\D/g, ''), name.firstName, name.lastName);
+    return { success: true };
+  }
+
+  async lids(session: string, page: { limit: number; offset: number }) {
+    const all = await this.clients.client(session).contacts.knownLids();
+    return all.slice(page.offset, page.offset + page.limit);
+  }
+
+  async lidsCount(session: string) {
+    return { count: (await this.clients.client(session).contacts.knownLids()).length };
+  }
+
+  /** The phone number of a LID; WhatsApp is asked when the page does not know it. */
+  async phoneOf(session: string, lid: string) {
+    const id = lid.includes('@') ? lid : `${lid}@lid`;
+    const found = await this.clients.client(session).contacts.lidAndPhone(id);
+    return { lid: id, pn: found.pn };
+  }
+
+  /** The LID of a phone number (a LID given is answered as itself, as WAHA does). */
+  async lidOf(session: string, phone: string) {
+    const contacts = this.clients.client(session).contacts;
+    if (phone.endsWith('@lid')) return { lid: phone, pn: null };
+    const pn = `${phone.replace(/@c\.us$/, '').replace(/\D/g, '')}@c.us`;
+    return { lid: (await contacts.lidAndPhone(pn)).lid, pn };
   }
 }
 

@@ -94,12 +94,18 @@ export const dashboardRoutes = ({ config, service }: DashboardOptions) => {
   if (!service) return routes;
   return routes
     .get('/api/dashboard/sessions', () => service.sessions(), {
-      detail: { summary: "Every session with its browser's memory and its last event (the dashboard's table)" },
+      detail: {
+        operationId: 'DashboardController_sessions',
+        summary: "Every session with its browser's memory and its last event (the dashboard's table)",
+      },
       response: { 200: t.Array(DashboardSession), ...errorResponses(401) },
     })
     .get('/api/dashboard/sessions/:session/pairing', ({ params }) => service.pairing(params.session), {
       params: DashboardParams,
-      detail: { summary: 'Status, the current QR as a PNG data URL (null unless SCAN_QR_CODE) and the account; never 422' },
+      detail: {
+        operationId: 'DashboardController_pairing',
+        summary: 'Status, the current QR as a PNG data URL (null unless SCAN_QR_CODE) and the account; never 422',
+      },
       response: { 200: PairingState, ...errorResponses(400, 401, 404) },
     });
 };

@@ -7,3 +7,8 @@ declare module 'swagger-ui-dist/swagger-ui.css' {
   const path: string;
   export default path;
 }
+// `with { type: 'text' }`: the file's content, embedded at build time.
+declare module '*.tsv' {
+  const text: string;
+  export default text;
+}

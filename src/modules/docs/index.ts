@@ -1,106 +1,85 @@
-import { openapi } from '@elysiajs/openapi';
-import { Elysia } from 'elysia';
+import { toOpenAPISchema } from '@elysiajs/openapi';
+import { type AnyElysia, Elysia } from 'elysia';
 import cssPath from 'swagger-ui-dist/swagger-ui.css' with { type: 'file' };
 // Embedded in the compiled binary: the docs page makes no request to any other host.
 import bundlePath from 'swagger-ui-dist/swagger-ui-bundle.js' with { type: 'file' };
 import { VERSION } from '../../version';
+import { operationKey } from './catalog';
+import { buildDocument, type Generated, type OpenApiDocument } from './document';
+import { swaggerPage } from './page';
 
-const ASSET_PREFIX = '/docs/assets';
+const ASSETS = '/docs/assets';
+const BUNDLE = `${ASSETS}/swagger-ui-bundle.js`;
+const CSS = `${ASSETS}/swagger-ui.css`;
 
 /** The docs page, its spec and its assets: open without a key (they hold no data). */
-export const DOCS_ROUTES = ['/docs', '/docs/json', `${ASSET_PREFIX}/swagger-ui-bundle.js`, `${ASSET_PREFIX}/swagger-ui.css`] as const;
+export const DOCS_ROUTES = ['/docs', '/docs/json', BUNDLE, CSS] as const;
 
-/** The OpenAPI page at /docs and its spec at /docs/json, served entirely from the binary. */
-export const docsRoutes = () =>
-  new Elysia({ name: 'docs' })
-    .use(
-      openapi({
-        path: '/docs',
-        specPath: '/docs/json',
-        provider: 'swagger-ui',
-        swagger: {
-          cdn: `${ASSET_PREFIX}/swagger-ui-bundle.js`,
-          theme: `${ASSET_PREFIX}/swagger-ui.css`,
-          // The public validator badge would call another host.
-          validatorUrl: 'none',
-          persistAuthorization: true,
-        },
-        exclude: { paths: [`${ASSET_PREFIX}/swagger-ui-bundle.js`, `${ASSET_PREFIX}/swagger-ui.css`] },
-        documentation: {
-          info: {
-            title: 'wabun — WhatsApp HTTP API',
-            version: VERSION,
-            description:
-              'WAHA-compatible WhatsApp HTTP API on Bun, driving real WhatsApp Web in Chromium. ' +
-              'Send the key in the X-Api-Key header (or the x-api-key query parameter); use Authorize above.',
-          },
-          tags: [
-            { name: 'Server', description: 'Health, version, status' },
-            { name: 'Sessions', description: 'Create, start, stop and pair WhatsApp sessions' },
-            { name: 'Auth', description: 'QR code and pairing code' },
-            { name: 'Screenshot', description: "What the session's browser shows" },
-            { name: 'Sending', description: 'Send messages, media, reactions; mark as read; typing' },
-            { name: 'Chats', description: 'Chat list and history' },
-            { name: 'Contacts', description: 'Contacts, number lookup, profile pictures' },
-            { name: 'Groups', description: 'Groups and their participants' },
-            { name: 'Labels', description: 'WhatsApp Business labels and the chats they are on' },
-            { name: 'Channels', description: "WhatsApp channels: the account's, previews, the directory search" },
-            { name: 'Api Keys', description: 'API keys: admin keys, keys bound to one session, media-only keys' },
-            { name: 'Apps', description: "WAHA's app integrations (Chatwoot, MCP apps): not available here; and the MCP endpoint" },
-            { name: 'Events', description: 'Live events over WebSocket (webhooks are configured per session)' },
-            { name: 'Webhooks', description: 'Webhook deliveries: each target, its queue and failures; dead letters and replay' },
-            { name: 'Dashboard', description: 'What the web dashboard at /dashboard reads besides the routes above' },
-          ],
-          paths: {
-            '/ws': {
-              get: {
-                summary: 'Live events over WebSocket: the webhook envelopes, filtered by session and event',
-                description:
-                  'Connect with ws://host/ws?session=*&events=*&x-api-key=… — each message is one envelope as JSON. Not durable: webhooks are.',
-                tags: ['Events'],
-                parameters: [
-                  { name: 'session', in: 'query', schema: { type: 'string', default: '*' }, description: 'A session name, or * for all' },
-                  {
-                    name: 'events',
-                    in: 'query',
-                    schema: { type: 'string', default: '*' },
-                    description: 'Comma list of event names, or * for all',
-                  },
-                  {
-                    name: 'x-api-key',
-                    in: 'query',
-                    schema: { type: 'string' },
-                    description: 'The API key, when the X-Api-Key header cannot be sent',
-                  },
-                ],
-                responses: {
-                  101: { description: 'Switching Protocols: the connection is a WebSocket' },
-                  400: { description: 'Unknown event name (the message lists the known ones)' },
-                  401: { description: 'Missing or wrong API key' },
-                },
-              },
-            },
-          },
-          components: {
-            securitySchemes: { apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' } },
-          },
-          security: [{ apiKey: [] }],
-        },
-      }),
-    )
-    .get(
-      `${ASSET_PREFIX}/swagger-ui-bundle.js`,
-      () =>
-        new Response(Bun.file(bundlePath), {
-          headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=86400' },
-        }),
-      { detail: { hide: true } },
-    )
-    .get(
-      `${ASSET_PREFIX}/swagger-ui.css`,
-      () =>
-        new Response(Bun.file(cssPath), {
-          headers: { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=86400' },
-        }),
-      { detail: { hide: true } },
-    );
+const INFO = {
+  title: 'wabun — WhatsApp HTTP API',
+  version: VERSION,
+  description:
+    "WAHA's REST API on Bun, driving real WhatsApp Web in Chromium: WAHA's operations keep WAHA's operationIds and tags. " +
+    'Send the key in the X-Api-Key header (or the x-api-key query parameter): use Authorize.',
+};
+
+/** /ws is a WebSocket upgrade, which Elysia does not describe: written out here. */
+const WS_PATH = {
+  '/ws': {
+    get: {
+      summary: 'Live events over WebSocket: the webhook envelopes, filtered by session and event',
+      description:
+        'Connect with ws://host/ws?session=*&events=*&x-api-key=… — each message is one envelope as JSON, as a webhook receives it. ' +
+        'Not durable: webhooks are. Unknown event names are accepted (they match nothing yet).',
+      operationId: 'EventsController_websocket',
+      tags: ['📅 Events'],
+      parameters: [
+        { name: 'session', in: 'query', schema: { type: 'string', default: '*' }, description: 'A session name, or * for all' },
+        { name: 'events', in: 'query', schema: { type: 'string', default: '*' }, description: 'Comma list of event names, or * for all' },
+        { name: 'x-api-key', in: 'query', schema: { type: 'string' }, description: 'The API key, where a header cannot be sent' },
+      ],
+      responses: {
+        '101': { description: 'Switching Protocols: the connection is a WebSocket' },
+        '400': { description: 'Not a WebSocket upgrade, or a bad parameter' },
+        '401': { description: 'Missing or wrong API key' },
+        '403': { description: 'The key is bound to another session than the one asked for' },
+      },
+    },
+  },
+};
+
+export interface DocsOptions {
+  /** The whole app, read when the document is first asked for (every route is in place by then). */
+  app: () => AnyElysia;
+  /** Whether a route pattern (`/api/:session/chats`) is open without a key. */
+  isOpen: (pattern: string) => boolean;
+}
+
+/** The document and what did not fit while building it (tests assert there is nothing). */
+export function documentOf(app: AnyElysia, isOpen: DocsOptions['isOpen']): { document: OpenApiDocument; problems: string[] } {
+  const declared = new Map<string, string>();
+  for (const route of app.routes) {
+    const id = (route.hooks as { detail?: { operationId?: string } } | undefined)?.detail?.operationId;
+    if (id) declared.set(operationKey(route.method, route.path), id);
+  }
+  return buildDocument({
+    generated: toOpenAPISchema(app) as unknown as Generated,
+    declared,
+    isOpen: (path) => isOpen(path.replace(/\{([^}]+)\}/g, ':$1')),
+    info: INFO,
+    extraPaths: WS_PATH,
+  });
+}
+
+/** The Swagger page at /docs and the OpenAPI document at /docs/json, served entirely from the binary. */
+export function docsRoutes(o: DocsOptions) {
+  let document: OpenApiDocument | null = null;
+  const page = swaggerPage({ title: INFO.title, specUrl: '/docs/json', bundleUrl: BUNDLE, cssUrl: CSS });
+  const asset = (path: string, type: string) =>
+    new Response(Bun.file(path), { headers: { 'content-type': type, 'cache-control': 'public, max-age=86400' } });
+  return new Elysia({ name: 'docs' })
+    .get('/docs', () => new Response(page, { headers: { 'content-type': 'text/html; charset=utf-8' } }), { detail: { hide: true } })
+    .get('/docs/json', () => (document ??= documentOf(o.app(), o.isOpen).document), { detail: { hide: true } })
+    .get(BUNDLE, () => asset(bundlePath, 'text/javascript; charset=utf-8'), { detail: { hide: true } })
+    .get(CSS, () => asset(cssPath, 'text/css; charset=utf-8'), { detail: { hide: true } });
+}

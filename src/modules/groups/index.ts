@@ -112,16 +112,7 @@ export const groupRoutes = (groups: GroupsService) =>
     })
     .put('/api/:session/groups/:id/picture', ({ params, body }) => groups.setPicture(params.session, params.id, body), {
       params: GroupParams,
-      body: t.Object(PictureBody.properties, {
-        examples: [
-          {
-            file: {
-              mimetype: 'image/png',
-              data: 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-            },
-          },
-        ],
-      }),
+      body: PictureBody,
       ...doc('GroupsController_setPicture', 'Set group picture', `success: ${refused}`),
       response: { 200: Success, ...errorResponses(400, 401, 403, 404, 413, 422, 502, 504) },
     })

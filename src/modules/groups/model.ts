@@ -1,6 +1,7 @@
 /** Schemas of the group routes (WAHA's GroupsController). Types come from these, never in parallel. */
 import { t } from 'elysia';
-import { FileInput } from '../messages/model';
+import { EXAMPLE_CHAT_ID, requestBody } from '../../model';
+import { FileInput, PIXEL_PNG } from '../messages/model';
 import { SessionName } from '../sessions/model';
 
 export const GroupId = t.String({
@@ -38,11 +39,14 @@ export const GroupsQuery = t.Object({
   ),
 });
 
-export const CreateGroup = t.Object({
-  name: t.String({ minLength: 1, maxLength: 100, examples: ['Project team'] }),
-  participants: ParticipantList,
-});
-export const Participants = t.Object({ participants: ParticipantList });
+export const CreateGroup = t.Object(
+  { name: t.String({ minLength: 1, maxLength: 100, examples: ['Project team'] }), participants: ParticipantList },
+  requestBody('CreateGroupRequest', { name: 'Project team', participants: [{ id: EXAMPLE_CHAT_ID }] }),
+);
+export const Participants = t.Object(
+  { participants: ParticipantList },
+  requestBody('ParticipantsRequest', { participants: [{ id: EXAMPLE_CHAT_ID }] }),
+);
 
 /** An invite code, or the invite link it comes in. */
 const InviteCode = t.String({
@@ -53,15 +57,25 @@ const InviteCode = t.String({
   error: 'code must be an invite code or a link like https://chat.whatsapp.com/AbCdEf123',
 });
 export const JoinInfoQuery = t.Object({ code: InviteCode });
-export const JoinGroup = t.Object({ code: InviteCode });
+export const JoinGroup = t.Object({ code: InviteCode }, requestBody('JoinGroupRequest', { code: 'https://chat.whatsapp.com/AbCdEf123' }));
 export const JoinGroupResponse = t.Object({ id: t.String({ description: 'Group id', examples: ['120363990000000000@g.us'] }) });
 
-export const Subject = t.Object({ subject: t.String({ minLength: 1, maxLength: 100, examples: ['Weekend plans'] }) });
-export const Description = t.Object({ description: t.String({ maxLength: 2048, examples: ['What this group is for'] }) });
-export const AdminsOnly = t.Object({
-  adminsOnly: t.Boolean({ default: true, description: 'true: only admins may do it' }),
-});
-export const PictureBody = t.Object({ file: FileInput });
+export const Subject = t.Object(
+  { subject: t.String({ minLength: 1, maxLength: 100, examples: ['Weekend plans'] }) },
+  requestBody('SubjectRequest', { subject: 'Weekend plans' }),
+);
+export const Description = t.Object(
+  { description: t.String({ maxLength: 2048, examples: ['What this group is for'] }) },
+  requestBody('DescriptionRequest', { description: 'What this group is for' }),
+);
+export const AdminsOnly = t.Object(
+  { adminsOnly: t.Boolean({ default: true, description: 'true: only admins may do it' }) },
+  requestBody('SettingsSecurityChangeInfo', { adminsOnly: true }),
+);
+export const PictureBody = t.Object(
+  { file: FileInput },
+  requestBody('ProfilePictureRequest', { file: { mimetype: 'image/png', data: PIXEL_PNG } }),
+);
 export const PictureQuery = t.Object({
   refresh: t.Optional(
     t.Boolean({ default: false, description: 'Accepted for WAHA compatibility: the picture is always asked of WhatsApp' }),

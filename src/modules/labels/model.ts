@@ -1,6 +1,7 @@
 /** Schemas of the label routes (WAHA's LabelsController). Types come from these, never in parallel. */
 import { t } from 'elysia';
 import { LABEL_COLORS } from '../../engine/types';
+import { requestBody } from '../../model';
 import { ChatId } from '../messages/model';
 import { SessionName } from '../sessions/model';
 
@@ -46,7 +47,7 @@ export const LabelBody = t.Object(
       }),
     ),
   },
-  { examples: [{ name: 'Lead', colorHex: '#ff9485' }] },
+  requestBody('LabelBody', { name: 'Lead', colorHex: '#ff9485' }),
 );
 
 export const SetLabels = t.Object(
@@ -56,7 +57,7 @@ export const SetLabels = t.Object(
       description: "The chat's labels from now on (an empty list clears them)",
     }),
   },
-  { examples: [{ labels: [{ id: '1' }] }] },
+  requestBody('SetLabelsRequest', { labels: [{ id: '1' }] }),
 );
 
 export const DeleteResult = t.Object({ result: t.Boolean() });

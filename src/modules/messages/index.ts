@@ -1,17 +1,24 @@
 import { Elysia } from 'elysia';
 import { errorResponses } from '../../model';
+import { Success } from '../chats/model';
 import {
+  ButtonsReply,
   ChatAction,
   ForwardMessage,
   Reaction,
   Result,
   SeenResult,
   SendContactVcard,
-  SendFile,
+  SendDocument,
+  type SendFile,
+  SendImage,
   SendLocation,
   SendPoll,
+  SendPollVote,
   SendSeen,
   SendText,
+  SendVideo,
+  SendVoice,
   SentMessage,
   Star,
 } from './model';
@@ -25,16 +32,16 @@ const created = <T>(set: { status?: number | string }, value: T) => {
 
 /** WAHA's sending routes. Every successful POST answers 201, as WAHA (NestJS) does. */
 export const messageRoutes = (messages: MessagingService) => {
-  const media = (kind: MediaKind, summary: string) => ({
-    handler: async ({ body, set }: { body: typeof SendFile.static; set: { status?: number | string } }) =>
+  const media = (kind: MediaKind, body: typeof SendImage, summary: string) => ({
+    handler: async ({ body, set }: { body: SendFile; set: { status?: number | string } }) =>
       created(set, await messages.sendMedia(kind, body)),
-    hook: { body: SendFile, detail: { summary }, response: { 201: SentMessage, ...sendErrors } },
+    hook: { body, detail: { summary }, response: { 201: SentMessage, ...sendErrors, ...errorResponses(503) } },
   });
-  const image = media('image', 'Send an image');
-  const file = media('file', 'Send a file as a document');
-  const voice = media('voice', 'Send a voice message (audio/ogg; codecs=opus)');
-  const video = media('video', 'Send a video');
-  return new Elysia({ tags: ['Sending'] })
+  const image = media('image', SendImage, 'Send an image');
+  const file = media('file', SendDocument, 'Send a file as a document');
+  const voice = media('voice', SendVoice, 'Send a voice message (audio/ogg; codecs=opus)');
+  const video = media('video', SendVideo, 'Send a video');
+  return new Elysia({ tags: ['Chatting'] })
     .post('/api/sendText', async ({ body, set }) => created(set, await messages.sendText(body)), {
       body: SendText,
       detail: { summary: 'Send a text message' },
@@ -84,6 +91,19 @@ export const messageRoutes = (messages: MessagingService) => {
       body: Star,
       detail: { summary: 'Star or unstar a message' },
       response: { 200: Result, ...sendErrors },
+    })
+    .post('/api/sendPollVote', async ({ body, set }) => created(set, await messages.pollVote(body)), {
+      body: SendPollVote,
+      detail: { summary: 'Vote on a poll (by its option names)', operationId: 'ChattingController_sendPollVote' },
+      response: { 201: Success, ...sendErrors },
+    })
+    .post('/api/send/buttons/reply', ({ body }) => messages.buttonsReply(body.session), {
+      body: ButtonsReply,
+      detail: {
+        summary: 'Reply to a buttons message (not possible with whatsapp-web.js 1.34.7: 422, as WAHA answers)',
+        operationId: 'ChattingController_sendButtonsReply',
+      },
+      response: { 201: Success, ...sendErrors },
     })
     .post('/api/sendImage', image.handler, image.hook)
     .post('/api/sendFile', file.handler, file.hook)

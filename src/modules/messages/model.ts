@@ -1,4 +1,5 @@
 import { t } from 'elysia';
+import { EXAMPLE_CHAT_ID, EXAMPLE_MESSAGE_ID, requestBody } from '../../model';
 import { SessionNameOrDefault } from '../sessions/model';
 import { CHAT_ID_HINT, CHAT_ID_INPUT_PATTERN, normalizeChatId } from './chat-id';
 
@@ -14,20 +15,20 @@ const Session = SessionNameOrDefault;
 export const chatIdField = (field: string, description = CHAT_ID_HINT) =>
   t
     .Transform(
-      t.String({ pattern: CHAT_ID_INPUT_PATTERN, description, examples: ['14155550123@c.us'], error: `${field} must be ${CHAT_ID_HINT}` }),
+      t.String({ pattern: CHAT_ID_INPUT_PATTERN, description, examples: [EXAMPLE_CHAT_ID], error: `${field} must be ${CHAT_ID_HINT}` }),
     )
     .Decode(normalizeChatId)
     .Encode((id) => id);
 
 /** `chatId` in a body, a path or a query. */
 export const ChatId = chatIdField('chatId');
-
 /** WAHA's serialized message id: `true_<chat>_<id>` or `false_<chat>_<id>`. */
 export const MessageId = t.String({
   minLength: 3,
   maxLength: 200,
   pattern: '^(true|false)_',
   description: 'Serialized message id: true_<chat>_<id> / false_<chat>_<id>',
+  examples: [EXAMPLE_MESSAGE_ID],
   error: 'messageId must look like true_<chatId>_<id> or false_<chatId>_<id>',
 });
 
@@ -53,7 +54,12 @@ const PreGeneratedId = unsetWhenEmpty(
   'id must be a message id of 6–64 letters and digits, e.g. 3EB0C431D5A0B8E2F0 (or empty for none)',
 );
 
-const Mentions = t.Optional(t.Array(chatIdField('mentions', 'A person to mention: 14155550123@c.us or the number'), { maxItems: 256 }));
+/** People to mention: their ids or phone numbers, normalized like every chat id. */
+export const Mentions = t.Optional(
+  t.Array(chatIdField('mentions', 'A person to mention: 14155550123@c.us or the number'), { maxItems: 256 }),
+);
+
+const chat = { session: 'default', chatId: EXAMPLE_CHAT_ID };
 
 export const SendText = t.Object(
   {
@@ -68,12 +74,7 @@ export const SendText = t.Object(
       t.Boolean({ default: false, description: 'Accepted; whatsapp-web.js 1.34.7 sends one preview quality (docs/chats-messages.md)' }),
     ),
   },
-  {
-    examples: [
-      { session: 'default', chatId: '15550100001@c.us', text: 'Hi there!' },
-      { session: 'default', chatId: '+1 555 010 0001', text: 'A bare phone number is a chat id too', reply_to: '' },
-    ],
-  },
+  requestBody('MessageTextRequest', { ...chat, text: 'Hi there!' }),
 );
 
 export const FileInput = t.Object(
@@ -86,70 +87,153 @@ export const FileInput = t.Object(
   { description: 'Give either url or data' },
 );
 
-export const SendFile = t.Object({
-  session: Session,
-  chatId: ChatId,
-  file: FileInput,
-  caption: t.Optional(t.String({ maxLength: 4096 })),
-  reply_to: ReplyTo,
+const sendFile = (name: string, example: Record<string, unknown>) =>
+  t.Object(
+    {
+      session: Session,
+      chatId: ChatId,
+      file: FileInput,
+      caption: t.Optional(t.String({ maxLength: 4096 })),
+      reply_to: ReplyTo,
+      convert: t.Optional(
+        t.Boolean({
+          description: 'sendVoice / sendVideo: convert the file with ffmpeg first (Opus in Ogg / H.264 in MP4); ignored elsewhere',
+        }),
+      ),
+    },
+    requestBody(name, { ...chat, ...example }),
+  );
+/** A 1×1 PNG: small enough to send from the docs page as it is. */
+export const PIXEL_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+export const SendImage = sendFile('MessageImageRequest', {
+  file: { mimetype: 'image/png', filename: 'pixel.png', data: PIXEL_PNG },
+  caption: 'A picture',
 });
-
-export const SendLocation = t.Object({
-  session: Session,
-  chatId: ChatId,
-  id: PreGeneratedId,
-  latitude: t.Number({ minimum: -90, maximum: 90 }),
-  longitude: t.Number({ minimum: -180, maximum: 180 }),
-  title: t.Optional(t.String({ maxLength: 1024 })),
-  reply_to: ReplyTo,
+export const SendDocument = sendFile('MessageFileRequest', {
+  file: { mimetype: 'text/plain', filename: 'hello.txt', data: Buffer.from('Hello from wabun\n').toString('base64') },
+  caption: 'A file',
 });
-
-export const SendContactVcard = t.Object({
-  session: Session,
-  chatId: ChatId,
-  id: PreGeneratedId,
-  reply_to: ReplyTo,
-  contacts: t.Array(
-    t.Union([
-      t.Object({ vcard: t.String({ minLength: 10, maxLength: 65536 }) }),
-      t.Object({
-        fullName: t.String({ minLength: 1 }),
-        organization: t.Optional(t.String()),
-        phoneNumber: t.String({ minLength: 3 }),
-        whatsappId: t.Optional(t.String()),
-      }),
-    ]),
-    { minItems: 1, maxItems: 50 },
-  ),
+export const SendVoice = sendFile('MessageVoiceRequest', {
+  file: { mimetype: 'audio/ogg; codecs=opus', url: 'https://example.com/voice.ogg' },
 });
+export const SendVideo = sendFile('MessageVideoRequest', {
+  file: { mimetype: 'video/mp4', filename: 'video.mp4', url: 'https://example.com/video.mp4' },
+  caption: 'A video',
+});
+export type SendFile = typeof SendImage.static;
 
-export const SendPoll = t.Object({
-  session: Session,
-  chatId: ChatId,
-  id: PreGeneratedId,
-  reply_to: ReplyTo,
-  poll: t.Object({
-    name: t.String({ minLength: 1, maxLength: 255 }),
-    options: t.Array(t.String({ minLength: 1, maxLength: 100 }), { minItems: 2, maxItems: 12 }),
-    multipleAnswers: t.Boolean({ default: false }),
+export const SendLocation = t.Object(
+  {
+    session: Session,
+    chatId: ChatId,
+    id: PreGeneratedId,
+    latitude: t.Number({ minimum: -90, maximum: 90 }),
+    longitude: t.Number({ minimum: -180, maximum: 180 }),
+    title: t.Optional(t.String({ maxLength: 1024 })),
+    reply_to: ReplyTo,
+  },
+  requestBody('MessageLocationRequest', { ...chat, latitude: 38.8937255, longitude: -77.0969763, title: 'Our office' }),
+);
+
+export const SendContactVcard = t.Object(
+  {
+    session: Session,
+    chatId: ChatId,
+    id: PreGeneratedId,
+    reply_to: ReplyTo,
+    contacts: t.Array(
+      t.Union([
+        t.Object({ vcard: t.String({ minLength: 10, maxLength: 65536 }) }),
+        t.Object({
+          fullName: t.String({ minLength: 1 }),
+          organization: t.Optional(t.String()),
+          phoneNumber: t.String({ minLength: 3 }),
+          whatsappId: t.Optional(t.String()),
+        }),
+      ]),
+      { minItems: 1, maxItems: 50 },
+    ),
+  },
+  requestBody('MessageContactVcardRequest', {
+    ...chat,
+    contacts: [{ fullName: 'John Doe', organization: 'Company Name', phoneNumber: '+91 11111 11111', whatsappId: '911111111111' }],
   }),
-});
+);
 
-export const ForwardMessage = t.Object({ session: Session, chatId: ChatId, id: PreGeneratedId, messageId: MessageId });
-export const ChatAction = t.Object({ session: Session, chatId: ChatId });
-export const SendSeen = t.Object({
-  session: Session,
-  chatId: ChatId,
-  messageId: OptionalMessageId('messageId', 'Deprecated (WAHA): the chat is marked read whatever it says; empty means none'),
-  messageIds: t.Optional(t.Array(MessageId)),
-  participant: t.Optional(t.Union([t.String(), t.Null()])),
-});
-export const Reaction = t.Object({
-  session: Session,
-  messageId: MessageId,
-  reaction: t.String({ maxLength: 16, description: 'An emoji; empty string removes the reaction' }),
-});
-export const Star = t.Object({ session: Session, messageId: MessageId, chatId: t.Optional(ChatId), star: t.Boolean() });
+export const SendPoll = t.Object(
+  {
+    session: Session,
+    chatId: ChatId,
+    id: PreGeneratedId,
+    reply_to: ReplyTo,
+    poll: t.Object({
+      name: t.String({ minLength: 1, maxLength: 255 }),
+      options: t.Array(t.String({ minLength: 1, maxLength: 100 }), { minItems: 2, maxItems: 12 }),
+      multipleAnswers: t.Boolean({ default: false }),
+    }),
+  },
+  requestBody('MessagePollRequest', {
+    ...chat,
+    poll: { name: 'How are you?', options: ['Awesome!', 'Good!', 'Not bad!'], multipleAnswers: false },
+  }),
+);
+
+export const ForwardMessage = t.Object(
+  { session: Session, chatId: ChatId, id: PreGeneratedId, messageId: MessageId },
+  requestBody('MessageForwardRequest', { ...chat, messageId: EXAMPLE_MESSAGE_ID }),
+);
+export const ChatAction = t.Object({ session: Session, chatId: ChatId }, requestBody('ChatRequest', chat));
+export const SendSeen = t.Object(
+  {
+    session: Session,
+    chatId: ChatId,
+    messageId: OptionalMessageId('messageId', 'Deprecated (WAHA): the chat is marked read whatever it says; empty means none'),
+    messageIds: t.Optional(t.Array(MessageId)),
+    participant: t.Optional(t.Union([t.String(), t.Null()])),
+  },
+  requestBody('SendSeenRequest', chat),
+);
+export const Reaction = t.Object(
+  {
+    session: Session,
+    messageId: MessageId,
+    reaction: t.String({ maxLength: 16, description: 'An emoji; empty string removes the reaction' }),
+  },
+  requestBody('MessageReactionRequest', { session: 'default', messageId: EXAMPLE_MESSAGE_ID, reaction: '👍' }),
+);
+export const Star = t.Object(
+  { session: Session, messageId: MessageId, chatId: t.Optional(ChatId), star: t.Boolean() },
+  requestBody('MessageStarRequest', { ...chat, messageId: EXAMPLE_MESSAGE_ID, star: true }),
+);
+
+export const SendPollVote = t.Object(
+  {
+    session: Session,
+    chatId: ChatId,
+    pollMessageId: MessageId,
+    votes: t.Array(t.String({ minLength: 1, maxLength: 100 }), {
+      maxItems: 12,
+      description: 'The option names voted for; an empty list takes the vote back',
+    }),
+    pollServerId: t.Optional(t.Union([t.Number(), t.Null()], { description: 'Channels only (other engines); ignored' })),
+  },
+  {
+    examples: [
+      { session: 'default', chatId: '15550100001@c.us', pollMessageId: 'false_15550100001@c.us_3A0123456789ABCDEF01', votes: ['sushi'] },
+    ],
+  },
+);
+
+export const ButtonsReply = t.Object(
+  {
+    session: Session,
+    chatId: ChatId,
+    replyTo: OptionalMessageId('replyTo', 'The buttons message replied to; empty means none'),
+    selectedDisplayText: t.String(),
+    selectedButtonID: t.String(),
+  },
+  { examples: [{ session: 'default', chatId: '15550100001@c.us', selectedDisplayText: 'Yes', selectedButtonID: 'yes' }] },
+);
 
 /** whatsapp-web.js's message object, as WAHA returns it from a send. */
 export const SentMessage = t.Record(t.String(), t.Unknown(), {

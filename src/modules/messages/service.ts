@@ -1,7 +1,9 @@
 import type { Clients, SendOptions } from '../../engine/types';
+import { ServiceUnavailableError, UnprocessableError } from '../../errors';
 import { KeyedLock } from '../../lock';
+import { FFMPEG_MISSING, type MediaConverter } from '../media/convert';
 import { type MediaLimits, resolveMedia } from './media';
-import type { SendContactVcard, SendFile, SendLocation, SendPoll, SendSeen, SendText } from './model';
+import type { SendContactVcard, SendFile, SendLocation, SendPoll, SendPollVote, SendSeen, SendText } from './model';
 
 type Body<T extends { static: unknown }> = T['static'];
 export type MediaKind = 'image' | 'file' | 'voice' | 'video';
@@ -16,6 +18,8 @@ export class MessagingService {
   constructor(
     private readonly clients: Clients,
     private readonly limits: MediaLimits,
+    /** ffmpeg, for `convert: true` on sendVoice / sendVideo; null: not available (503 when asked). */
+    private readonly converter: MediaConverter | null = null,
   ) {}
 
   sendText(b: Body<typeof SendText>) {
@@ -25,9 +29,19 @@ export class MessagingService {
     );
   }
 
-  async sendMedia(kind: MediaKind, b: Body<typeof SendFile>) {
+  async sendMedia(kind: MediaKind, b: SendFile) {
     const m = this.clients.client(b.session).messages;
-    const media = await resolveMedia(b.file, this.limits);
+    const convert = b.convert && (kind === 'voice' || kind === 'video') ? this.need() : null;
+    let media = await resolveMedia(b.file, this.limits);
+    if (convert) {
+      const out = await convert.convert(kind as 'voice' | 'video', Buffer.from(media.data, 'base64'));
+      const name = media.filename?.replace(/\.[^.]*$/, '') ?? kind;
+      media = {
+        mimetype: out.mimetype,
+        filename: `${name}.${kind === 'voice' ? 'ogg' : 'mp4'}`,
+        data: Buffer.from(out.data).toString('base64'),
+      };
+    }
     const opts: SendOptions = { caption: b.caption, replyTo: b.reply_to ?? null, asVoice: kind === 'voice', asDocument: kind === 'file' };
     return this.inOrder(b.session, b.chatId, () => m.sendMedia(b.chatId, media, opts));
   }
@@ -73,6 +87,26 @@ export class MessagingService {
   async star(session: string, messageId: string, star: boolean) {
     await this.clients.client(session).messages.star(messageId, star);
     return { result: true };
+  }
+
+  async pollVote(b: Body<typeof SendPollVote>) {
+    const m = this.clients.client(b.session).messages;
+    await this.inOrder(b.session, b.chatId, () => m.vote(b.pollMessageId, b.votes));
+    return { success: true };
+  }
+
+  /** WhatsApp Web (whatsapp-web.js 1.34.7) can only send buttons, not reply to them: WAHA's WEBJS answer. */
+  buttonsReply(session: string) {
+    this.clients.client(session);
+    throw new UnprocessableError(
+      "Replying to buttons is available only in WAHA's Plus version for the 'WEBJS' engine — whatsapp-web.js has no way to send a buttons reply.",
+    );
+  }
+
+  private need(): MediaConverter {
+    if (!this.converter) throw new ServiceUnavailableError(FFMPEG_MISSING, { package: 'ffmpeg' });
+    this.converter.ffmpeg();
+    return this.converter;
   }
 
   private inOrder<T>(session: string, chatId: string, send: () => Promise<T>): Promise<T> {

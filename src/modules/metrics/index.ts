@@ -10,9 +10,12 @@ import type { MetricsService } from './service';
  * Prometheus the key as the `x-api-key` query parameter: `params: { x-api-key: [...] }`).
  */
 export const metricsRoutes = (metrics: MetricsService) =>
-  new Elysia({ tags: ['Server'] })
+  new Elysia({ tags: ['Observability'] })
     .get('/api/server/memory', () => metrics.memoryReport(), {
-      detail: { summary: "Memory now: service, each session's browser (processes, private, PSS), cgroup, governor actions" },
+      detail: {
+        operationId: 'ServerController_memory',
+        summary: "Memory now: service, each session's browser (processes, private, PSS), cgroup, governor actions",
+      },
       response: { 200: MemoryReport, ...errorResponses(401) },
     })
     .get(
@@ -22,7 +25,10 @@ export const metricsRoutes = (metrics: MetricsService) =>
         return metrics.prometheus();
       },
       {
-        detail: { summary: 'Prometheus metrics: memory gauges, governor actions, reconnects, webhooks, HTTP requests' },
+        detail: {
+          operationId: 'MetricsController_metrics',
+          summary: 'Prometheus metrics: memory gauges, governor actions, reconnects, webhooks, HTTP requests',
+        },
         response: { 200: PrometheusText, ...errorResponses(401) },
       },
     );

@@ -5,13 +5,13 @@ import type { ServerService } from './service';
 
 /** Liveness, version and status routes. */
 export const serverRoutes = (server: ServerService) =>
-  new Elysia({ tags: ['Server'] })
+  new Elysia({ tags: ['Observability'] })
     .get('/health', () => server.health(), {
-      detail: { summary: 'Service health with memory (open without a key by default)', security: [] },
+      detail: { summary: 'Service health with memory (open without a key by default)' },
       response: { 200: Health },
     })
     .get('/ping', () => ({ message: 'pong' as const }), {
-      detail: { summary: 'Ping', security: [] },
+      detail: { summary: 'Ping (open without a key by default)' },
       response: { 200: Pong },
     })
     .get('/api/server/version', () => server.version(), {
@@ -23,6 +23,6 @@ export const serverRoutes = (server: ServerService) =>
       response: { 200: ServerStatus, ...errorResponses(401) },
     })
     .get('/api/info', () => server.info(), {
-      detail: { summary: 'Service information' },
+      detail: { summary: 'Service information', operationId: 'ServerController_info' },
       response: { 200: Info, ...errorResponses(401) },
     });

@@ -106,7 +106,7 @@ const auth = (m: SessionManager) => {
     const value = await m.qr(session);
     return format === 'raw' ? { value } : pngReply(request, await qrPng(value));
   };
-  return new Elysia({ tags: ['Auth'] })
+  return new Elysia({ tags: ['Pairing'] })
     .get('/api/:session/auth/qr', ({ params, query, request }) => qr(params.session, query.format, request), {
       ...qrRoute,
       params: SessionParams,
@@ -125,12 +125,12 @@ const auth = (m: SessionManager) => {
     .get('/api/qr', ({ query, request }) => qr('default', query.format, request), {
       ...qrRoute,
       query: QrQuery,
-      detail: { ...qrRoute.detail, summary: 'QR code of the default session' },
+      detail: { ...qrRoute.detail, summary: 'QR code of the default session', operationId: 'AuthController_getDefaultQR' },
     });
 };
 
 const screenshot = (m: SessionManager) =>
-  new Elysia({ tags: ['Screenshot'] }).get(
+  new Elysia({ tags: ['Pairing'] }).get(
     '/api/screenshot',
     async ({ query, request }) => pngReply(request, await m.screenshot(query.session ?? 'default')),
     {

@@ -1,7 +1,7 @@
 /** Schemas of the sessions, auth and screenshot routes. Types come from these, never in parallel. */
 import { t } from 'elysia';
 import { SESSION_NAME_HINT, SESSION_NAME_PATTERN } from '../../config';
-import { Me } from '../../model';
+import { Me, requestBody } from '../../model';
 
 export { SESSION_NAME_HINT, SESSION_NAME_PATTERN };
 
@@ -96,13 +96,19 @@ export type SessionDetails = typeof SessionDetails.static;
 
 export const ListQuery = t.Object({ all: t.Optional(t.Boolean({ description: 'Include STOPPED sessions', default: false })) });
 
-export const SessionCreate = t.Object({
-  name: t.Optional(SessionNameOrDefault),
-  start: t.Optional(t.Boolean({ default: true })),
-  config: t.Optional(SessionConfig),
-});
+export const SessionCreate = t.Object(
+  {
+    name: t.Optional(SessionNameOrDefault),
+    start: t.Optional(t.Boolean({ default: true })),
+    config: t.Optional(SessionConfig),
+  },
+  requestBody('SessionCreateRequest', { name: 'default', start: true, config: { metadata: { 'user.id': '123' } } }),
+);
 
-export const SessionUpdate = t.Object({ config: t.Optional(t.Union([SessionConfig, t.Null()])) });
+export const SessionUpdate = t.Object(
+  { config: t.Optional(t.Union([SessionConfig, t.Null()])) },
+  requestBody('SessionUpdateRequest', { config: { metadata: { 'user.id': '123' }, debug: false } }),
+);
 
 export const QrQuery = t.Object({ format: t.Optional(t.Union([t.Literal('image'), t.Literal('raw')], { default: 'image' })) });
 export const QrValue = t.Object({ value: t.String({ description: 'The QR string: ref,noiseKey,identityKey,advSecret,platform' }) });
@@ -113,14 +119,17 @@ export const Base64File = t.Object(
 );
 export const PngImage = t.File({ type: 'image/png', description: 'PNG image (the default; JSON with Accept: application/json)' });
 
-export const RequestCode = t.Object({
-  phoneNumber: t.String({
-    pattern: '^\\+?[0-9 ()-]{5,24}$',
-    examples: ['14155550123'],
-    error: 'phoneNumber must be the international number, digits only (e.g. 14155550123)',
-  }),
-  method: nullable(t.String({ description: 'Accepted for WAHA compatibility; ignored by WEBJS' })),
-});
+export const RequestCode = t.Object(
+  {
+    phoneNumber: t.String({
+      pattern: '^\\+?[0-9 ()-]{5,24}$',
+      examples: ['14155550123'],
+      error: 'phoneNumber must be the international number, digits only (e.g. 14155550123)',
+    }),
+    method: nullable(t.String({ description: 'Accepted for WAHA compatibility; ignored by WEBJS' })),
+  },
+  requestBody('RequestCodeRequest', { phoneNumber: '15550001000' }),
+);
 export const PairingCode = t.Object({ code: t.String({ examples: ['ABCD-EFGH'] }) });
 
 export const ScreenshotQuery = t.Object({ session: t.Optional(SessionNameOrDefault) });

@@ -1,5 +1,6 @@
 /** Schemas of the webhook delivery routes: targets, dead letters, replay, prune. Types come from these. */
 import { t } from 'elysia';
+import { requestBody } from '../../model';
 
 const time = (description: string) => t.String({ format: 'date-time', description });
 const nullable = <T extends Parameters<typeof t.Union>[0][number]>(s: T, description?: string) =>
@@ -106,13 +107,16 @@ export const DeadLetterPage = t.Object({
 
 export const SeqParams = t.Object({ seq: t.Integer({ minimum: 1 }) });
 
-export const ReplayRequest = t.Object({
-  seqs: t.Optional(t.Array(t.Integer({ minimum: 1 }), { minItems: 1, maxItems: 1000, description: 'Dead letters to replay' })),
-  all: t.Optional(t.Boolean({ description: 'Replay every dead letter matching session/target/event instead of a list' })),
-  session: t.Optional(SessionFilter),
-  target: t.Optional(t.Integer({ minimum: 1 })),
-  event: t.Optional(t.String({ maxLength: 64 })),
-});
+export const ReplayRequest = t.Object(
+  {
+    seqs: t.Optional(t.Array(t.Integer({ minimum: 1 }), { minItems: 1, maxItems: 1000, description: 'Dead letters to replay' })),
+    all: t.Optional(t.Boolean({ description: 'Replay every dead letter matching session/target/event instead of a list' })),
+    session: t.Optional(SessionFilter),
+    target: t.Optional(t.Integer({ minimum: 1 })),
+    event: t.Optional(t.String({ maxLength: 64 })),
+  },
+  requestBody('WebhookReplayRequest', { all: true, session: 'default' }),
+);
 export type ReplayRequest = typeof ReplayRequest.static;
 
 export const ReplayResult = t.Object({
@@ -122,11 +126,14 @@ export const ReplayResult = t.Object({
 });
 export type ReplayResult = typeof ReplayResult.static;
 
-export const PruneRequest = t.Object({
-  dead_letters: t.Optional(
-    t.Boolean({ default: false, description: 'Also prune targets that only have dead letters left, deleting those dead letters' }),
-  ),
-});
+export const PruneRequest = t.Object(
+  {
+    dead_letters: t.Optional(
+      t.Boolean({ default: false, description: 'Also prune targets that only have dead letters left, deleting those dead letters' }),
+    ),
+  },
+  requestBody('WebhookPruneRequest', { dead_letters: false }),
+);
 
 export const PrunedTarget = t.Object({
   id: t.Integer(),
