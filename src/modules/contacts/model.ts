@@ -48,12 +48,7 @@ export const About = t.Object({ about: t.Union([t.String(), t.Null()], { descrip
 export const SessionContactParams = t.Object({ session: SessionName, id: ContactId });
 export const SaveContactParams = t.Object({
   session: SessionName,
-  chatId: t.String({
-    pattern: '^\\+?\\d{5,20}(@c\\.us)?$',
-    description: 'The phone number, as 14155550123@c.us or digits',
-    examples: ['15550100001@c.us'],
-    error: 'chatId must be a phone number id like 14155550123@c.us (or its digits)',
-  }),
+  chatId: chatIdField('chatId', 'The phone number: 14155550123@c.us, 14155550123 or +1 415 555 0123'),
 });
 export const SaveContact = t.Object(
   { firstName: t.String({ minLength: 1, maxLength: 100 }), lastName: t.String({ maxLength: 100 }) },

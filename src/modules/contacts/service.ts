@@ -1,5 +1,5 @@
 import type { Clients, Plain } from '../../engine/types';
-import { NotFoundError } from '../../errors';
+import { BadRequestError, NotFoundError } from '../../errors';
 import type { ContactsQuery } from './model';
 
 /** Contacts, number lookup, profile pictures, blocking, the address book and LIDs of a session's account. */
@@ -55,7 +55,10 @@ export class ContactsService {
   }
 
   async save(session: string, chatId: string, name: { firstName: string; lastName: string }) {
-    await this.clients.client(session).contacts.save(chatId.replace(/@c\.us$/, '').replace(/\D/g, ''), name.firstName, name.lastName);
+    if (!chatId.endsWith('@c.us'))
+      throw new BadRequestError(`chatId must be a phone number (14155550123@c.us or its digits), not '${chatId}'.`, { field: 'chatId' });
+    const contacts = this.clients.client(session).contacts;
+    await contacts.save(chatId.slice(0, -'@c.us'.length), name.firstName, name.lastName);
     return { success: true };
   }
 

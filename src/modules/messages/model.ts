@@ -100,6 +100,12 @@ const sendFile = (name: string, example: Record<string, unknown>) =>
           description: 'sendVoice / sendVideo: convert the file with ffmpeg first (Opus in Ogg / H.264 in MP4); ignored elsewhere',
         }),
       ),
+      asNote: t.Optional(
+        t.Boolean({
+          description:
+            'sendVideo: a round video note (WAHA). Accepted; whatsapp-web.js 1.34.7 has no video-note option, so it goes as a video (docs/chats-messages.md)',
+        }),
+      ),
     },
     requestBody(name, { ...chat, ...example }),
   );
