@@ -4,7 +4,7 @@
  *
  * The executable carries the Bun runtime, the code and the docs page's assets; it needs no
  * node_modules at run time, only Chromium on the machine. Choices, measured on the dev VM
- * (see BENCHMARKS.md and the issue 2 note):
+ * (see BENCHMARKS.md):
  * - bytecode: JavaScriptCore bytecode is compiled at build time. Start to the first /health
  *   200 falls from ~136 ms to ~58 ms (medians, interleaved runs) and the first sample from 33 to
  *   29 MB, for +3 MB of file. Sources stay in the file, so `fn.toString()` still works: puppeteer's
@@ -24,7 +24,7 @@ export const DEFAULT_OUTFILE = join(ROOT, 'dist', 'wabun');
 /**
  * Left out of the bundle. whatsapp-web.js loads these three only for RemoteAuth, inside a
  * try/catch at import; unzipper in turn reaches @aws-sdk/client-s3, which is not installed and
- * stops the build (platform.md). wabun keeps sessions with LocalAuth, so RemoteAuth is unused.
+ * stops the build (docs/platform.md). wabun keeps sessions with LocalAuth, so RemoteAuth is unused.
  */
 export const EXTERNALS = ['unzipper', 'archiver', 'fs-extra'];
 

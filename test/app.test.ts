@@ -16,6 +16,12 @@ function makeApp(key: string | null = KEY) {
   opened.push(built);
   const app = built.app
     .post('/test/echo', ({ body }) => body, { body: t.Object({ name: t.String({ minLength: 1 }) }) })
+    // A query field that is a literal or a list of them: Elysia decodes it, and a wrong value fails the decode.
+    .get('/test/list', ({ query }) => query, {
+      query: t.Object({
+        pick: t.Optional(t.Union([t.Literal('a'), t.Array(t.Literal('a'))])),
+      }),
+    })
     .get('/test/boom', () => {
       throw new Error('internal detail that must not leak');
     });
@@ -142,6 +148,15 @@ describe('errors', () => {
     expect(body.statusCode).toBe(400);
     expect(body.message).toContain("'name'");
     expect(body.details.field).toBe('name');
+  });
+
+  test('400 for a query value that fails its decode, naming the field and the value', async () => {
+    const res = await get('/test/list?pick=zzz', { 'x-api-key': KEY });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { message: string; details: { in: string; field: string } };
+    expect(body.message).toBe(`Invalid query field 'pick': Expected 'a' (got ["zzz"])`);
+    expect(body.details).toMatchObject({ in: 'query', field: 'pick' });
+    expect((await get('/test/list?pick=a&pick=a', { 'x-api-key': KEY })).status).toBe(200);
   });
 
   test('a valid body passes', async () => {

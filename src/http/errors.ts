@@ -40,6 +40,16 @@ function specific<T>(e: T): T {
   return best as T;
 }
 
+/** The query parameter whose value (or list of values) is `value`, if one is. */
+function queryFieldOf(url: string, value: unknown): string | undefined {
+  const at = url.indexOf('?');
+  if (at === -1) return undefined;
+  const params = new URLSearchParams(url.slice(at + 1));
+  const wanted = JSON.stringify(Array.isArray(value) ? value.map(String) : [String(value)]);
+  for (const key of new Set(params.keys())) if (JSON.stringify(params.getAll(key)) === wanted) return key;
+  return undefined;
+}
+
 /** Maps every error to the one shape; the only `onError` of the app. */
 export const errorHandler = (log: Logger) =>
   new Elysia({ name: 'wabun/errors' }).onError({ as: 'global' }, ({ code, error, request, set }) => {
@@ -60,19 +70,27 @@ export const errorHandler = (log: Logger) =>
       log.error('response does not match its schema', { requestId: id, path: pathOf(requestTarget(request.url)), error: error.message });
     } else if (code === 'VALIDATION') {
       status = 400;
-      // A query array that fails to decode reaches here as TypeBox's TransformDecodeCheckError: one `error`, no `all`.
-      const all: typeof error.all =
-        error.all ?? [(error as unknown as { error?: (typeof error.all)[number] }).error].filter((e) => e !== undefined);
-      const first = specific(all[0]);
-      const field = first && 'path' in first ? first.path.replace(/^\//, '').replaceAll('/', '.') : '';
-      const where = error.type ?? 'query';
+      // A value Elysia had to decode (a query array) fails as TypeBox's decode error: one item, no `all`, no `type`.
+      const decode = error as unknown as { all?: unknown; error?: ValidationItem & { message?: string }; value?: unknown };
+      const all = (Array.isArray(decode.all) ? decode.all : decode.error ? [decode.error] : []) as (ValidationItem & {
+        path: string;
+        summary?: string;
+        message?: string;
+      })[];
+      const first = all[0] && specific(all[0]);
+      const decoded = !Array.isArray(decode.all);
+      // The decode error knows the value, not the field: the query parameter holding that value is it.
+      const queryField = decoded ? queryFieldOf(request.url, decode.value) : undefined;
+      const field = decoded ? (queryField ?? '') : first?.path ? first.path.replace(/^\//, '').replaceAll('/', '.') : '';
+      const where = error.type ?? (queryField ? 'query' : 'request');
       // A schema's own `error` text (e.g. how a session name must look) says more than TypeBox's.
-      const custom = first && 'schema' in first && typeof first.schema.error === 'string' ? first.schema.error : undefined;
-      message = `Invalid ${where}${field ? ` field '${field}'` : ''}: ${custom ?? first?.summary ?? first?.message ?? 'does not match the schema'}`;
+      const custom = typeof first?.schema?.error === 'string' ? first.schema.error : undefined;
+      const value = decoded ? ` (got ${JSON.stringify(decode.value)})`.slice(0, 120) : '';
+      message = `Invalid ${where}${field ? ` field '${field}'` : ''}: ${custom ?? first?.summary ?? first?.message ?? 'does not match the schema'}${value}`;
       details = {
         in: where,
         field: field || null,
-        errors: all.slice(0, 20).map((e) => ({ path: 'path' in e ? e.path : '', message: e.summary ?? e.message })),
+        errors: all.slice(0, 20).map((e) => ({ path: e.path ?? '', message: e.summary ?? e.message })),
       };
     } else if (code === 'NOT_FOUND') {
       status = 404;

@@ -3,8 +3,8 @@
  * thousand requests generated from its own OpenAPI document (valid bodies, then every mutation of
  * body, path, query and key; test/support/fuzz) plus hand-written ones at the edge, sent as raw
  * HTTP/1.1, 8 at a time. Holds: no 5xx but the engine's documented ones, every error in the JSON
- * shape (Bun's own parser refusals aside: 4xx/505 or no answer, and the connection closed), no
- * answer slower than 2 s, /health answering 200 throughout, the process alive with only JSON on
+ * shape (Bun's own parser refusals aside: 4xx/505 or no answer, and the connection closed), an
+ * answer to every request before the server's idle time-out (none stalls), /health answering 200 throughout, the process alive with only JSON on
  * stdout and the session still WORKING. Prints one line of counts.
  */
 import { afterAll, expect, test } from 'bun:test';
@@ -24,7 +24,10 @@ const OTHER = 'fuzz-other';
 const DOOMED = 'fuzz-doomed';
 const KEY = 'fuzz-key';
 const CONCURRENCY = 8;
-const SLOW_MS = 2000;
+/** A request with no answer by then stalled: the server's idle time-out (src/http/server.ts). */
+const STALL_MS = 30_000;
+/** Every status some operation documents: a request whose odd path reached another route may answer that route's. */
+let documentedAnywhere = new Set<number>();
 /** Errors the service logs only when a request found a bug. */
 const BUG_LINES = ['unhandled error', 'unhandled server error', 'request failed at the edge', 'response does not match its schema'];
 const MARK = `WABUN_E2E_FUZZ=${crypto.randomUUID()}`;
@@ -54,7 +57,6 @@ function judge(c: FuzzCase, res: RawResponse, ms: number, t: Tally): void {
   t.statuses[res.status] = (t.statuses[res.status] ?? 0) + 1;
   if (ms > t.slowest.ms) t.slowest = { ms: Math.round(ms), label: c.label };
   const problem = (what: string) => t.problems.push(`${c.label}: ${what} (${res.status} ${res.body.slice(0, 160)})`);
-  if (ms > SLOW_MS) problem(`answered in ${Math.round(ms)} ms`);
   if (!('x-request-id' in res.headers)) {
     // Not answered by our code: only Bun's parser may do that, and only for what it refuses.
     t.byClass.bunRefused++;
@@ -66,11 +68,14 @@ function judge(c: FuzzCase, res: RawResponse, ms: number, t: Tally): void {
   const s = res.status;
   if (c.keyless && s < 300) problem('a route that needs the key answered without it');
   if (s >= 500) {
-    const documented = (s === 502 || s === 504) && !!c.op?.documented.has(s);
+    // 501 (WAHA's "not implemented by the engine"), 502/504 (WhatsApp Web failed or was slow) and
+    // 503 (not available now) are answers a route may document; a 500 never is.
+    const documented = s !== 500 && (!!c.op?.documented.has(s) || (c.label.includes('}=') && documentedAnywhere.has(s)));
     t.byClass[documented ? 'documented5xx' : 'undocumented5xx']++;
     if (!documented) problem('an undocumented 5xx');
   } else t.byClass[s >= 400 ? '4xx' : s >= 300 ? '3xx' : '2xx']++;
-  if (s >= 300 && !c.head.startsWith('HEAD ')) {
+  // /mcp speaks JSON-RPC, whose errors have their own shape.
+  if (s >= 300 && !c.head.startsWith('HEAD ') && c.op?.path !== '/mcp') {
     let body: Record<string, unknown> | null = null;
     try {
       body = JSON.parse(res.body);
@@ -172,6 +177,7 @@ test('fuzz: thousands of generated and hand-written requests against the binary 
   };
   const cases = shuffled([...ops.flatMap((op) => operationCases(op, ctx)), ...edgeCases(ctx.host, KEY)]);
   expect(ops.length).toBeGreaterThan(40);
+  documentedAnywhere = new Set(ops.flatMap((op) => [...op.documented]));
 
   // /health, polled on its own connection the whole time.
   const health = { polls: 0, slowestMs: 0, bad: [] as string[] };
@@ -203,7 +209,7 @@ test('fuzz: thousands of generated and hand-written requests against the binary 
   await pool(cases, CONCURRENCY, async (c) => {
     const t0 = performance.now();
     try {
-      const res = await rawRequest(service!.port, c.head, c.body ?? '', { serverCloses: c.bunRefuses, timeoutMs: 5000 });
+      const res = await rawRequest(service!.port, c.head, c.body ?? '', { serverCloses: c.bunRefuses, timeoutMs: STALL_MS });
       judge(c, res, performance.now() - t0, tally);
     } catch (e) {
       tally.requests++;

@@ -28,14 +28,10 @@ export const GroupsQuery = t.Object({
   limit: t.Optional(t.Integer({ minimum: 1, maximum: 10000 })),
   offset: t.Optional(t.Integer({ minimum: 0 })),
   exclude: t.Optional(
-    t.Union(
-      [
-        t.Literal(''),
-        t.Literal('participants'),
-        t.Array(t.Union([t.Literal(''), t.Literal('participants')], { error: "exclude must be 'participants' (or empty)" })),
-      ],
-      { description: "Fields to leave out: 'participants' drops the member lists", error: "exclude must be 'participants' (or empty)" },
-    ),
+    t.Union([t.Literal(''), t.Literal('participants'), t.Array(t.Union([t.Literal(''), t.Literal('participants')]))], {
+      description: "Fields to leave out: 'participants' drops the member lists",
+      error: "exclude must be 'participants' (or left out)",
+    }),
   ),
 });
 

@@ -29,6 +29,19 @@ export interface Operation {
 /** A value for a field, by field name; used only where it fits the field's schema. */
 export type Seeds = Record<string, () => unknown>;
 
+/** `s` with every `$ref` to the document's components replaced by the component, all the way down. */
+function inline(doc: Schema, s: unknown, seen: ReadonlySet<string> = new Set()): any {
+  if (Array.isArray(s)) return s.map((v) => inline(doc, v, seen));
+  if (!s || typeof s !== 'object') return s;
+  const ref = (s as Schema).$ref;
+  if (typeof ref === 'string' && ref.startsWith('#/components/schemas/')) {
+    if (seen.has(ref)) return {};
+    const { $ref: _, ...siblings } = s as Schema;
+    return { ...inline(doc, doc.components?.schemas?.[ref.slice('#/components/schemas/'.length)], new Set([...seen, ref])), ...siblings };
+  }
+  return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, k === 'examples' || k === 'example' ? v : inline(doc, v, seen)]));
+}
+
 export function operationsOf(doc: Schema): Operation[] {
   const ops: Operation[] = [];
   for (const [path, item] of Object.entries<Schema>(doc.paths)) {
@@ -38,8 +51,13 @@ export function operationsOf(doc: Schema): Operation[] {
         path,
         id: op.operationId ?? `${method} ${path}`,
         documented: new Set(Object.keys(op.responses ?? {}).map(Number)),
-        params: (op.parameters ?? []).map((p: Schema) => ({ name: p.name, in: p.in, required: !!p.required, schema: p.schema ?? {} })),
-        body: op.requestBody?.content?.['application/json']?.schema,
+        params: (op.parameters ?? []).map((p: Schema) => ({
+          name: p.name,
+          in: p.in,
+          required: !!p.required,
+          schema: inline(doc, p.schema ?? {}),
+        })),
+        body: inline(doc, op.requestBody?.content?.['application/json']?.schema),
       });
     }
   }
