@@ -401,7 +401,7 @@ describe('WhatsApp Web (simulator)', () => {
       await sim().incomingCall({ from: other, isVideo: true });
       expect((await call).payload).toMatchObject({ from: other, isVideo: true, isGroup: false });
 
-      const chats = await client().chats.list({ sortBy: 'conversationTimestamp', limit: 2 });
+      const chats = await client().chats.list({ sortBy: 'conversationTimestamp', sortOrder: 'desc', limit: 2 });
       expect(chats.map((c) => (c.id as { _serialized: string })._serialized).sort()).toEqual([to, other].sort());
       const history = await client().chats.messages(to, { ...HISTORY, limit: 50, downloadMedia: true });
       expect(history.find((m) => m.body === 'a dot')?.media).toEqual({
