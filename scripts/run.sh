@@ -2,7 +2,8 @@
 # The README's two commands, on a fresh Debian machine that has Node.js and npm:
 #   bash scripts/run.sh start   install what is missing, then run the service on its embedded defaults
 #   bash scripts/run.sh test    install what is missing, then run the whole test suite
-# What is installed: Bun (from npm), Debian's chromium and ffmpeg, the locked dependencies.
+# What is installed: Bun (from npm), Debian's chromium and ffmpeg, the locked dependencies; for `test`
+# also Debian's postgresql, whose binaries run a throwaway cluster for the PostgreSQL store's tests.
 # Without root, nothing is installed system-wide: the script says exactly what to run instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -77,6 +78,71 @@ ensure_podman() {
   fi
 }
 
+# The newest installed PostgreSQL server binaries (Debian keeps them out of PATH).
+pg_bin() {
+  local dir
+  dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [ -n "$dir" ] && [ -x "$dir/initdb" ] && [ -x "$dir/pg_ctl" ] && echo "$dir"
+}
+
+# Only the tests need PostgreSQL. Debian's package would also create and start a system cluster
+# on port 5432; the tests never use one, so the install asks for none (createcluster.conf(5)).
+ensure_postgres() {
+  if pg_bin >/dev/null; then return 0; fi
+  if ! is_root; then
+    say "PostgreSQL is missing: the PostgreSQL store's tests will be skipped. To run them, as root:"
+    say "  sudo apt-get install -y postgresql"
+    return 1
+  fi
+  say "installing Debian's postgresql (for the tests; no system cluster is created)"
+  export DEBIAN_FRONTEND=noninteractive
+  mkdir -p /etc/postgresql-common/createcluster.d
+  echo 'create_main_cluster = false' >/etc/postgresql-common/createcluster.d/wabun-tests.conf
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+  pg_bin >/dev/null || { say "postgresql was installed but no initdb was found"; return 1; }
+}
+
+# A throwaway cluster for the tests: a temp folder, loopback only, a free port, a random password,
+# owned by an unprivileged user (initdb refuses root: as root, the package's `postgres` user), and
+# without fsync (it is deleted when the run ends). Exports WABUN_TEST_POSTGRES_URL.
+PG_DIR=''
+PG_AS=()
+start_test_postgres() {
+  local bin port password attempt
+  bin=$(pg_bin) || return 1
+  PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/wabun-pg.XXXXXX")
+  if is_root; then PG_AS=(runuser -u postgres --); fi
+  password=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  (umask 077 && echo "$password" >"$PG_DIR/password")
+  if is_root; then chown -R postgres: "$PG_DIR"; fi
+  if ! "${PG_AS[@]}" "$bin/initdb" -D "$PG_DIR/data" -U wabun --pwfile="$PG_DIR/password" --auth-local=trust \
+    --auth-host=scram-sha-256 -E UTF8 --no-sync >"$PG_DIR/initdb.log" 2>&1; then
+    cat "$PG_DIR/initdb.log" >&2
+    return 1
+  fi
+  for attempt in 1 2 3; do # a port picked free may be taken before the server binds it
+    port=$(bun -e 'const s = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: () => new Response() }); console.log(s.port); s.stop(true);')
+    if "${PG_AS[@]}" "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 -o \
+      "-p $port -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+      start >/dev/null; then
+      export WABUN_TEST_POSTGRES_URL="postgres://wabun:$password@127.0.0.1:$port/postgres?sslmode=disable"
+      return 0
+    fi
+  done
+  tail -n 20 "$PG_DIR/server.log" >&2
+  return 1
+}
+
+stop_test_postgres() {
+  [ -n "$PG_DIR" ] || return 0
+  if [ -f "$PG_DIR/data/postmaster.pid" ]; then
+    "${PG_AS[@]}" "$(pg_bin)/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$PG_DIR"
+  PG_DIR=''
+}
+
 ensure_bun
 ensure_system_packages
 ensure_deps
@@ -86,6 +152,18 @@ case "$mode" in
   setup) say "ready: bun $(bun --version), chromium at $(chromium_path), ffmpeg at $(command -v ffmpeg || echo '(missing)')" ;;
   start) exec bun src/index.ts ;;
   test)
+    # The PostgreSQL store's cases run against WABUN_TEST_POSTGRES_URL: a server given by the
+    # caller, else a throwaway cluster started here and stopped when the run ends.
+    if [ -z "${WABUN_TEST_POSTGRES_URL:-}" ] && ensure_postgres; then
+      trap stop_test_postgres EXIT
+      pg_started=$(date +%s%N)
+      if start_test_postgres; then
+        say "PostgreSQL for the tests on ${WABUN_TEST_POSTGRES_URL##*@} (ready in $((($(date +%s%N) - pg_started) / 1000000)) ms)"
+      else
+        say "could not start a PostgreSQL cluster for the tests: its cases will be skipped"
+        stop_test_postgres
+      fi
+    fi
     # Lint, then the unit tests, then the end-to-end tests (real Chromium); each run's counts
     # (bun test prints " N pass", " N fail") are summed into one closing line.
     log=$(mktemp)

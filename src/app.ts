@@ -46,7 +46,8 @@ import { presenceRoutes } from './modules/presence';
 import { PresenceService } from './modules/presence/service';
 import { profileRoutes } from './modules/profile';
 import { ProfileService } from './modules/profile/service';
-import { serverRoutes } from './modules/server';
+import { debugRoutes, serverRoutes } from './modules/server';
+import type { DebugService } from './modules/server/debug';
 import type { ServerService } from './modules/server/service';
 import { sessionRoutes } from './modules/sessions';
 import type { SessionManager } from './modules/sessions/service';
@@ -65,6 +66,8 @@ export interface AppParts {
   /** The stored API keys beside the server key: /api/keys, and who a presented key is. */
   apiKeys?: ApiKeysService;
   server: ServerService;
+  /** WAHA's debug routes (/api/server/debug/…), answering 404 unless WAHA_DEBUG_MODE. */
+  debug?: DebugService;
   /** Sessions, auth (QR, pairing code), screenshot, chats, contacts and groups. */
   sessions?: SessionManager;
   /** Sending routes. */
@@ -124,6 +127,7 @@ export function createApp(parts: AppParts) {
     .use(accessLog(log, open, parts.counters && ((m, r, s) => parts.counters!.httpRequest(m, r, s))))
     .use(docsRoutes({ app: () => root.app!, isOpen: (pattern) => open.has(pattern) }))
     .use(serverRoutes(parts.server))
+    .use(optional(parts.debug, debugRoutes))
     .use(optional(sessions, sessionRoutes))
     .use(optional(parts.apiKeys, apiKeyRoutes))
     .use(appRoutes(new AppsService()))
@@ -133,7 +137,7 @@ export function createApp(parts: AppParts) {
     .use(optional(sessions, (s) => groupRoutes(new GroupsService(s, limits))))
     .use(optional(sessions, (s) => labelRoutes(new LabelsService(s))))
     .use(optional(sessions, (s) => channelRoutes(new ChannelsService(s))))
-    .use(optional(sessions, (s) => presenceRoutes(new PresenceService(s))))
+    .use(optional(sessions, (s) => presenceRoutes(new PresenceService(s, (name, p) => s.setPresence(name, p)))))
     .use(optional(sessions, (s) => profileRoutes(new ProfileService(s, limits))))
     .use(optional(sessions, (s) => statusRoutes(new StatusService(s, limits, converter))))
     .use(optional(sessions, (s) => callRoutes(new CallsService(s))))

@@ -12,6 +12,7 @@ import { createWebjsEngineFactory } from './engine/webjs';
 import { createEvents } from './events';
 import { globalWebhook } from './events/targets';
 import { createKeyCheck, generateKey, type KeyCheck } from './http/api-key';
+import { cors } from './http/cors';
 import { createEdge } from './http/edge';
 import { Logger } from './log';
 import { createMemory } from './memory';
@@ -23,6 +24,7 @@ import { MemoryHistory } from './modules/memory-history/service';
 import { MessagingService } from './modules/messages/service';
 import { createMetrics } from './modules/metrics/metrics';
 import { MetricsService } from './modules/metrics/service';
+import { DebugService } from './modules/server/debug';
 import { ServerService } from './modules/server/service';
 import { type QrPrinter, qrPng, terminalQrPrinter } from './modules/sessions/qr';
 import { SessionManager } from './modules/sessions/service';
@@ -30,7 +32,7 @@ import { WebhookDeliveryService } from './modules/webhooks/service';
 import { wsRoute } from './modules/ws';
 import { outboundPolicy } from './net/policy';
 import { chromiumVersion, findChromium } from './os/chromium';
-import { openSqliteStore } from './store/sqlite';
+import { openStore } from './store';
 import { VERSION } from './version';
 
 const MB = 1024 * 1024;
@@ -39,8 +41,11 @@ export const MAX_JSON_DEPTH = 64;
 
 /** What tests (and embedders) may swap; production leaves all of it unset but `exit`. */
 export interface ComposeOptions {
-  /** Asked for when the service must end (the memory governor's last resort, EXIT_ON_ALL_SESSIONS_FAILED). */
-  exit: (code: number, reason: string) => void;
+  /**
+   * Asked for when the service must end: the memory governor's last resort, EXIT_ON_ALL_SESSIONS_FAILED,
+   * POST /api/server/stop (code 0; `force`: browsers killed instead of closed).
+   */
+  exit: (code: number, reason: string, how?: { force?: boolean }) => void;
   /** Default: the whatsapp-web.js engine on the Chromium found on this machine. */
   engineFactory?: EngineFactory;
   /** Default: a JSON logger on stdout at WAHA_LOG_LEVEL. */
@@ -60,7 +65,8 @@ function keyFor(config: Config): { keyCheck: KeyCheck | null; generated: string 
 
 /**
  * Every part of the service, built. Throws MissingDependencyError when no Chromium is found
- * (unless an engine factory is given): start-up fails fast with the install hint.
+ * (unless an engine factory is given) or the PostgreSQL store cannot be reached: start-up fails
+ * fast with the hint.
  */
 export async function compose(config: Config, options: ComposeOptions) {
   const log = options.log ?? new Logger({ level: config.WAHA_LOG_LEVEL, format: config.WAHA_LOG_FORMAT });
@@ -81,7 +87,8 @@ export async function compose(config: Config, options: ComposeOptions) {
       defaultProxy: config.WHATSAPP_PROXY_SERVER || undefined,
     });
   const { keyCheck, generated } = keyFor(config);
-  const store = openSqliteStore(config.WAHA_LOCAL_STORE_BASE_DIR);
+  const store = await openStore({ postgresUrl: config.WHATSAPP_SESSIONS_POSTGRESQL_URL, baseDir: config.WAHA_LOCAL_STORE_BASE_DIR });
+  log.info('store opened', { store: store.kind, at: store.where });
   const metrics = createMetrics();
   // Chromium's version is asked once, off the start-up path (it costs ~50 ms of a cold start).
   let browser = 'unknown';
@@ -122,8 +129,10 @@ export async function compose(config: Config, options: ComposeOptions) {
       deliveries?.attempted(a);
     },
   });
+  const workerId = crypto.randomUUID().slice(0, 8);
   sessions = await SessionManager.open({
     config,
+    workerId,
     store: store.sessions,
     bus: events.bus,
     log,
@@ -168,10 +177,16 @@ export async function compose(config: Config, options: ComposeOptions) {
   const server = new ServerService({
     memory: memory.sampler,
     startedAt: clock.now(),
-    workerId: crypto.randomUUID().slice(0, 8),
+    workerId,
     browserVersion,
     sessionCounts: () => manager.counts(),
     lastMemoryAction: () => memory.governor.lastAction(),
+    stop: (force) => options.exit(0, `POST /api/server/stop${force ? ' {"force":true}' : ''}`, { force }),
+  });
+  const debug = new DebugService({
+    enabled: config.WAHA_DEBUG_MODE,
+    log,
+    browserTrace: (session, opts) => manager.browserTrace(session, opts),
   });
   const mediaLimits = {
     maxBytes: config.MEDIA_MAX_MB * MB,
@@ -196,6 +211,7 @@ export async function compose(config: Config, options: ComposeOptions) {
     keyCheck,
     apiKeys,
     server,
+    debug,
     sessions: manager,
     messaging,
     metrics: metricsService,
@@ -207,12 +223,14 @@ export async function compose(config: Config, options: ComposeOptions) {
     mediaLimits,
     converter,
   });
+  const corsHooks = cors(config.CORS_ALLOWED_ORIGINS);
   const edge = createEdge({
     app,
     log,
     limits: { maxBytes: config.BODY_LIMIT_MB * MB, maxDepth: MAX_JSON_DEPTH },
+    preflight: corsHooks.preflight,
     // The latest periodic sample: no syscall on the request path.
-    headers: () => ({ 'x-memory-usage-mb': String(Math.round(memory.sampler.latest().totalMb)) }),
+    headers: (request) => ({ ...corsHooks.headers(request), 'x-memory-usage-mb': String(Math.round(memory.sampler.latest().totalMb)) }),
     ws: wsRoute(events.hub, keyCheck, config.WHATSAPP_API_KEY_EXCLUDE_PATH.includes('ws'), apiKeys),
   });
 
@@ -244,8 +262,11 @@ export async function compose(config: Config, options: ComposeOptions) {
       return { restored: manager.restore() };
     },
 
-    /** Closes the browsers (what is stored as running is kept for the next start) and the store, within DESTROY_TIMEOUT_MS. */
-    stop(): Promise<void> {
+    /**
+     * Closes the browsers (what is stored as running is kept for the next start) and the store, within
+     * DESTROY_TIMEOUT_MS; `force`: the browsers are SIGKILLed instead of closed.
+     */
+    stop(how: { force?: boolean } = {}): Promise<void> {
       stopping ??= (async () => {
         const started = clock.now();
         memory.stop();
@@ -253,7 +274,7 @@ export async function compose(config: Config, options: ComposeOptions) {
         dashboard.close();
         media?.stop();
         const left = () => Math.max(100, config.DESTROY_TIMEOUT_MS - (clock.now() - started));
-        await Promise.all([manager.close(left()), events.stop(left())]);
+        await Promise.all([manager.close(left(), how.force ?? false), events.stop(left())]);
         await store.close();
         log.info('stopped');
       })();

@@ -7,6 +7,7 @@
  * unlike WAHA's getters, which turn a bad number into NaN silently.
  */
 
+import { normalizeOrigin, originProblem } from './http/cors';
 import { parseRules, type Rules } from './net/policy';
 
 type Kind =
@@ -16,6 +17,8 @@ type Kind =
   | { type: 'enum'; values: readonly string[] }
   | { type: 'list' }
   | { type: 'url' }
+  /** A `postgres://` or `postgresql://` URL (it may hold a password: never printed whole). */
+  | { type: 'postgres' }
   /** Plain text, or `sha512:` and 128 hex digits. */
   | { type: 'apikey' }
   /** `Name:value;Name2:value2`, each a valid HTTP header. */
@@ -23,7 +26,9 @@ type Kind =
   /** A comma list of session names (each becomes a folder name). */
   | { type: 'sessions' }
   /** A comma list of host names, addresses and CIDR ranges (the outbound URL policy). */
-  | { type: 'rules' };
+  | { type: 'rules' }
+  /** `*`, or a comma list of origins (`scheme://host[:port]`). */
+  | { type: 'origins' };
 
 interface Variable {
   /** First name is the canonical one; later names are aliases (WAHA's, or those older deployments set). */
@@ -40,10 +45,12 @@ const bool = { type: 'bool' } as const;
 const str = { type: 'string' } as const;
 const list = { type: 'list' } as const;
 const url = { type: 'url' } as const;
+const postgres = { type: 'postgres' } as const;
 const apikey = { type: 'apikey' } as const;
 const headers = { type: 'headers' } as const;
 const sessions = { type: 'sessions' } as const;
 const rules = { type: 'rules' } as const;
+const origins = { type: 'origins' } as const;
 
 /** A session name: it becomes a folder name, so only these characters (WAHA allows the same). */
 export const SESSION_NAME_PATTERN = '^[A-Za-z0-9_-]{1,54}$';
@@ -57,6 +64,12 @@ export const VARIABLES = [
   { names: ['WHATSAPP_API_HOSTNAME'], kind: str, default: '0.0.0.0', doc: 'Address to listen on.' },
   { names: ['WAHA_BASE_URL'], kind: str, default: '', doc: 'Public base URL used in media links; empty = http://localhost:PORT.' },
   { names: ['BODY_LIMIT_MB'], kind: int(1, 100), default: '5', doc: 'Largest request body accepted; larger bodies get 413.' },
+  {
+    names: ['CORS_ALLOWED_ORIGINS'],
+    kind: origins,
+    default: '*',
+    doc: 'Origins whose pages may call the API from a browser (CORS): * for any (as WAHA), or a comma list like https://dash.example.com. Preflights never need the key.',
+  },
   // --- auth
   {
     names: ['WAHA_API_KEY', 'WHATSAPP_API_KEY'],
@@ -90,12 +103,25 @@ export const VARIABLES = [
   // --- logs
   { names: ['WAHA_LOG_LEVEL'], kind: oneOf('error', 'warn', 'info', 'debug', 'trace'), default: 'info', doc: 'Lowest level written.' },
   { names: ['WAHA_LOG_FORMAT'], kind: oneOf('JSON', 'PRETTY'), default: 'JSON', doc: 'JSON lines for machines, PRETTY for a terminal.' },
+  {
+    names: ['WAHA_DEBUG_MODE'],
+    kind: bool,
+    default: 'false',
+    doc: 'Serve the debug routes (/api/server/debug/…: heap snapshot, CPU profile, browser trace); off, they answer 404.',
+  },
   // --- sessions and the engine
   {
     names: ['WAHA_LOCAL_STORE_BASE_DIR'],
     kind: str,
     default: './.sessions',
     doc: 'Data folder: the SQLite store, browser profiles, media.',
+  },
+  {
+    names: ['WHATSAPP_SESSIONS_POSTGRESQL_URL'],
+    kind: postgres,
+    default: '',
+    secret: true,
+    doc: 'PostgreSQL as the store (sessions, webhook outbox, published-message ledger), e.g. `postgres://user:pass@host:5432/db?sslmode=disable`; empty = the SQLite file in the data folder.',
   },
   {
     names: ['WHATSAPP_RESTART_ALL_SESSIONS'],
@@ -274,9 +300,11 @@ type ValueOf<K extends Kind> = K extends { type: 'int' }
         ? readonly { readonly name: string; readonly value: string }[]
         : K extends { type: 'rules' }
           ? Rules
-          : K extends { type: 'enum'; values: readonly (infer V)[] }
-            ? V
-            : string;
+          : K extends { type: 'origins' }
+            ? readonly string[]
+            : K extends { type: 'enum'; values: readonly (infer V)[] }
+              ? V
+              : string;
 
 /** The parsed configuration, keyed by each variable's canonical name. */
 export type Config = {
@@ -292,6 +320,13 @@ export class ConfigError extends Error {
   ) {
     super(`Invalid ${variable}=${JSON.stringify(value)}: expected ${expected}.`);
   }
+}
+
+/** The value with any `user:password@` part's password masked; all of it masked when no such part can be told apart. */
+function withoutPassword(value: string): string {
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i.exec(value);
+  if (m) return `${m[1]}${m[2]!.split(':')[0]}${m[2]!.includes(':') ? ':[redacted]' : ''}@${value.slice(m[0].length)}`;
+  return value.includes('@') ? '[redacted]' : value;
 }
 
 function parseValue(name: string, raw: string, kind: Kind): unknown {
@@ -332,6 +367,22 @@ function parseValue(name: string, raw: string, kind: Kind): unknown {
       if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConfigError(name, raw, 'an http(s) URL');
       return value;
     }
+    case 'postgres': {
+      if (value === '') return '';
+      let u: URL | null = null;
+      try {
+        u = new URL(value);
+      } catch {
+        // reported below, without the value (it may hold a password)
+      }
+      if (!u || (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') || !u.hostname)
+        throw new ConfigError(
+          name,
+          withoutPassword(value),
+          'a postgres:// or postgresql:// URL with a host, e.g. postgres://user:pass@host:5432/db',
+        );
+      return value;
+    }
     case 'string':
       return value;
     case 'apikey': {
@@ -366,6 +417,22 @@ function parseValue(name: string, raw: string, kind: Kind): unknown {
       if (bad !== undefined)
         throw new ConfigError(name, raw, `a comma list of session names (${JSON.stringify(bad)} is not: ${SESSION_NAME_HINT})`);
       return Object.freeze(names);
+    }
+    case 'origins': {
+      const items = value
+        .split(',')
+        .map((s) => s.trim().replace(/\/+$/, ''))
+        .filter(Boolean);
+      for (const item of items) {
+        const problem = originProblem(item);
+        if (problem)
+          throw new ConfigError(
+            name,
+            raw,
+            `* or a comma list of origins like https://app.example.com (${JSON.stringify(item)} is ${problem})`,
+          );
+      }
+      return Object.freeze(items.length ? items.map(normalizeOrigin) : ['*']);
     }
     case 'rules': {
       const { rules, invalid } = parseRules(value.split(','));
@@ -408,6 +475,8 @@ function describeKind(kind: Kind): string {
       return 'comma list';
     case 'url':
       return 'http(s) URL';
+    case 'postgres':
+      return 'postgres:// URL';
     case 'string':
       return 'text';
     case 'apikey':
@@ -418,6 +487,8 @@ function describeKind(kind: Kind): string {
       return 'comma list of names';
     case 'rules':
       return 'hosts, IPs, CIDRs';
+    case 'origins':
+      return '* or origins';
   }
 }
 

@@ -22,12 +22,16 @@ const REASONS: Record<number, string> = {
 /** The standard reason phrase for a status code. */
 export const reasonPhrase = (status: number): string => REASONS[status] ?? 'Error';
 
-/** An error meant for the API client: status, an actionable message, optional details. */
+/**
+ * An error meant for the API client: status, an actionable message, optional details, and optional
+ * top-level `fields` beside the shape where WAHA's clients read them (its 422 `session`, `status`, `expected`).
+ */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
     readonly details?: Record<string, unknown>,
+    readonly fields?: Record<string, unknown>,
   ) {
     super(message);
     this.name = new.target.name;
@@ -60,8 +64,8 @@ export class NotFoundError extends HttpError {
 }
 
 export class UnprocessableError extends HttpError {
-  constructor(message: string, details?: Record<string, unknown>) {
-    super(422, message, details);
+  constructor(message: string, details?: Record<string, unknown>, fields?: Record<string, unknown>) {
+    super(422, message, details, fields);
   }
 }
 

@@ -33,8 +33,8 @@ try {
 let service: Service | null = null;
 let stopping = false;
 
-/** Stops everything (bounded by DESTROY_TIMEOUT_MS), then exits with `code`. A second call exits at once. */
-function shutdown(code: number, why: Record<string, unknown>): void {
+/** Stops everything (bounded by DESTROY_TIMEOUT_MS; `force`: browsers killed), then exits with `code`. A second call exits at once. */
+function shutdown(code: number, why: Record<string, unknown>, force = false): void {
   if (stopping) process.exit(code === 0 ? 130 : code); // a second signal: the operator wants out now
   stopping = true;
   service?.log.info('shutting down', why);
@@ -42,7 +42,7 @@ function shutdown(code: number, why: Record<string, unknown>): void {
     service?.log.error('shutdown took too long; exiting', { timeoutMs: config.DESTROY_TIMEOUT_MS });
     process.exit(1);
   }, config.DESTROY_TIMEOUT_MS + 1000);
-  Promise.all([server?.stop(true), service?.stop()]).then(
+  Promise.all([server?.stop(true), service?.stop({ force })]).then(
     () => {
       clearTimeout(deadline);
       process.exit(code);
@@ -56,9 +56,11 @@ function shutdown(code: number, why: Record<string, unknown>): void {
 
 try {
   service = await compose(config, {
-    exit: (code, reason) => {
-      service?.log.error(`${reason}; exiting with code ${code} so the supervisor restarts the service`);
-      shutdown(code, { reason });
+    exit: (code, reason, how) => {
+      const line = `${reason}; exiting with code ${code} so the supervisor restarts the service`;
+      if (code === 0) service?.log.info(line);
+      else service?.log.error(line);
+      shutdown(code, { reason }, how?.force ?? false);
     },
   });
 } catch (e) {

@@ -28,6 +28,9 @@ export const ErrorBody = t.Object(
     message: t.String({ description: 'What was wrong and what to do' }),
     details: t.Optional(t.Record(t.String(), t.Unknown())),
     requestId: t.Optional(t.String()),
+    session: t.Optional(t.String({ description: "WAHA's 422 for a session in the wrong status: the session" })),
+    status: t.Optional(t.String({ description: '… its status' })),
+    expected: t.Optional(t.Array(t.String(), { description: '… and the statuses the call needs' })),
   },
   { $id: '#/components/schemas/Error' },
 );
@@ -37,8 +40,16 @@ export function errorResponses<const S extends number>(...statuses: S[]): Record
   return Object.fromEntries(statuses.map((s) => [s, ErrorBody])) as Record<S, typeof ErrorBody>;
 }
 
-/** The logged-in account. */
-export const Me = t.Object({ id: t.String({ examples: ['14155550123@c.us'] }), pushName: t.String() }, { $id: '#/components/schemas/Me' });
+/** The logged-in account (WAHA's MeInfo); `lid` and `jid` where WhatsApp Web tells them. */
+export const Me = t.Object(
+  {
+    id: t.String({ examples: ['14155550123@c.us'] }),
+    pushName: t.String(),
+    lid: t.Optional(t.String({ description: "The account's LID", examples: ['123123@lid'] })),
+    jid: t.Optional(t.String({ description: 'The id with the device number', examples: ['14155550123:1@s.whatsapp.net'] })),
+  },
+  { $id: '#/components/schemas/Me' },
+);
 export type Me = typeof Me.static;
 
 const nullable = <T extends Parameters<typeof t.Union>[0][number]>(s: T) => t.Union([s, t.Null()]);

@@ -93,6 +93,22 @@ describe('parseConfig', () => {
     expect(parseConfig({ WAHA_API_KEY: 'plain key' }).WAHA_API_KEY).toBe('plain key');
   });
 
+  test('WHATSAPP_SESSIONS_POSTGRESQL_URL takes a postgres:// URL; a refusal never shows the password', () => {
+    const url = 'postgres://wabun:s3cret@db.internal:5432/wabun?sslmode=disable';
+    expect(parseConfig({ WHATSAPP_SESSIONS_POSTGRESQL_URL: url }).WHATSAPP_SESSIONS_POSTGRESQL_URL).toBe(url);
+    expect(parseConfig({ WHATSAPP_SESSIONS_POSTGRESQL_URL: 'postgresql://db/wabun' }).WHATSAPP_SESSIONS_POSTGRESQL_URL).toBe(
+      'postgresql://db/wabun',
+    );
+    expect(parseConfig({}).WHATSAPP_SESSIONS_POSTGRESQL_URL).toBe('');
+    const wrongScheme = refusal({ WHATSAPP_SESSIONS_POSTGRESQL_URL: 'mysql://wabun:s3cret@db/wabun' });
+    expect(wrongScheme.variable).toBe('WHATSAPP_SESSIONS_POSTGRESQL_URL');
+    expect(wrongScheme.message).toBe(
+      'Invalid WHATSAPP_SESSIONS_POSTGRESQL_URL="mysql://wabun:[redacted]@db/wabun": expected a postgres:// or postgresql:// URL with a host, e.g. postgres://user:pass@host:5432/db.',
+    );
+    expect(refusal({ WHATSAPP_SESSIONS_POSTGRESQL_URL: 'db.internal:5432' }).variable).toBe('WHATSAPP_SESSIONS_POSTGRESQL_URL');
+    expect(refusal({ WHATSAPP_SESSIONS_POSTGRESQL_URL: 'postgres://u:p@ss@/x' }).message).not.toContain('p@ss');
+  });
+
   test('list variables are checked entry by entry: session names, headers, address rules', () => {
     expect(refusal({ WHATSAPP_START_SESSION: 'ok,bad name' }).message).toContain('"bad name"');
     expect(refusal({ WHATSAPP_HOOK_CUSTOM_HEADERS: 'X-A:1;novalue' }).variable).toBe('WHATSAPP_HOOK_CUSTOM_HEADERS');
@@ -145,6 +161,12 @@ describe('start-up refuses a bad variable', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toStartWith('wabun: Invalid WAHA_API_KEY=');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  test('a WHATSAPP_SESSIONS_POSTGRESQL_URL that is not a postgres:// URL exits 2 naming it', async () => {
+    const r = await start({ WHATSAPP_SESSIONS_POSTGRESQL_URL: 'localhost:5432', PORT: '0' });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toStartWith('wabun: Invalid WHATSAPP_SESSIONS_POSTGRESQL_URL="localhost:5432": expected a postgres://');
   });
 
   test('ENABLE_REAL_WHATSAPP=false exits 2 with the no-mock message', async () => {

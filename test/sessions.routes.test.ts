@@ -6,11 +6,12 @@ import { afterAll, describe, expect, test } from 'bun:test';
 import { createApp } from '../src/app';
 import { silentLogger } from '../src/log';
 import { MemorySampler } from '../src/memory/sampler';
+import { MessagingService } from '../src/modules/messages/service';
 import { ServerService } from '../src/modules/server/service';
 import { FAKE_ME, fakeManager } from './support/fake-engine';
 import { decodeQrPng, reach } from './support/waits';
 
-const f = await fakeManager();
+const f = await fakeManager({}, { workerId: 'w-1' });
 const memory = new MemorySampler({ limitMb: 300, browsers: () => [] });
 const server = new ServerService({
   memory,
@@ -19,7 +20,14 @@ const server = new ServerService({
   browserVersion: () => 'test',
   sessionCounts: () => f.manager.counts(),
 });
-const app = createApp({ config: f.config, log: silentLogger, keyCheck: null, server, sessions: f.manager });
+const app = createApp({
+  config: f.config,
+  log: silentLogger,
+  keyCheck: null,
+  server,
+  sessions: f.manager,
+  messaging: new MessagingService(f.manager, { maxBytes: 1 << 20, timeoutMs: 1000 }),
+});
 afterAll(async () => {
   await f.dispose();
 });
@@ -34,10 +42,19 @@ const call = (method: string, path: string, body?: unknown, headers: Record<stri
   );
 
 describe('sessions routes', () => {
-  test('POST /api/sessions → 201 {name, status, config, me}; default name "default"', async () => {
+  test('POST /api/sessions → 201 with WAHA\'s SessionInfo; default name "default"', async () => {
     const res = await call('POST', '/api/sessions', { start: false });
     expect(res.status).toBe(201);
-    expect(await res.json()).toEqual({ name: 'default', status: 'STOPPED', config: null, me: null });
+    expect(await res.json()).toEqual({
+      name: 'default',
+      status: 'STOPPED',
+      config: null,
+      me: null,
+      presence: null,
+      timestamps: { activity: null },
+      assignedWorker: 'w-1',
+      apps: null,
+    });
   });
 
   test("duplicate → 422 with WAHA's message in the one error shape", async () => {
@@ -47,11 +64,10 @@ describe('sessions routes', () => {
       statusCode: 422,
       error: 'Unprocessable Entity',
       message: "Session 'default' already exists. Use PUT to update it.",
-      details: { session: 'default' },
     });
   });
 
-  test('bad names → 400 (path and body); unknown → 404 saying how to create it', async () => {
+  test("bad names → 400 (path and body); unknown → WAHA's 404 on every session route", async () => {
     for (const path of ['/api/sessions/a%20b', `/api/sessions/${'x'.repeat(55)}`, '/api/sessions/a.b/start', '/api/a$b/auth/qr']) {
       const res = await call(path.endsWith('start') ? 'POST' : 'GET', path);
       expect(res.status).toBe(400);
@@ -64,13 +80,27 @@ describe('sessions routes', () => {
     ).toBe(400);
     const res = await call('GET', '/api/sessions/ghost');
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({
-      statusCode: 404,
-      error: 'Not Found',
-      message: 'Session \'ghost\' not found. Create it with POST /api/sessions {"name":"ghost"}.',
-      details: { session: 'ghost' },
-    });
-    expect((await call('POST', '/api/sessions/ghost/start')).status).toBe(404);
+    expect(await res.json()).toEqual({ statusCode: 404, error: 'Not Found', message: 'Session not found' });
+    const routes: [string, string, unknown?][] = [
+      ['PUT', '/api/sessions/ghost', { config: null }],
+      ['GET', '/api/sessions/ghost/me'],
+      ...['start', 'stop', 'restart', 'logout'].map((op): [string, string] => ['POST', `/api/sessions/ghost/${op}`]),
+      ['GET', '/api/ghost/auth/qr'],
+      ['POST', '/api/ghost/auth/request-code', { phoneNumber: '14155550123' }],
+      ['GET', '/api/screenshot?session=ghost'],
+      ['GET', '/api/ghost/chats'],
+      ['GET', '/api/ghost/groups'],
+      ['GET', '/api/contacts/all?session=ghost'],
+      ['POST', '/api/sendText', { session: 'ghost', chatId: '14155550123@c.us', text: 'hi' }],
+    ];
+    for (const [method, path, body] of routes) {
+      const r = await call(method, path, body);
+      expect({ route: `${method} ${path}`, status: r.status, body: await r.json() }).toEqual({
+        route: `${method} ${path}`,
+        status: 404,
+        body: { statusCode: 404, error: 'Not Found', message: 'Session not found' },
+      });
+    }
   });
 
   test('start → QR as PNG, JSON and raw; scan → WORKING; /me; QR when WORKING → 422', async () => {
@@ -99,13 +129,24 @@ describe('sessions routes', () => {
       status: 'WORKING',
       config: null,
       me: FAKE_ME,
+      presence: null,
+      timestamps: { activity: expect.any(Number) },
+      assignedWorker: 'w-1',
+      apps: null,
       engine: { engine: 'WEBJS', WWebVersion: null, state: 'CONNECTED' },
     });
+    expect((await (await call('GET', '/api/sessions/default?expand=apps')).json()).apps).toEqual([]);
+    expect((await (await call('GET', '/api/sessions?expand=apps')).json())[0].apps).toEqual([]);
+    expect((await call('GET', '/api/sessions/default?expand=nothing')).status).toBe(400);
     const qr = await call('GET', '/api/default/auth/qr');
     expect(qr.status).toBe(422);
-    expect(await qr.json()).toMatchObject({
+    const what = { session: 'default', status: 'WORKING', expected: ['SCAN_QR_CODE'] };
+    expect(await qr.json()).toEqual({
       statusCode: 422,
-      details: { session: 'default', status: 'WORKING', expected: ['SCAN_QR_CODE'] },
+      error: 'Unprocessable Entity',
+      message: expect.stringMatching(/^Session status is not as expected/),
+      details: what,
+      ...what,
     });
     const shot = await call('GET', '/api/screenshot?session=default');
     expect(shot.headers.get('content-type')).toBe('image/png');

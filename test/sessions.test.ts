@@ -10,6 +10,7 @@ import type { BusEvent } from '../src/events/bus';
 import { KeyedLock } from '../src/lock';
 import { reconnectDelay } from '../src/modules/sessions/backoff';
 import { terminalQrPrinter } from '../src/modules/sessions/qr';
+import { settle } from './support/clock';
 import { FAKE_ME, fakeManager, type ManagerFixture } from './support/fake-engine';
 import { nextStatus, reach } from './support/waits';
 
@@ -38,13 +39,53 @@ describe('lifecycle', () => {
     f.engine('a').scan();
     await reach(f.manager, 'a', 'WORKING');
     expect(f.manager.me('a')).toEqual(FAKE_ME);
-    expect(f.manager.list()).toEqual([{ name: 'a', status: 'WORKING', config: { metadata: { 'user.id': '7' } }, me: FAKE_ME }]);
+    expect(f.manager.list()).toEqual([
+      {
+        name: 'a',
+        status: 'WORKING',
+        config: { metadata: { 'user.id': '7' } },
+        me: FAKE_ME,
+        presence: null,
+        timestamps: { activity: f.clock.now() },
+        assignedWorker: null,
+        apps: null,
+      },
+    ]);
     expect(events.map((e) => (e.payload as { status: string }).status)).toEqual(['STARTING', 'SCAN_QR_CODE', 'STARTING', 'WORKING']);
     const last = events.at(-1)!;
     expect(last).toMatchObject({ session: 'a', metadata: { 'user.id': '7' }, me: FAKE_ME });
     const payload = last.payload as { name: string; statuses: { status: string; timestamp: number }[] };
     expect(payload.name).toBe('a');
     expect(payload.statuses.map((s) => s.status)).toEqual(['STARTING', 'SCAN_QR_CODE', 'STARTING', 'WORKING']);
+  });
+
+  test('create, start and restart answer STARTING at once while the browser launches (as WAHA); the launch goes on in the background', async () => {
+    f = await fakeManager();
+    let release = () => {};
+    f.world.gate = new Promise<void>((resolve) => (release = resolve));
+    expect((await f.manager.create({ name: 'slow' })).status).toBe('STARTING');
+    expect(f.world.live.size).toBe(0); // still launching
+    expect((await f.manager.restart('slow')).status).toBe('STARTING');
+    expect((await f.manager.start('slow')).status).toBe('STARTING');
+    release();
+    await reach(f.manager, 'slow', 'SCAN_QR_CODE');
+    expect(f.world.built).toHaveLength(2); // create's launch was stopped by the restart
+    expect(f.world.live.size).toBe(1);
+  });
+
+  test('a stop during a launch leaves no browser; the launch does not bring the session back', async () => {
+    f = await fakeManager();
+    let release = () => {};
+    f.world.gate = new Promise<void>((resolve) => (release = resolve));
+    const events = statusEvents(f);
+    await f.manager.create({ name: 'halted' });
+    expect((await f.manager.stop('halted')).status).toBe('STOPPED');
+    release();
+    await f.engine('halted').launch?.catch(() => {});
+    await settle(); // the failed launch's own handling, under the lock
+    expect(f.world.live.size).toBe(0);
+    expect(f.manager.get('halted').status).toBe('STOPPED');
+    expect(events.map((e) => (e.payload as { status: string }).status)).toEqual(['STARTING', 'STOPPED']);
   });
 
   test('start is idempotent; stop closes the browser; start=false creates STOPPED', async () => {
@@ -60,20 +101,38 @@ describe('lifecycle', () => {
     expect(f.manager.get('b').status).toBe('STOPPED');
   });
 
-  test("duplicate → 422 with WAHA's message; unknown → 404 saying how to create it; bad name → 400", async () => {
+  test("duplicate → 422 with WAHA's message; unknown → WAHA's 404; bad name → 400", async () => {
     f = await fakeManager();
     await f.manager.create({ name: 'c', start: false });
     expect(f.manager.create({ name: 'c' })).rejects.toMatchObject({
       status: 422,
       message: "Session 'c' already exists. Use PUT to update it.",
     });
-    expect(() => f.manager.get('nope')).toThrow(
-      expect.objectContaining({ status: 404, message: expect.stringContaining('POST /api/sessions {"name":"nope"}') }),
-    );
+    expect(() => f.manager.get('nope')).toThrow(expect.objectContaining({ status: 404, message: 'Session not found' }));
     expect(f.manager.create({ name: '../etc' })).rejects.toMatchObject({ status: 400 });
     expect(f.manager.create({ name: 'w', config: { webhooks: [{ url: 'ftp://x', events: ['message'] }] } })).rejects.toMatchObject({
       status: 400,
     });
+  });
+
+  test('a QR asked for while STARTING waits for SCAN_QR_CODE (on the status events, up to 5 s), then 422 saying STARTING', async () => {
+    f = await fakeManager();
+    let release = () => {};
+    f.world.gate = new Promise<void>((resolve) => (release = resolve));
+    await f.manager.create({ name: 'w' });
+    const asked = f.manager.qr('w');
+    release();
+    expect(await asked).toStartWith('ref-');
+
+    f.world.gate = new Promise<void>(() => {}); // this launch never shows a QR
+    await f.manager.restart('w');
+    const late = f.manager.qr('w');
+    await f.clock.advance(4999);
+    expect(f.manager.get('w').status).toBe('STARTING');
+    await f.clock.advance(1);
+    expect(late).rejects.toMatchObject({ status: 422, fields: { session: 'w', status: 'STARTING', expected: ['SCAN_QR_CODE'] } });
+    await late.catch(() => {});
+    f.world.gate = null;
   });
 
   test('QR while WORKING → 422 with session, status and expected', async () => {

@@ -1,31 +1,28 @@
 /**
  * Retry delays, dead-lettering, the delivery time-out, event ids and the checks on webhook
- * configs. Receivers are real; the clock is injected so retry delays cost no waiting.
+ * configs. Receivers are real; the clock is injected so retry delays cost no waiting. What goes
+ * through the store runs on each binding (test/support/stores.ts).
  */
 import { afterEach, describe, expect, test } from 'bun:test';
 import { ConfigError, parseConfig } from '../src/config';
 import { retryDelayMs } from '../src/events/dispatcher';
 import { monotonicUlid, wantsEvent } from '../src/events/envelope';
 import { globalWebhook, type RetryPolicy, validateWebhook } from '../src/events/targets';
-import type { SqliteStore } from '../src/store/sqlite';
-import { FastClock, Receiver, type Responder, Rig, type RigOptions, TempStore } from './support/webhooks';
+import type { Store } from '../src/store/types';
+import { storeBindings } from './support/stores';
+import { FastClock, Receiver, type Responder, Rig, type RigOptions } from './support/webhooks';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-const temp = () => {
-  const t = new TempStore();
-  cleanups.push(() => t.dispose());
-  return t;
-};
 const receiver = (respond?: Responder) => {
   const r = new Receiver(respond);
   cleanups.push(() => r.stop());
   return r;
 };
-const rig = async (store: SqliteStore, opts: RigOptions) => {
+const rig = async (store: Store, opts: RigOptions) => {
   const g = await Rig.create(store, opts);
   cleanups.push(() => g.stop());
   return g;
@@ -41,56 +38,67 @@ describe('retry delays', () => {
     expect(delays('exponential', () => 1)).toEqual([2400, 4800, 9600, 19200]);
     expect(retryDelayMs('exponential', 2, 100, () => 0.5)).toBe(3_600_000);
   });
-
-  for (const [policy, expected] of [
-    ['constant', [1000, 1000, 1000]],
-    ['linear', [1000, 2000, 3000]],
-    ['exponential', [1000, 2000, 4000]],
-  ] as const) {
-    test(`${policy}: the dispatcher waits ${expected.join(', ')} ms, then dead-letters; the next row goes on`, async () => {
-      const t = temp();
-      let failing = '';
-      const r = receiver((a) => new Response(null, { status: a.id === failing ? 500 : 204 }));
-      const clock = new FastClock();
-      const lines: Record<string, unknown>[] = [];
-      const g = await rig(t.store, {
-        webhooks: { default: [{ url: r.url, events: ['*'], retries: { policy, delaySeconds: 1, attempts: 3 } }] },
-        clock,
-        log: (l) => lines.push(JSON.parse(l)),
-      });
-      const ids = await g.publish(2);
-      failing = ids[0]!;
-      await g.drained();
-
-      expect(r.arrivals.map((a) => a.id)).toEqual([ids[0]!, ids[0]!, ids[0]!, ids[0]!, ids[1]!]);
-      if (policy === 'exponential')
-        for (const [i, d] of clock.delays.entries()) expect(Math.abs(d - expected[i]!)).toBeLessThanOrEqual(expected[i]! * 0.2);
-      else expect(clock.delays).toEqual([...expected]);
-      expect(g.outbox.stats()).toEqual({ delivered: 1, failedAttempts: 4, deadLettered: 1, pending: 0 });
-      const dead = t.store.db.query('SELECT event_id, url, attempts, last_error FROM webhook_dead_letter').all();
-      expect(dead).toEqual([{ event_id: ids[0], url: r.url, attempts: 4, last_error: 'HTTP 500' }]);
-      expect(lines.filter((l) => l.level === 'error')).toEqual([
-        expect.objectContaining({ msg: expect.stringContaining('webhook_dead_letter'), id: ids[0], attempts: 4 }),
-      ]);
-    });
-  }
-
-  test('no answer within the time-out is a failed attempt', async () => {
-    const t = temp();
-    let release = () => {};
-    const r = receiver(
-      () =>
-        new Promise<Response>((resolve) => {
-          release = () => resolve(new Response());
-        }),
-    );
-    cleanups.push(() => release());
-    const g = await rig(t.store, { webhooks: { default: [{ url: r.url, events: ['*'], retries: { attempts: 0 } }] }, timeoutMs: 100 });
-    await g.publish(1);
-    await g.drained();
-    expect(g.attempts).toEqual([expect.objectContaining({ ok: false, dead: true, status: null, error: 'no answer within 100 ms' })]);
-  });
 });
+
+for (const binding of storeBindings(import.meta.file)) {
+  describe.skipIf(binding.skip !== null)(`on ${binding.name}`, () => {
+    const temp = async () => {
+      const t = await binding.open();
+      cleanups.push(() => t.dispose());
+      return t;
+    };
+
+    describe('retry delays on the store', () => {
+      for (const [policy, expected] of [
+        ['constant', [1000, 1000, 1000]],
+        ['linear', [1000, 2000, 3000]],
+        ['exponential', [1000, 2000, 4000]],
+      ] as const) {
+        test(`${policy}: the dispatcher waits ${expected.join(', ')} ms, then dead-letters; the next row goes on`, async () => {
+          const t = await temp();
+          // The first event fails every time (decided by its payload: delivery may start before publish resolves).
+          const r = receiver((a) => new Response(null, { status: a.json.payload.n === 0 ? 500 : 204 }));
+          const clock = new FastClock();
+          const lines: Record<string, unknown>[] = [];
+          const g = await rig(t.store, {
+            webhooks: { default: [{ url: r.url, events: ['*'], retries: { policy, delaySeconds: 1, attempts: 3 } }] },
+            clock,
+            log: (l) => lines.push(JSON.parse(l)),
+          });
+          const ids = await g.publish(2);
+          await g.drained();
+
+          expect(r.arrivals.map((a) => a.id)).toEqual([ids[0]!, ids[0]!, ids[0]!, ids[0]!, ids[1]!]);
+          if (policy === 'exponential')
+            for (const [i, d] of clock.delays.entries()) expect(Math.abs(d - expected[i]!)).toBeLessThanOrEqual(expected[i]! * 0.2);
+          else expect(clock.delays).toEqual([...expected]);
+          expect(g.outbox.stats()).toEqual({ delivered: 1, failedAttempts: 4, deadLettered: 1, pending: 0 });
+          const dead = await t.rows('SELECT event_id, url, attempts, last_error FROM webhook_dead_letter');
+          expect(dead).toEqual([{ event_id: ids[0], url: r.url, attempts: 4, last_error: 'HTTP 500' }]);
+          expect(lines.filter((l) => l.level === 'error')).toEqual([
+            expect.objectContaining({ msg: expect.stringContaining('webhook_dead_letter'), id: ids[0], attempts: 4 }),
+          ]);
+        });
+      }
+
+      test('no answer within the time-out is a failed attempt', async () => {
+        const t = await temp();
+        let release = () => {};
+        const r = receiver(
+          () =>
+            new Promise<Response>((resolve) => {
+              release = () => resolve(new Response());
+            }),
+        );
+        cleanups.push(() => release());
+        const g = await rig(t.store, { webhooks: { default: [{ url: r.url, events: ['*'], retries: { attempts: 0 } }] }, timeoutMs: 100 });
+        await g.publish(1);
+        await g.drained();
+        expect(g.attempts).toEqual([expect.objectContaining({ ok: false, dead: true, status: null, error: 'no answer within 100 ms' })]);
+      });
+    });
+  });
+}
 
 describe('ids and config checks', () => {
   test('event ids are lowercase ULIDs, unique and increasing within one millisecond', () => {

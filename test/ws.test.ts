@@ -14,7 +14,8 @@ import { silentLogger } from '../src/log';
 import { MemorySampler } from '../src/memory/sampler';
 import { ServerService } from '../src/modules/server/service';
 import { wsRoute } from '../src/modules/ws';
-import { Receiver, Rig, TempStore, Waits } from './support/webhooks';
+import { tempSqliteStore } from './support/stores';
+import { Receiver, Rig, Waits } from './support/webhooks';
 
 const KEY = 'ws-test-key';
 const config = parseConfig({ WAHA_API_KEY: KEY });
@@ -26,7 +27,7 @@ const server = new ServerService({
   browserVersion: () => 'test',
   sessionCounts: () => ({ total: 0, working: 0 }),
 });
-const store = new TempStore();
+const store = tempSqliteStore();
 const receiver = new Receiver();
 const rig = await Rig.create(store.store, { webhooks: { default: [{ url: receiver.url, events: ['*'] }] } });
 const hub = new EventHub(silentLogger);
@@ -44,7 +45,7 @@ afterAll(async () => {
   await listening.stop(true);
   await rig.stop();
   await receiver.stop();
-  store.dispose();
+  await store.dispose();
 });
 
 /** Opens a client; resolves once the server has accepted it. */

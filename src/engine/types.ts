@@ -76,6 +76,15 @@ export interface EngineOptions {
   log: Logger;
 }
 
+/** What `browserTrace` records: WAHA's debug query, and a bound on the answer. */
+export interface TraceOptions {
+  seconds: number;
+  /** Chromium trace categories; `-name` excludes one; `*` is every category enabled by default. */
+  categories: readonly string[];
+  /** A trace larger than this is abandoned with 413. */
+  maxBytes: number;
+}
+
 /** How hard `relieveMemory` works: `cleanup` is cheap and safe; `aggressive` also signals memory pressure. */
 export type ReliefLevel = 'cleanup' | 'aggressive';
 
@@ -84,8 +93,11 @@ export interface Engine {
   readonly session: string;
   /** Launch the browser and load WhatsApp Web; `qr`/`ready` follow as events. */
   start(): Promise<void>;
-  /** Close the browser (the destroy time-out, then SIGKILL of the whole tree). Idempotent. */
-  stop(): Promise<void>;
+  /**
+   * Close the browser (the destroy time-out, then SIGKILL of the whole tree). Idempotent.
+   * `kill`: no graceful close, the tree is SIGKILLed at once (a forced server stop).
+   */
+  stop(opts?: { kill?: boolean }): Promise<void>;
   /** Unlink the device, then stop. */
   logout(): Promise<void>;
   requestPairingCode(phoneNumber: string): Promise<string>;
@@ -93,6 +105,8 @@ export interface Engine {
   /** PID of the browser process (for memory accounting), null when not running. */
   browserPid(): number | null;
   screenshot(): Promise<Uint8Array>;
+  /** A Chrome DevTools trace (trace.json) of the page over `opts.seconds`. */
+  browserTrace(opts: TraceOptions): Promise<Uint8Array>;
   /** Frees what the page can spare (old messages of idle chats, V8 garbage, caches); says what it did. */
   relieveMemory(level: ReliefLevel): Promise<Record<string, unknown>>;
   /** The WhatsApp calls, once the account is ready; null before. */

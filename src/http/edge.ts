@@ -33,11 +33,25 @@ export interface EdgeOptions<Data> {
   app: AppHandler;
   log: Logger;
   limits: BodyLimits;
-  /** Headers added to every answer (CORS, the memory figure); called once per response. */
+  /** Headers added to every answer (CORS, the memory figure); called once per response. `Vary` is merged, not replaced. */
   headers?: (request: Request) => Record<string, string>;
   /** Answers a request before everything else when it returns a Response (CORS preflights). */
   preflight?: (request: Request) => Response | null;
   ws?: UpgradeRoute<Data>;
+}
+
+/** Adds the tokens of `value` to the response's `Vary` (a cache keys on all of them), keeping those already there. */
+function setVary(headers: Headers, value: string): void {
+  const tokens = (headers.get('vary') ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  for (const t of value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean))
+    if (!tokens.some((x) => x.toLowerCase() === t.toLowerCase())) tokens.push(t);
+  headers.set('vary', tokens.join(', '));
 }
 
 /** The canonical origin the app sees: long enough for Elysia's router, and never taken from the client. */
@@ -46,16 +60,21 @@ export const CANONICAL_ORIGIN = 'http://wabun.internal';
 const METHODS_WITHOUT_BODY = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function createEdge<Data>(o: EdgeOptions<Data>) {
+  const apply = (request: Request, headers: Headers, id: string): void => {
+    headers.set('x-request-id', id);
+    for (const [k, v] of Object.entries(o.headers?.(request) ?? {})) {
+      if (k.toLowerCase() === 'vary') setVary(headers, v);
+      else headers.set(k, v);
+    }
+  };
   const decorate = (request: Request, res: Response, id: string): Response => {
     try {
-      res.headers.set('x-request-id', id);
-      for (const [k, v] of Object.entries(o.headers?.(request) ?? {})) res.headers.set(k, v);
+      apply(request, res.headers, id);
       return res;
     } catch {
       // Some responses (a static file) come with immutable headers: answer with a copy.
       const copy = new Response(res.body, res);
-      copy.headers.set('x-request-id', id);
-      for (const [k, v] of Object.entries(o.headers?.(request) ?? {})) copy.headers.set(k, v);
+      apply(request, copy.headers, id);
       return copy;
     }
   };
@@ -63,7 +82,7 @@ export function createEdge<Data>(o: EdgeOptions<Data>) {
   const fail = (request: Request, id: string, err: unknown, stage: string): Response => {
     if (err instanceof HttpError) {
       o.log.info('request refused at the edge', { requestId: id, method: request.method, status: err.status, error: err.message });
-      return decorate(request, errorResponse(err.status, err.message, err.details, id), id);
+      return decorate(request, errorResponse(err.status, err.message, err.details, id, err.fields), id);
     }
     o.log.error('request failed at the edge', {
       requestId: id,

@@ -10,17 +10,29 @@ import type { Logger } from '../log';
 import { pathOf, requestTarget } from './host';
 import { requestIdOf } from './request-id';
 
-/** The JSON error body for `status`. */
-export function errorBody(status: number, message: string, details?: Record<string, unknown>, requestId?: string): Record<string, unknown> {
-  const body: Record<string, unknown> = { statusCode: status, error: reasonPhrase(status), message };
+/** The JSON error body for `status`; `fields` go beside the shape (never over its own keys). */
+export function errorBody(
+  status: number,
+  message: string,
+  details?: Record<string, unknown>,
+  requestId?: string,
+  fields?: Record<string, unknown>,
+): Record<string, unknown> {
+  const body: Record<string, unknown> = { ...fields, statusCode: status, error: reasonPhrase(status), message };
   if (details) body.details = details;
   if (requestId && status >= 500) body.requestId = requestId;
   return body;
 }
 
 /** The error body as a Response (the edge's answers, before Elysia runs). */
-export function errorResponse(status: number, message: string, details?: Record<string, unknown>, requestId?: string): Response {
-  return Response.json(errorBody(status, message, details, requestId), { status });
+export function errorResponse(
+  status: number,
+  message: string,
+  details?: Record<string, unknown>,
+  requestId?: string,
+  fields?: Record<string, unknown>,
+): Response {
+  return Response.json(errorBody(status, message, details, requestId, fields), { status });
 }
 
 type ValidationItem = { path?: string; schema?: { error?: unknown }; errors?: Iterable<ValidationItem>[] };
@@ -57,11 +69,13 @@ export const errorHandler = (log: Logger) =>
     let status = 500;
     let message = `Unexpected error. Quote request id ${id} when reporting it.`;
     let details: Record<string, unknown> | undefined;
+    let fields: Record<string, unknown> | undefined;
 
     if (error instanceof HttpError) {
       status = error.status;
       message = error.message;
       details = error.details;
+      fields = error.fields;
     } else if (code === 'PARSE') {
       status = 400;
       message = 'The request body is not valid JSON (or does not match its Content-Type).';
@@ -105,5 +119,5 @@ export const errorHandler = (log: Logger) =>
     }
     set.status = status;
     set.headers['content-type'] = 'application/json';
-    return errorBody(status, message, details, id);
+    return errorBody(status, message, details, id, fields);
   });

@@ -5,8 +5,11 @@
  * session's events; media and control keys reach only what they are for. Two WORKING sessions.
  */
 
+import { Database } from 'bun:sqlite';
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { STORE_FILE } from '../../src/store/sqlite';
 import type { SimControl } from '../sim/control';
 import { simContactId } from '../sim/index';
 import { call, WsClient, workingSession } from '../support/messaging';
@@ -56,7 +59,10 @@ describe('managing keys', () => {
     const { id, key } = created.json;
     const listed = (await req(ADMIN, 'GET', '/api/keys')).json.find((k: any) => k.id === id);
     expect(listed.key).toBe(`${key.slice(0, 8)}…`);
-    const rows = svc.service.store.db.query('SELECT * FROM api_keys WHERE id = ?').all(id) as Record<string, unknown>[];
+    // The row as stored, read from the service's SQLite file beside it.
+    const db = new Database(join(svc.service.config.WAHA_LOCAL_STORE_BASE_DIR, STORE_FILE), { readonly: true });
+    const rows = db.query('SELECT * FROM api_keys WHERE id = ?').all(id) as Record<string, unknown>[];
+    db.close();
     expect(rows).toHaveLength(1);
     expect(Buffer.from(rows[0]!.hash as Uint8Array).equals(createHash('sha512').update(key).digest())).toBe(true);
     expect(JSON.stringify(rows[0], (_, v) => (v instanceof Uint8Array ? '<bytes>' : v))).not.toContain(key.slice(8));

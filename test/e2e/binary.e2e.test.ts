@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, test } from 'bun:test';
 import { ensureBuilt } from '../../scripts/build';
-import { DEFAULT_ME, simContactId } from '../sim/index';
+import { DEFAULT_ME, simContactId, simLid } from '../sim/index';
 import { allGone, type Started, startProcess } from '../support/process';
 import { Receiver } from '../support/webhooks';
 import { E2eWorld, processesOf } from '../support/world';
@@ -54,6 +54,7 @@ test("dist/wabun: create, scan, WORKING, sendText lands in the simulator's outbo
   expect(await (await fetch(`${base}/api/sessions/${S}/me`)).json()).toEqual({
     id: `${DEFAULT_ME.number}@c.us`,
     pushName: DEFAULT_ME.pushName,
+    lid: simLid(`${DEFAULT_ME.number}@c.us`),
   });
 
   const sent = await post('/api/sendText', { session: S, chatId: PEER, text: 'from the compiled binary' });

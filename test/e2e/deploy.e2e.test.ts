@@ -169,10 +169,10 @@ describe('docker-compose.yml', () => {
 });
 
 describe('systemd unit', () => {
-  test('a dedicated user, the env file, restart on failure, Chromium stopped with it, a memory cap', () => {
+  test('a dedicated user, the env file, restarted after any exit (POST /api/server/stop exits 0), Chromium stopped with it, a memory cap', () => {
     expect(one('User')).toBe('wabun');
     expect(service.EnvironmentFile).toEqual(['/etc/wabun.env']);
-    expect(one('Restart')).toBe('on-failure');
+    expect(one('Restart')).toBe('always');
     expect(['mixed', 'control-group']).toContain(one('KillMode')!);
     expect(one('MemoryMax')).toMatch(/^\d+[MG]$/);
     // wabun's own budget: DESTROY_TIMEOUT_MS (5 s) + 1 s before it gives up itself.

@@ -18,13 +18,13 @@ import { procfs } from '../../src/os/proc';
 import { ProcessTable } from '../../src/os/process-table';
 import { adoptOrphans } from '../../src/os/reaper';
 import type { SimControl } from '../sim/control';
-import { allowLoopbackControl, DEFAULT_ME, type SimPageOptions, simContactId, writeSimPage } from '../sim/index';
+import { allowLoopbackControl, DEFAULT_ME, type SimPageOptions, simContactId, simLid, writeSimPage } from '../sim/index';
 import { SimControlServer } from '../sim/server';
 
 const CHROMIUM = findChromium(process.env.PUPPETEER_EXECUTABLE_PATH ?? '');
 /** Real Chromium: a launch takes ~0.5 s here, more on a loaded machine. */
 const BROWSER_TEST_MS = 60_000;
-const ME = { id: `${DEFAULT_ME.number}@c.us`, pushName: DEFAULT_ME.pushName };
+const ME = { id: `${DEFAULT_ME.number}@c.us`, pushName: DEFAULT_ME.pushName, lid: simLid(`${DEFAULT_ME.number}@c.us`) };
 /** The history query's other fields at WAHA's defaults. */
 const HISTORY: HistoryQuery = { limit: 10, offset: 0, downloadMedia: false, sortOrder: 'desc', merge: true, filter: {} };
 

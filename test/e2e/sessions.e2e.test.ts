@@ -6,13 +6,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test';
 import { existsSync } from 'node:fs';
 import type { BusEvent } from '../../src/events/bus';
-import { DEFAULT_ME } from '../sim/index';
+import { DEFAULT_ME, simLid } from '../sim/index';
 import { workingSession } from '../support/messaging';
 import type { RunningService } from '../support/service';
 import { decodeQrPng, nextStatus, reach } from '../support/waits';
 import { browsersOf, E2eWorld, hasSingletonLock, http, processesOf } from '../support/world';
 
-const ME = { id: `${DEFAULT_ME.number}@c.us`, pushName: DEFAULT_ME.pushName };
+const ME = { id: `${DEFAULT_ME.number}@c.us`, pushName: DEFAULT_ME.pushName, lid: simLid(`${DEFAULT_ME.number}@c.us`) };
 const T = 60_000;
 let world: E2eWorld;
 let svc: RunningService;
@@ -109,18 +109,74 @@ describe('a session in real Chromium', () => {
   );
 
   test(
-    'scan → WORKING with me; errors: bad name 400, unknown 404, duplicate 422, QR when WORKING 422; a screenshot',
+    'POST /api/sessions answers STARTING at once (the browser launches meanwhile); a QR asked for right away waits for it',
+    async () => {
+      const name = 'early';
+      world.allowControl(name);
+      const res = await http(svc, 'POST', '/api/sessions', { name });
+      expect(res.status).toBe(201);
+      expect(await res.json()).toMatchObject({ name, status: 'STARTING', me: null });
+      // Chromium is still loading the page: the QR call waits (on the status events, up to 5 s) for SCAN_QR_CODE.
+      const qr = await http(svc, 'GET', `/api/${name}/auth/qr?format=raw`);
+      if (qr.status === 422) {
+        // A loaded machine took longer than WAHA's 5 s: the 422 says it was still STARTING.
+        expect(await qr.json()).toMatchObject({ status: 'STARTING', expected: ['SCAN_QR_CODE'] });
+        await reach(svc.sessions, name, 'SCAN_QR_CODE', 20_000);
+      } else {
+        expect(qr.status).toBe(200);
+        expect((await qr.json()).value.split(',')).toHaveLength(5);
+      }
+      expect(svc.sessions.get(name).status).toBe('SCAN_QR_CODE');
+    },
+    T,
+  );
+
+  test(
+    "scan → WORKING with me (id, pushName, lid); WAHA's SessionInfo; errors: bad name 400, unknown 404, duplicate 422, QR when WORKING 422; a screenshot",
     async () => {
       const name = 'paired';
-      await workingSession(world, svc, name);
+      const sim = await workingSession(world, svc, name, { webjs: { tagsEventsOn: true } });
       expect(await (await http(svc, 'GET', `/api/sessions/${name}/me`)).json()).toEqual(ME);
+      const worker = (await (await http(svc, 'GET', '/api/server/version')).json()).worker.id;
+      const info = await (await http(svc, 'GET', `/api/sessions/${name}`)).json();
+      expect(info).toMatchObject({
+        name,
+        status: 'WORKING',
+        me: ME,
+        config: { webjs: { tagsEventsOn: true } },
+        presence: null,
+        assignedWorker: worker,
+        apps: null,
+        engine: { engine: 'WEBJS' },
+      });
+      expect(info.timestamps.activity).toBeGreaterThan(Date.now() - 60_000);
+      const [listed] = await (await http(svc, 'GET', '/api/sessions?expand=apps')).json();
+      expect(listed).toMatchObject({ name, apps: [], assignedWorker: worker, me: ME });
+      // The presence set through the API is the session's presence; the page got it too.
+      for (const [presence, page] of [
+        ['offline', 'unavailable'],
+        ['online', 'available'],
+      ] as const) {
+        expect((await http(svc, 'POST', `/api/${name}/presence`, { presence })).status).toBe(201);
+        expect((await sim.presences()).presence).toBe(page);
+        expect((await (await http(svc, 'GET', `/api/sessions/${name}`)).json()).presence).toBe(presence);
+      }
       expect((await (await http(svc, 'GET', '/health')).json()).whatsapp_ready).toBe(true);
       expect((await http(svc, 'GET', '/api/sessions/bad.name')).status).toBe(400);
-      expect((await http(svc, 'GET', '/api/sessions/nobody')).status).toBe(404);
-      expect((await http(svc, 'POST', '/api/sessions', { name })).status).toBe(422);
+      const unknown = await http(svc, 'GET', '/api/sessions/nobody');
+      expect(unknown.status).toBe(404);
+      expect(await unknown.json()).toEqual({ statusCode: 404, error: 'Not Found', message: 'Session not found' });
+      const duplicate = await http(svc, 'POST', '/api/sessions', { name });
+      expect(duplicate.status).toBe(422);
+      expect(await duplicate.json()).toEqual({
+        statusCode: 422,
+        error: 'Unprocessable Entity',
+        message: `Session '${name}' already exists. Use PUT to update it.`,
+      });
       const qr = await http(svc, 'GET', `/api/${name}/auth/qr`);
       expect(qr.status).toBe(422);
-      expect((await qr.json()).details).toEqual({ session: name, status: 'WORKING', expected: ['SCAN_QR_CODE'] });
+      const what = { session: name, status: 'WORKING', expected: ['SCAN_QR_CODE'] };
+      expect(await qr.json()).toMatchObject({ ...what, details: what, error: 'Unprocessable Entity' });
       const shot = await http(svc, 'GET', `/api/screenshot?session=${name}`);
       expect(shot.headers.get('content-type')).toBe('image/png');
     },
@@ -178,12 +234,14 @@ describe('a session in real Chromium', () => {
       expect(most).toBeLessThanOrEqual(1);
       // Requests on separate connections may reach the server in any order: the end state is the
       // last one's, and it must be consistent — STOPPED with no process, or running with one browser.
+      // A start answers STARTING while its browser launches: a running end state is judged once WORKING.
       const status = svc.sessions.get(name).status;
       if (status === 'STOPPED') {
         expect(processesOf(dir)).toEqual([]);
         expect(hasSingletonLock(dir)).toBe(false);
       } else {
         expect(['STARTING', 'WORKING']).toContain(status);
+        await reach(svc.sessions, name, 'WORKING', 20_000);
         expect(browsersOf(dir)).toHaveLength(1);
       }
       await http(svc, 'POST', `/api/sessions/${name}/start`);

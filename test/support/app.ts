@@ -6,6 +6,7 @@ import { type AppParts, createApp } from '../../src/app';
 import { MAX_JSON_DEPTH } from '../../src/compose';
 import { parseConfig } from '../../src/config';
 import { createKeyCheck } from '../../src/http/api-key';
+import { cors } from '../../src/http/cors';
 import { createEdge } from '../../src/http/edge';
 import { Logger } from '../../src/log';
 import { MemorySampler } from '../../src/memory/sampler';
@@ -34,11 +35,13 @@ export function buildTestApp({ key = 'test-key-123', env = {}, deps = {} }: Test
     sessionCounts: () => ({ total: 0, working: 0 }),
   });
   const app = createApp({ config, log, keyCheck: key === null ? null : createKeyCheck(key), server, ...deps });
+  const corsHooks = cors(config.CORS_ALLOWED_ORIGINS);
   const edge = createEdge({
     app,
     log,
     limits: { maxBytes: config.BODY_LIMIT_MB * 1024 * 1024, maxDepth: MAX_JSON_DEPTH },
-    headers: () => ({ 'x-memory-usage-mb': String(Math.round(memory.latest().totalMb)) }),
+    preflight: corsHooks.preflight,
+    headers: (request) => ({ ...corsHooks.headers(request), 'x-memory-usage-mb': String(Math.round(memory.latest().totalMb)) }),
   });
   return {
     app,

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Config, parseConfig } from '../../src/config';
-import type { Engine, EngineEvent, EngineListener, EngineOptions, Me, WhatsAppClient } from '../../src/engine/types';
+import type { Engine, EngineEvent, EngineListener, EngineOptions, Me, TraceOptions, WhatsAppClient } from '../../src/engine/types';
 import { EventBus } from '../../src/events/bus';
 import { silentLogger } from '../../src/log';
 import { SessionManager } from '../../src/modules/sessions/service';
@@ -25,6 +25,8 @@ export interface FakeWorld {
   built: FakeEngine[];
   /** When set, start() rejects with this message. */
   failStart: string | null;
+  /** When set, start() waits for it first (a slow page load). */
+  gate?: Promise<void> | null;
 }
 
 export class FakeEngine implements Engine {
@@ -43,9 +45,19 @@ export class FakeEngine implements Engine {
     return this.running;
   }
 
-  async start(): Promise<void> {
+  /** The launch under way or done (start()'s promise), to wait for it to settle. */
+  launch: Promise<void> | null = null;
+
+  start(): Promise<void> {
+    this.launch = this.launching();
+    return this.launch;
+  }
+
+  private async launching(): Promise<void> {
     await Promise.resolve(); // a launch is never synchronous
+    if (this.world.gate) await this.world.gate;
     if (this.world.failStart) throw new Error(this.world.failStart);
+    if (this.stopped) throw new Error('Browser start failed: stopped while starting');
     this.running = true;
     this.world.live.add(this);
     queueMicrotask(() => {
@@ -55,7 +67,11 @@ export class FakeEngine implements Engine {
     });
   }
 
+  /** stop() came (a launch still under way ends without a browser, as the real engine's does). */
+  private stopped = false;
+
   async stop(): Promise<void> {
+    this.stopped = true;
     this.running = false;
     this.world.live.delete(this);
   }
@@ -101,6 +117,12 @@ export class FakeEngine implements Engine {
   async screenshot() {
     return new Uint8Array([137, 80, 78, 71]);
   }
+  /** What browserTrace was asked, in order; it answers a tiny trace at once. */
+  readonly traces: TraceOptions[] = [];
+  async browserTrace(opts: TraceOptions) {
+    this.traces.push(opts);
+    return new TextEncoder().encode('{"traceEvents":[]}');
+  }
   /** What the governor asked of this page, in order. */
   readonly relief: string[] = [];
   async relieveMemory(level: 'cleanup' | 'aggressive') {
@@ -144,7 +166,7 @@ export function fakeEngineFactory(world: FakeWorld = { live: new Set(), built: [
 }
 
 /** A manager over a fake engine, a manual clock, a temp folder and a real store. `env` overrides the config. */
-export async function fakeManager(env: Record<string, string> = {}): Promise<ManagerFixture> {
+export async function fakeManager(env: Record<string, string> = {}, opts: { workerId?: string } = {}): Promise<ManagerFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'wabun-sessions-'));
   const world: FakeWorld = { live: new Set(), built: [], failStart: null };
   const clock = new ManualClock();
@@ -170,6 +192,7 @@ export async function fakeManager(env: Record<string, string> = {}): Promise<Man
         f.allFailed++;
       },
       random: () => 0.5,
+      workerId: opts.workerId,
     });
     return { config, store, bus, manager };
   };

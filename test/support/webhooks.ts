@@ -1,19 +1,17 @@
 /**
  * Test rig for webhooks: a real receiver (`Bun.serve` on port 0, or on a given port to come
- * back "up" where a dead one was), a real migrated store in a temp dir, a clock that records
- * retry delays and fires them at once. Waits are on arrivals and attempts, bounded; no sleeps.
+ * back "up" where a dead one was), an outbox and a dispatcher on a real store (either binding,
+ * test/support/stores.ts), a clock that records retry delays and fires them at once. Waits are
+ * on arrivals and attempts, bounded; no sleeps.
  */
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Clock, TimerHandle } from '../../src/clock';
 import { type Attempt, WebhookDispatcher } from '../../src/events/dispatcher';
 import type { Environment } from '../../src/events/envelope';
 import { WebhookOutbox } from '../../src/events/outbox';
 import type { WebhookConfig } from '../../src/events/targets';
 import { Logger, silentLogger } from '../../src/log';
-import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite';
+import type { Store } from '../../src/store/types';
 
 export const ENV: Environment = { version: 'test', engine: 'WEBJS', tier: 'CORE', browser: 'Chromium/test' };
 
@@ -105,15 +103,19 @@ export const hmacOf = (key: string, body: string) => createHmac('sha512', key).u
 
 /**
  * A clock that stands still except when a timer is set: each retry timer moves it forward by
- * its delay and fires at once (or never, with `fire = false`). The delays asked for are recorded.
+ * its delay and fires at once (or never, with `fire = false`). The delays asked for are recorded
+ * (`until` waits on them).
  */
-export class FastClock implements Clock {
+export class FastClock extends Waits implements Clock {
   private t = Date.now();
   readonly delays: number[] = [];
-  constructor(private readonly fire = true) {}
+  constructor(private readonly fire = true) {
+    super();
+  }
   now = () => this.t;
   setTimeout = (fn: () => void, ms: number): TimerHandle => {
     this.delays.push(ms);
+    this.poke();
     if (!this.fire) return {};
     this.t += ms;
     return setTimeout(fn, 1) as unknown as TimerHandle;
@@ -143,12 +145,12 @@ export class Rig extends Waits {
     super();
   }
 
-  static async create(store: SqliteStore, opts: RigOptions = {}): Promise<Rig> {
+  static async create(store: Store, opts: RigOptions = {}): Promise<Rig> {
     return new Rig(opts).open(store);
   }
 
   /** A fresh outbox and dispatcher on `store` (a restart). */
-  async open(store: SqliteStore): Promise<this> {
+  async open(store: Store): Promise<this> {
     const clock = this.opts.clock;
     const log = this.opts.log ? new Logger({ level: 'warn', format: 'JSON', write: this.opts.log }) : silentLogger;
     this.outbox = await WebhookOutbox.open({
@@ -199,27 +201,5 @@ export class Rig extends Waits {
 
   stop(): Promise<void> {
     return this.dispatcher.stop(1000);
-  }
-}
-
-/** A migrated store (the real SQLite file) in a temp dir. */
-export class TempStore {
-  readonly dir = mkdtempSync(join(tmpdir(), 'wabun-hooks-'));
-  store = openSqliteStore(this.dir);
-
-  /** Close and open again, as a restarted process would. */
-  reopen(): SqliteStore {
-    this.store.db.close();
-    this.store = openSqliteStore(this.dir);
-    return this.store;
-  }
-
-  dispose(): void {
-    try {
-      this.store.db.close();
-    } catch {
-      /* already closed */
-    }
-    rmSync(this.dir, { recursive: true, force: true });
   }
 }

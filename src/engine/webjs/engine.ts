@@ -3,25 +3,28 @@
  * survives restarts), HOME, XDG_* and TMPDIR inside the session's data folder.
  *
  * Lifecycle: launch and page load are bounded by `initTimeoutMs`; `stop()` is `client.destroy()`
- * bounded by `destroyTimeoutMs`, then always a SIGKILL of the whole process tree and the removal
- * of a left-over SingletonLock. A browser that dies or a page that crashes is reported once, as
+ * bounded by `destroyTimeoutMs` (skipped by `stop({kill: true})`), then always a SIGKILL of the
+ * whole process tree and the removal of a left-over SingletonLock. A stop during a launch ends the
+ * launch (its browser is killed as soon as it exists). A browser that dies or a page that crashes is reported once, as
  * `browser_exit`; a WhatsApp disconnect once, as `disconnected`.
  */
 import { rmSync } from 'node:fs';
 import type { Browser, Page } from 'puppeteer-core';
 import type { Client } from 'whatsapp-web.js';
-import { UnprocessableError } from '../../errors';
+import { HttpError, UnprocessableError, UpstreamError } from '../../errors';
 import type { Logger } from '../../log';
 import { killTree, snapshot } from '../../os/kill';
 import { procfs } from '../../os/proc';
 import { adoptOrphans } from '../../os/reaper';
-import type { Engine, EngineEvent, EngineListener, EngineOptions, Me, ReliefLevel, WhatsAppClient } from '../types';
+import type { Engine, EngineEvent, EngineListener, EngineOptions, Me, ReliefLevel, TraceOptions, WhatsAppClient } from '../types';
 import { createWebjsClient } from './client';
 import { MessageEvents } from './events';
 import { disconnectInfo } from './mapping';
 import { relieveMemory } from './memory';
 import { clientOptions, guardReinjection, type WebjsSettings } from './options';
+import { ME_LID } from './page';
 import { clearStaleLock, prepareDirs, type SessionDirs, sessionDirs } from './profile';
+import { traceBrowser } from './trace';
 
 type Lib = typeof import('whatsapp-web.js');
 
@@ -57,6 +60,8 @@ export class WebjsEngine implements Engine {
   private stopping: Promise<void> | null = null;
   /** browser_exit or disconnected was reported for this run: nothing more is. */
   private ended = false;
+  /** The library's initialize() while it runs: a stop waits for it while the browser is still being spawned. */
+  private launching: Promise<void> | null = null;
 
   constructor(
     private readonly settings: WebjsSettings,
@@ -95,6 +100,12 @@ export class WebjsEngine implements Engine {
       this.wa = client;
       const init = client.initialize();
       init.catch(() => {}); // after a time-out it still settles; its error is reported below
+      this.launching = init;
+      void init
+        .finally(() => {
+          if (this.launching === init) this.launching = null;
+        })
+        .catch(() => {});
       await withTimeout(init, this.settings.initTimeoutMs, 'Loading WhatsApp Web');
       stillCurrent();
     } catch (err) {
@@ -103,8 +114,8 @@ export class WebjsEngine implements Engine {
     }
   }
 
-  stop(): Promise<void> {
-    this.stopping ??= this.shutdown();
+  stop(opts: { kill?: boolean } = {}): Promise<void> {
+    this.stopping ??= this.shutdown(opts.kill ?? false);
     return this.stopping;
   }
 
@@ -153,6 +164,16 @@ export class WebjsEngine implements Engine {
     // puppeteer's page calls read that frame (docs/platform.md, "Bun quirks").
     const shot = await this.page().screenshot({ type: 'png' });
     return shot;
+  }
+
+  async browserTrace(opts: TraceOptions): Promise<Uint8Array> {
+    try {
+      const trace = await traceBrowser(this.page(), opts);
+      return trace;
+    } catch (err) {
+      if (err instanceof HttpError) throw err;
+      throw new UpstreamError(`Tracing the browser failed: ${message(err)}`, { call: 'browserTrace' });
+    }
   }
 
   async relieveMemory(level: ReliefLevel): Promise<Record<string, unknown>> {
@@ -218,10 +239,15 @@ export class WebjsEngine implements Engine {
     client.on('qr', (value: string) => emit({ type: 'qr', value }));
     client.on('authenticated', () => emit({ type: 'authenticated' }));
     client.on('auth_failure', (reason: unknown) => emit({ type: 'auth_failure', reason: String(reason) }));
-    client.on('ready', () => {
-      this.current = { id: client.info.wid._serialized, pushName: client.info.pushname ?? '' };
+    client.on('ready', async () => {
+      const me: Me = { id: client.info.wid._serialized, pushName: client.info.pushname ?? '' };
+      // The library's ClientInfo has no LID; the page knows it (WAHA's MeInfo carries it).
+      const lid = await withTimeout(client.pupPage!.evaluate(ME_LID), 2000, 'Reading the LID').catch(() => null);
+      if (run !== this.run) return;
+      if (lid) me.lid = lid;
+      this.current = me;
       this.calls = createWebjsClient(client, lib, this.events);
-      emit({ type: 'ready', me: this.current });
+      emit({ type: 'ready', me });
     });
     client.on('disconnected', (reason: unknown) => {
       if (run !== this.run) return;
@@ -251,8 +277,14 @@ export class WebjsEngine implements Engine {
     }
   }
 
-  private async shutdown(): Promise<void> {
+  private async shutdown(kill: boolean): Promise<void> {
     this.run++;
+    // A stop during a launch whose browser is not known yet (puppeteer is spawning it): its watcher
+    // kills it the moment it exists, since the run changed. Wait for that, so that no browser of
+    // this session outlives the stop and the next launch finds its profile free.
+    const launching = this.launching;
+    if (launching && this.pid === null)
+      await withTimeout(launching, this.settings.initTimeoutMs, 'The launch being stopped').catch(() => {});
     const client = this.wa;
     const live = this.pid ? procfs.stat(this.pid) : null;
     const pid = live && live.start !== this.pidStart ? null : this.pid; // gone is fine; reused is not ours
@@ -262,7 +294,7 @@ export class WebjsEngine implements Engine {
     this.currentPage = null;
     this.pid = null;
     const before = snapshot(pid, this.marker); // helpers outlive a closed browser briefly, nameless
-    if (client) {
+    if (client && !kill) {
       try {
         await withTimeout(client.destroy(), this.settings.destroyTimeoutMs, 'Closing the browser');
       } catch (err) {

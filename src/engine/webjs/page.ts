@@ -87,3 +87,9 @@ export const MY_LATEST_STATUS = (body: string) => {
   const last = [...msgs].sort((a, b) => (a.t ?? 0) - (b.t ?? 0)).at(-1);
   return last ? w.WWebJS.getMessageModel(last) : null;
 };
+
+/** In the page: the account's LID (`…@lid`), or null when WhatsApp Web has none for it yet. */
+export const ME_LID = (): string | null => {
+  const w = window as unknown as { require(m: string): Wa };
+  return w.require('WAWebUserPrefsMeUser').getMaybeMeLidUser()?._serialized ?? null;
+};

@@ -3,7 +3,11 @@ import { BadRequestError, NotImplementedError } from '../../errors';
 
 /** Presence: mine (online, offline, a chat state in one chat) and contacts' (subscribed, then read). */
 export class PresenceService {
-  constructor(private readonly clients: Clients) {}
+  /** `noted`: told the account's presence once set (a chat state in a chat keeps it online, as WAHA's WEBJS does). */
+  constructor(
+    private readonly clients: Clients,
+    private readonly noted?: (session: string, presence: 'online' | 'offline') => void,
+  ) {}
 
   async set(session: string, presence: Presence, chatId?: string) {
     const client = this.clients.client(session);
@@ -14,6 +18,7 @@ export class PresenceService {
       });
     if (!global && !chatId) throw new BadRequestError(`'${presence}' presence requires 'chatId' field.`, { field: 'chatId' });
     await client.presence.set(presence, chatId);
+    this.noted?.(session, presence === 'offline' ? 'offline' : 'online');
     return { success: true };
   }
 

@@ -1,4 +1,5 @@
 import { t } from 'elysia';
+import { CPU_PROFILE_MAX_S, TRACE_MAX_S } from './debug';
 
 /** Memory block shared by /health and /api/server/memory. */
 export const MemoryBlock = t.Object({
@@ -49,3 +50,39 @@ export const Info = t.Object({
   uptime_ms: t.Number(),
   docs: t.String(),
 });
+
+export const EnvironmentQuery = t.Object({
+  all: t.Optional(t.Boolean({ default: false, description: 'Every variable, not only WAHA_*, WHATSAPP_* and DEBUG' })),
+});
+export const Environment = t.Record(t.String(), t.String(), {
+  description: 'Variable → value, sorted by name; secrets (keys, passwords, tokens, HMAC keys, passwords in URLs) as ***',
+});
+
+export const StopRequest = t.Object(
+  {
+    force: t.Optional(
+      t.Boolean({
+        default: false,
+        description: "false: sessions' browsers are closed gracefully before the process exits; true: they are killed at once",
+      }),
+    ),
+  },
+  { examples: [{ force: false }] },
+);
+export const StopResponse = t.Object({ stopping: t.Literal(true, { description: 'Always true: the server is stopping' }) });
+
+export const CpuProfileQuery = t.Object({
+  seconds: t.Optional(
+    t.Integer({ minimum: 1, maximum: CPU_PROFILE_MAX_S, default: 30, description: 'How many seconds to sample the CPU' }),
+  ),
+});
+export const BrowserTraceQuery = t.Object({
+  seconds: t.Optional(t.Integer({ minimum: 1, maximum: TRACE_MAX_S, default: 30, description: 'How many seconds to trace' })),
+  categories: t.Optional(
+    t.Array(t.String({ pattern: '^-?[A-Za-z0-9_.,*:-]+$' }), {
+      default: ['*'],
+      description: 'Chromium trace categories (-name excludes one); * is every category enabled by default',
+    }),
+  ),
+});
+export const DebugFile = t.File({ description: 'The capture, as a file to open in Chrome DevTools' });

@@ -1,5 +1,9 @@
 import type { MemorySample, MemorySource } from '../../memory/types';
 import { VERSION } from '../../version';
+import { environmentView } from './environment';
+
+/** How long a stop waits after answering (WAHA's 1 s): the answer reaches the client first. */
+export const STOP_DELAY_MS = 1000;
 
 /** What the server routes need to know about the rest of the service. */
 export interface ServerDeps {
@@ -12,6 +16,10 @@ export interface ServerDeps {
   sessionCounts: () => { total: number; working: number };
   /** The governor's last action, if any. */
   lastMemoryAction?: () => { step: string; at: string; before_mb: number; after_mb: number } | null;
+  /** The process environment (GET /api/server/environment); default: process.env. */
+  env?: () => Record<string, string | undefined>;
+  /** Ends the service for its supervisor to start again (POST /api/server/stop); `force`: browsers killed, not closed. */
+  stop?: (force: boolean) => void;
 }
 
 /** Server facts for /health, /api/server/*, /api/info; no HTTP here. */
@@ -61,6 +69,18 @@ export class ServerService {
       uptime: Date.now() - this.deps.startedAt,
       worker: { id: this.deps.workerId },
     };
+  }
+
+  /** WAHA's families (`WAHA_*`, `WHATSAPP_*`, `DEBUG`) unless `all`; secrets masked. */
+  environment(all: boolean): Record<string, string> {
+    return environmentView(this.deps.env?.() ?? process.env, all);
+  }
+
+  /** Answers at once; the stop itself follows STOP_DELAY_MS later, as WAHA's does. */
+  stop(force: boolean): { stopping: true } {
+    const stop = this.deps.stop;
+    if (stop) setTimeout(() => stop(force), STOP_DELAY_MS);
+    return { stopping: true };
   }
 
   info() {

@@ -5,6 +5,7 @@ import { principalOf } from '../../http/api-key';
 import { errorResponses, Me } from '../../model';
 import {
   Base64File,
+  GetQuery,
   ListQuery,
   PairingCode,
   PngImage,
@@ -42,7 +43,7 @@ const lifecycle = { params: SessionParams, response: { 201: SessionInfo, ...erro
 
 const sessions = (m: SessionManager) =>
   new Elysia({ tags: ['Sessions'] })
-    .get('/api/sessions', ({ query, request }) => visibleTo(principalOf(request), m.list(query.all)), {
+    .get('/api/sessions', ({ query, request }) => visibleTo(principalOf(request), m.list(query.all, query.expand)), {
       query: ListQuery,
       detail: { summary: 'List sessions (STOPPED ones only with ?all=true)' },
       response: { 200: t.Array(SessionInfo), ...errorResponses(400, 401) },
@@ -52,8 +53,9 @@ const sessions = (m: SessionManager) =>
       detail: { summary: 'Create a session (and start it unless start=false)' },
       response: { 201: SessionInfo, ...errorResponses(400, 401, 422, 503) },
     })
-    .get('/api/sessions/:session', ({ params }) => m.get(params.session), {
+    .get('/api/sessions/:session', ({ params, query }) => m.get(params.session, query.expand), {
       params: SessionParams,
+      query: GetQuery,
       detail: { summary: 'One session, with its engine' },
       response: { 200: SessionDetails, ...errorResponses(400, 401, 404) },
     })

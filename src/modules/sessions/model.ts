@@ -13,8 +13,19 @@ export const SessionNameOrDefault = t.String({ ...nameOptions, default: 'default
 export const SessionParams = t.Object({ session: SessionName });
 
 export const SessionStatus = t.Union(
-  [t.Literal('STOPPED'), t.Literal('STARTING'), t.Literal('SCAN_QR_CODE'), t.Literal('WORKING'), t.Literal('FAILED')],
-  { description: 'STOPPED → STARTING → SCAN_QR_CODE → WORKING; FAILED with a reason' },
+  [
+    t.Literal('STOPPED'),
+    t.Literal('STARTING'),
+    t.Literal('SCAN_QR_CODE'),
+    t.Literal('PASSKEY_REQUIRED'),
+    t.Literal('PASSKEY_CONFIRMATION_REQUIRED'),
+    t.Literal('WORKING'),
+    t.Literal('FAILED'),
+  ],
+  {
+    description:
+      'STOPPED → STARTING → SCAN_QR_CODE → WORKING; FAILED with a reason. The PASSKEY_* statuses are WAHA’s for its GOWS engine: a WEBJS session never has them.',
+  },
 );
 export type SessionStatus = typeof SessionStatus.static;
 
@@ -69,10 +80,27 @@ export const SessionConfig = t.Object(
       }),
     ),
     debug: nullable(t.Boolean({ description: 'Log this session at debug level' })),
+    webjs: nullable(
+      t.Object({
+        tagsEventsOn: nullable(
+          t.Boolean({
+            default: false,
+            description:
+              "WAHA's switch for its stanza hooks (presence and group-receipt events). Accepted, stored and returned; whatsapp-web.js 1.34.7 has no such hook, so it changes nothing here (docs/sessions.md).",
+          }),
+        ),
+      }),
+    ),
   },
   { $id: '#/components/schemas/SessionConfig' },
 );
 export type SessionConfig = typeof SessionConfig.static;
+
+/** What `expand` may ask for in a session's answer (WAHA's list). */
+export const SessionExpand = t.Array(t.Union([t.Literal('apps')]), {
+  description: 'Expand additional session details: apps',
+  examples: [['apps']],
+});
 
 /** One session as `GET /api/sessions` and every lifecycle POST return it. */
 export const SessionInfo = t.Object(
@@ -81,6 +109,16 @@ export const SessionInfo = t.Object(
     status: SessionStatus,
     config: t.Union([SessionConfig, t.Null()]),
     me: t.Union([Me, t.Null()]),
+    presence: t.Union([t.Literal('online'), t.Literal('offline'), t.Null()], {
+      description: 'The presence last set with POST /api/{session}/presence while the browser runs; null: not set',
+    }),
+    timestamps: t.Object({
+      activity: t.Union([t.Number(), t.Null()], { description: 'When the session last had an event or a call (ms); null: none yet' }),
+    }),
+    assignedWorker: t.Union([t.String(), t.Null()], { description: 'The id of the worker (this process) running it' }),
+    apps: t.Union([t.Array(t.Record(t.String(), t.Unknown())), t.Null()], {
+      description: 'The apps of the session with ?expand=apps (none here: apps are not available), else null',
+    }),
     reason: t.Optional(t.String({ description: 'Why it is FAILED (only then)' })),
   },
   { $id: '#/components/schemas/SessionInfo' },
@@ -94,7 +132,11 @@ export const SessionDetails = t.Object({
 });
 export type SessionDetails = typeof SessionDetails.static;
 
-export const ListQuery = t.Object({ all: t.Optional(t.Boolean({ description: 'Include STOPPED sessions', default: false })) });
+export const ListQuery = t.Object({
+  all: t.Optional(t.Boolean({ description: 'Include STOPPED sessions', default: false })),
+  expand: t.Optional(SessionExpand),
+});
+export const GetQuery = t.Object({ expand: t.Optional(SessionExpand) });
 
 export const SessionCreate = t.Object(
   {

@@ -56,6 +56,10 @@ export class SessionRuntime {
   me: Me | null = null;
   /** The QR to serve while SCAN_QR_CODE. */
   qr: string | null = null;
+  /** The presence last set through the API while this browser runs (WAHA's SessionInfo.presence); null: never set. */
+  presence: 'online' | 'offline' | null = null;
+  /** When the session last had an event or a call (ms); null before the first. */
+  activity: number | null = null;
   private engine: Engine | null = null;
   private detach: (() => void) | null = null;
   private gen = 0;
@@ -118,33 +122,40 @@ export class SessionRuntime {
     this.ctx.onStatus(this.name, status);
   }
 
-  /** Under the lock: a fresh engine (the caller made sure none is running). A failed launch is retried. */
+  /**
+   * Under the lock: a fresh engine (the caller made sure none is running), STARTING. The browser
+   * launches in the background, as WAHA's does: the lock is released at once, so a stop or restart
+   * meanwhile is not held up by a page load; it stops the launching engine (which then kills its
+   * browser as soon as it exists). A failed launch is retried, then FAILED, under the lock again
+   * and only if nothing replaced the engine meanwhile.
+   */
   async launch(): Promise<void> {
     this.clearReconnect();
     this.setStatus('STARTING');
     const gen = ++this.gen;
-    let engine: Engine | null = null;
     try {
       await mkdir(this.dataDir, { recursive: true });
-      if (this.ctx.closing()) return;
-      engine = this.ctx.engineFactory(
-        engineOptions(this.name, this.config, this.dataDir, this.log, this.ctx.mediaSaver?.(this.name) ?? null),
-      );
-      this.engine = engine;
-      this.detach = engine.on((e) => this.onEvent(gen, e));
-      await engine.start();
     } catch (err) {
-      if (engine && this.engine !== engine) return; // stopped meanwhile (shutdown): nothing to retry
-      this.log.warn('engine failed to start', { error: messageOf(err) });
-      await this.dropEngine();
-      this.retryOrFail(messageOf(err));
+      return this.launchFailed(gen, err);
     }
+    if (this.ctx.closing()) return;
+    const engine = this.ctx.engineFactory(
+      engineOptions(this.name, this.config, this.dataDir, this.log, this.ctx.mediaSaver?.(this.name) ?? null),
+    );
+    this.engine = engine;
+    this.detach = engine.on((e) => this.onEvent(gen, e));
+    engine.start().catch((err) => this.locked(gen, async () => this.launchFailed(gen, err)));
   }
 
-  /** Under the lock: cancels timers and closes the browser (after unlinking it, for 'logout'). */
-  async halt(how: 'stop' | 'logout' = 'stop'): Promise<void> {
+  /** Under the lock: cancels timers and closes the browser (after unlinking it, for 'logout'; at once, for `kill`). */
+  async halt(how: 'stop' | 'logout' = 'stop', kill = false): Promise<void> {
     this.clearReconnect();
-    await this.dropEngine(how);
+    await this.dropEngine(how, kill);
+  }
+
+  /** Records a call on the session (its `timestamps.activity`). */
+  touch(): void {
+    this.activity = this.ctx.clock.now();
   }
 
   /** Removes the session's folder: Chromium profile, and with it the login. */
@@ -158,10 +169,18 @@ export class SessionRuntime {
     this.attempts = 0;
   }
 
-  private async dropEngine(how: 'stop' | 'logout' = 'stop'): Promise<void> {
+  private async launchFailed(gen: number, err: unknown): Promise<void> {
+    if (gen !== this.gen || this.ctx.closing()) return; // stopped or replaced meanwhile: nothing to retry
+    this.log.warn('engine failed to start', { error: messageOf(err) });
+    await this.dropEngine();
+    this.retryOrFail(messageOf(err));
+  }
+
+  private async dropEngine(how: 'stop' | 'logout' = 'stop', kill = false): Promise<void> {
     this.gen++;
     this.clearQr();
     this.me = null;
+    this.presence = null;
     const engine = this.engine;
     if (!engine) return;
     this.engine = null;
@@ -175,7 +194,7 @@ export class SessionRuntime {
       }
     }
     try {
-      await engine.stop();
+      await engine.stop(kill ? { kill } : undefined);
     } catch (err) {
       this.log.error('engine stop failed', { error: messageOf(err) });
     }
@@ -286,6 +305,7 @@ export class SessionRuntime {
   }
 
   private publish(event: string, payload: unknown): void {
+    this.touch();
     this.ctx.bus.publish({ session: this.name, event, payload, me: this.me, metadata: this.config?.metadata ?? {} });
   }
 }

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import type { Clock } from '../../clock';
 import type { Config } from '../../config';
-import type { Clients, EngineFactory, Me, MediaSaver, WhatsAppClient } from '../../engine/types';
+import type { Clients, EngineFactory, Me, MediaSaver, TraceOptions, WhatsAppClient } from '../../engine/types';
 import { HttpError, NotFoundError, UnprocessableError } from '../../errors';
 import type { EventBus } from '../../events/bus';
 import { KeyedLock } from '../../lock';
@@ -35,6 +35,8 @@ export interface SessionManagerDeps {
   random?: () => number;
   /** Told of every reconnect attempt (for /metrics). */
   onReconnect?: (session: string) => void;
+  /** This process's worker id (WAHA's `assignedWorker`). */
+  workerId?: string;
   /** Stores a session's incoming media (WHATSAPP_DOWNLOAD_MEDIA); absent: not downloaded. */
   mediaSaver?: ((session: string) => MediaSaver) | null;
   /** A session's account is gone (logout, deletion). */
@@ -81,15 +83,16 @@ export class SessionManager implements Clients {
     );
   }
 
-  list(all = false): SessionInfo[] {
-    return [...this.sessions.values()].filter((s) => all || s.status !== 'STOPPED').map((s) => this.info(s));
+  /** `expand`: WAHA's extra blocks (`apps`). */
+  list(all = false, expand: readonly string[] = []): SessionInfo[] {
+    return [...this.sessions.values()].filter((s) => all || s.status !== 'STOPPED').map((s) => this.info(s, expand));
   }
 
-  get(name: string): SessionDetails {
+  get(name: string, expand: readonly string[] = []): SessionDetails {
     const s = this.need(name);
     const version = this.deps.config.WAHA_WEBJS_WEB_VERSION;
     return {
-      ...this.info(s),
+      ...this.info(s, expand),
       engine: { engine: 'WEBJS', WWebVersion: version || null, state: s.status === 'WORKING' ? 'CONNECTED' : null },
     };
   }
@@ -104,8 +107,8 @@ export class SessionManager implements Clients {
     assertSessionName(name);
     assertSessionConfig(req.config);
     return this.op(name, async () => {
-      if (this.sessions.has(name))
-        throw new UnprocessableError(`Session '${name}' already exists. Use PUT to update it.`, { session: name });
+      // WAHA's body exactly: clients match this message.
+      if (this.sessions.has(name)) throw new UnprocessableError(`Session '${name}' already exists. Use PUT to update it.`);
       const max = this.deps.config.MAX_SESSIONS;
       if (this.sessions.size >= max)
         throw new UnprocessableError(
@@ -200,7 +203,11 @@ export class SessionManager implements Clients {
     });
   }
 
-  /** The QR string while SCAN_QR_CODE (waits up to 5 s for a STARTING session); else 422. */
+  /**
+   * The QR string while SCAN_QR_CODE; else 422 with WAHA's `session`, `status` and `expected`. A
+   * STARTING session (a browser loading, a reconnect pending) is waited for, up to 5 s, on its status
+   * events; one that is WORKING, STOPPED or FAILED shows no QR without an action, so it is answered at once.
+   */
   async qr(name: string): Promise<string> {
     const s = await this.settled(name);
     if (s.status !== 'SCAN_QR_CODE' || !s.qr) throw notExpected(s, ['SCAN_QR_CODE']);
@@ -222,12 +229,27 @@ export class SessionManager implements Clients {
     return s.currentEngine.screenshot();
   }
 
-  /** The WhatsApp calls of a WORKING session: 404 unknown, 422 not WORKING (with its status). */
+  /** The WhatsApp calls of a WORKING session: 404 unknown, 422 not WORKING (with its status). Each use is the session's activity. */
   client(name: string): WhatsAppClient {
     const s = this.need(name);
     const client = s.status === 'WORKING' ? s.currentEngine?.client() : null;
     if (!client) throw notExpected(s, ['WORKING']);
+    s.touch();
     return client;
+  }
+
+  /** Records the presence set through the API (SessionInfo.presence; forgotten when the browser stops). */
+  setPresence(name: string, presence: 'online' | 'offline'): void {
+    this.need(name).presence = presence;
+  }
+
+  /** A Chrome DevTools trace of a WORKING session's page (the debug route): 404 unknown, 422 not WORKING. */
+  async browserTrace(name: string, opts: TraceOptions): Promise<Uint8Array> {
+    const s = this.need(name);
+    const engine = s.status === 'WORKING' ? s.currentEngine : null;
+    if (!engine) throw notExpected(s, ['WORKING']);
+    s.touch();
+    return await engine.browserTrace(opts);
   }
 
   /** The client of a WORKING session, or null (never throws). */
@@ -264,11 +286,11 @@ export class SessionManager implements Clients {
     return this.need(name).waitFor(statuses, timeoutMs);
   }
 
-  /** Closes every browser (without changing what is stored as running), within `timeoutMs`. */
-  async close(timeoutMs: number): Promise<void> {
+  /** Closes every browser (without changing what is stored as running), within `timeoutMs`; `kill`: SIGKILLed at once. */
+  async close(timeoutMs: number, kill = false): Promise<void> {
     this.isClosing = true;
     const all = [...this.sessions.values()];
-    const halted = Promise.all(all.map((s) => s.halt().catch(() => {})));
+    const halted = Promise.all(all.map((s) => s.halt('stop', kill).catch(() => {})));
     let timer: Timer | undefined;
     await Promise.race([
       halted,
@@ -305,11 +327,11 @@ export class SessionManager implements Clients {
     return s;
   }
 
+  /** The session, or WAHA's 404 (its exact body: clients match the message) on every route that names one. */
   private need(name: string): SessionRuntime {
     assertSessionName(name);
     const s = this.sessions.get(name);
-    if (!s)
-      throw new NotFoundError(`Session '${name}' not found. Create it with POST /api/sessions {"name":"${name}"}.`, { session: name });
+    if (!s) throw new NotFoundError('Session not found');
     return s;
   }
 
@@ -322,8 +344,18 @@ export class SessionManager implements Clients {
     });
   }
 
-  private info(s: SessionRuntime): SessionInfo {
-    const info: SessionInfo = { name: s.name, status: s.status, config: s.config, me: s.status === 'WORKING' ? s.me : null };
+  private info(s: SessionRuntime, expand: readonly string[] = []): SessionInfo {
+    const info: SessionInfo = {
+      name: s.name,
+      status: s.status,
+      config: s.config,
+      me: s.status === 'WORKING' ? s.me : null,
+      presence: s.presence,
+      timestamps: { activity: s.activity },
+      assignedWorker: this.deps.workerId ?? null,
+      // Apps are not available here (every /api/apps route answers 422): none to expand.
+      apps: expand.includes('apps') ? [] : null,
+    };
     if (s.reason) info.reason = s.reason;
     return info;
   }

@@ -17,14 +17,20 @@ export function assertSessionConfig(config: SessionConfig | null | undefined): v
   for (const [i, w] of (config?.webhooks ?? []).entries()) validateWebhook(w, `config.webhooks[${i}]`);
 }
 
-/** WAHA's 422 for an operation the session's status does not allow, with what was expected. */
+/**
+ * WAHA's 422 for an operation the session's status does not allow. WAHA's clients read `session`,
+ * `status` and `expected` at the top of the body (e.g. to start a STOPPED session and try again),
+ * so they are there as well as in `details`.
+ */
 export function notExpected(s: { name: string; status: SessionStatus }, expected: SessionStatus[]): UnprocessableError {
   const hint =
     s.status === 'WORKING' && expected.includes('SCAN_QR_CODE')
       ? 'It is already logged in.'
       : `Start it with POST /api/sessions/${s.name}/start, or try again later.`;
+  const what = { session: s.name, status: s.status, expected };
   return new UnprocessableError(
     `Session status is not as expected: '${s.name}' is ${s.status}, expected ${expected.join(' or ')}. ${hint}`,
-    { session: s.name, status: s.status, expected },
+    what,
+    what,
   );
 }

@@ -6,13 +6,10 @@
  * and a prune makes the outbox binding forget its cached target ids.
  */
 import type { Database, SQLQueryBindings, Statement } from 'bun:sqlite';
-import type { TargetSettings } from '../../events/targets';
 import type { DeadLetter, DeadLetterDetail, PrunedTarget, ReplayResult } from '../../modules/webhooks/model';
+import { iso, parseEnvelope, parseSettings, splitKey } from '../rows';
 import type { DeadLetterFilter, StoredTarget, WebhookDeliveries } from '../types';
 import type { SqliteOutbox } from './outbox';
-
-const iso = (ms: number) => new Date(ms).toISOString();
-const decoder = new TextDecoder();
 
 interface RawDead {
   seq: number;
@@ -40,20 +37,6 @@ interface RawHead {
 }
 
 const toDead = (r: RawDead): DeadLetter => ({ ...r, created_at: iso(r.created_at), dead_at: iso(r.dead_at) });
-
-/** `scope + LF + url`, as WebhookOutbox writes target keys. */
-function splitKey(key: string): { scope: string; url: string } {
-  const nl = key.indexOf('\n');
-  return nl === -1 ? { scope: '', url: key } : { scope: key.slice(0, nl), url: key.slice(nl + 1) };
-}
-
-function parseSettings(json: string): TargetSettings | null {
-  try {
-    return JSON.parse(json) as TargetSettings;
-  } catch {
-    return null;
-  }
-}
 
 /** WHERE clause and bindings for a dead-letter filter; only the given parts, so the indexes apply. */
 function where(f: DeadLetterFilter & { before?: number }): { sql: string; args: SQLQueryBindings[] } {
@@ -133,14 +116,7 @@ export class SqliteWebhookDeliveries implements WebhookDeliveries {
     const r = this.sql.dead.get(seq) as (RawDead & { body: Uint8Array }) | null;
     if (!r) return null;
     const { body, ...rest } = r;
-    const text = decoder.decode(body);
-    let envelope: unknown = text;
-    try {
-      envelope = JSON.parse(text);
-    } catch {
-      /* shown as the text it is */
-    }
-    return { ...toDead(rest), envelope };
+    return { ...toDead(rest), envelope: parseEnvelope(body) };
   }
 
   async replay(which: { seqs: readonly number[] } | { filter: DeadLetterFilter }): Promise<ReplayResult> {

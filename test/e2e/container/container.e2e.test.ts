@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_ME, DEFAULT_WEB_VERSION, simContactId, writeSimPage } from '../../sim/index';
+import { DEFAULT_ME, DEFAULT_WEB_VERSION, simContactId, simLid, writeSimPage } from '../../sim/index';
 import { SimControlServer } from '../../sim/server';
 import { aptPackages, envOf, parseDockerfile, stepsOf } from '../../support/deploy-files';
 import { Receiver } from '../../support/webhooks';
@@ -188,6 +188,7 @@ describe.skipIf(!!skipped)('the image built from the Dockerfile', () => {
         expect(await (await api('GET', `/api/sessions/${S}/me`)).json()).toEqual({
           id: `${DEFAULT_ME.number}@c.us`,
           pushName: DEFAULT_ME.pushName,
+          lid: simLid(`${DEFAULT_ME.number}@c.us`),
         });
 
         const text = `from the container ${crypto.randomUUID()}`;
