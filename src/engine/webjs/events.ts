@@ -102,7 +102,7 @@ export class MessageEvents {
       if (!skip(m.id.remote)) this.push(false, async () => [{ event: 'message', payload: await incoming(m) }]);
     });
     // Groups and status have their own event, as in WAHA; the library reports only the overall ack
-    // there (the slowest member), with no participant (docs/coverage-notes.md).
+    // there (the slowest member), with no participant (docs/coverage.md).
     client.on('message_ack', (m: Message, ack: number) => {
       const event = m.id.remote.endsWith('@g.us') || m.id.remote === 'status@broadcast' ? 'message.ack.group' : 'message.ack';
       if (!skip(m.id.remote)) this.push(m.fromMe, () => [{ event, payload: { ...msg(m), ack, ackName: ackName(ack) } }]);
