@@ -46,7 +46,7 @@ export function guarded<T extends object>(feature: string, target: T): T {
 /**
  * What went wrong, in one line. An error thrown inside the page reaches us through puppeteer with
  * the page's stack frames appended to its message when it was created in another task than the
- * one that threw (docs/platform.md): those frames are page internals, not the reason.
+ * one that threw (docs/runtime-facts.md): those frames are page internals, not the reason.
  */
 export function reasonOf(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
