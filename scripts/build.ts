@@ -24,7 +24,7 @@ export const DEFAULT_OUTFILE = join(ROOT, 'dist', 'wabun');
 /**
  * Left out of the bundle. whatsapp-web.js loads these three only for RemoteAuth, inside a
  * try/catch at import; unzipper in turn reaches @aws-sdk/client-s3, which is not installed and
- * stops the build (docs/platform.md). wabun keeps sessions with LocalAuth, so RemoteAuth is unused.
+ * stops the build (docs/runtime-facts.md). wabun keeps sessions with LocalAuth, so RemoteAuth is unused.
  */
 export const EXTERNALS = ['unzipper', 'archiver', 'fs-extra'];
 

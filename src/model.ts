@@ -54,11 +54,26 @@ export type Me = typeof Me.static;
 
 const nullable = <T extends Parameters<typeof t.Union>[0][number]>(s: T) => t.Union([s, t.Null()]);
 
-/** What is known of a message's media: `url` once stored (or inline in history), else null. */
+/**
+ * What is known of a message's media: `url` once stored (or inline in history), else null;
+ * `error` when it could not be downloaded (WAHA's WAMedia; no `s3` here: media is stored locally).
+ */
 export const MessageMedia = t.Object({
   url: nullable(t.String()),
   mimetype: t.String(),
   filename: nullable(t.String()),
+  error: t.Optional(nullable(t.Object({ message: t.String() }, { additionalProperties: true }))),
+});
+
+/** WAHA's WALocation. */
+export const MessageLocation = t.Object({
+  live: t.Boolean(),
+  latitude: t.Number(),
+  longitude: t.Number(),
+  name: nullable(t.String()),
+  address: nullable(t.String()),
+  description: nullable(t.String()),
+  url: nullable(t.String()),
 });
 
 /** WAHA's message payload: `message`, `message.any`, `message.ack` events and chat history. */
@@ -71,13 +86,26 @@ export const WAMessage = t.Object(
     source: t.Union([t.Literal('app'), t.Literal('api')]),
     to: t.String(),
     participant: t.Optional(nullable(t.String())),
+    author: t.Optional(t.String({ description: 'Group (and status) messages: who sent it' })),
     body: t.String(),
     hasMedia: t.Boolean(),
     media: nullable(MessageMedia),
+    mediaUrl: t.Optional(nullable(t.String({ description: 'Deprecated (WAHA): the same as media.url' }))),
     ack: t.Number(),
-    ackName: t.String(),
+    ackName: t.String({ description: 'ERROR (-1), PENDING (0), SERVER (1), DEVICE (2), READ (3), PLAYED (4)' }),
+    location: t.Optional(nullable(MessageLocation)),
+    vCards: t.Optional(t.Array(t.String())),
     replyTo: t.Optional(
-      nullable(t.Object({ id: t.String(), participant: t.Optional(nullable(t.String())), body: t.Optional(t.String()) })),
+      nullable(
+        t.Object({
+          id: t.String(),
+          participant: t.Optional(nullable(t.String())),
+          body: t.Optional(t.String()),
+          hasMedia: t.Optional(t.Boolean()),
+          media: t.Optional(nullable(MessageMedia)),
+          _data: t.Optional(t.Record(t.String(), t.Unknown())),
+        }),
+      ),
     ),
     _data: t.Optional(t.Record(t.String(), t.Unknown())),
   },

@@ -2,7 +2,7 @@
  * The repo's list of WAHA's operations (docs/waha-operations.tsv) against what the service
  * documents at /docs/json: every operation marked served is there under WAHA's operationId and
  * tag, every one marked not served is absent with its reason, and the README quotes the count.
- * Where WAHA's own OpenAPI file and WEBJS list are beside the checkout (shared/spec next to it), the list's
+ * Where WAHA's own OpenAPI file and WEBJS list are beside the checkout (the project's spec folder next to it), the list's
  * facts are checked against them too, and so are the names of the request bodies.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';

@@ -5,6 +5,8 @@
 import { describe, expect, test } from 'bun:test';
 import {
   ackName,
+  boundedData,
+  DATA_STRING_MAX,
   disconnectInfo,
   groupEvents,
   groupMembers,
@@ -50,8 +52,11 @@ describe('messages', () => {
       body: 'hi',
       hasMedia: false,
       media: null,
+      mediaUrl: null,
       ack: 1,
       ackName: 'SERVER',
+      location: null,
+      vCards: [],
       replyTo: null,
       _data: { t: 1741249702 },
     });
@@ -70,13 +75,73 @@ describe('messages', () => {
         quotedMsg: { body: 'earlier' },
       },
     });
-    const w = toWAMessage(m, 'api');
-    expect({ media: w.media, replyTo: w.replyTo, participant: w.participant, source: w.source }).toEqual({
-      media: { url: null, mimetype: 'image/jpeg', filename: 'a.jpg' },
-      replyTo: { id: 'Q1', participant: '15550100003@c.us', body: 'earlier' },
+    const w = toWAMessage(m, 'api', { url: 'http://h/api/files/s/x.jpg', mimetype: 'image/jpeg', filename: 'a.jpg' });
+    expect({ media: w.media, mediaUrl: w.mediaUrl, replyTo: w.replyTo, participant: w.participant, author: w.author }).toEqual({
+      media: { url: 'http://h/api/files/s/x.jpg', mimetype: 'image/jpeg', filename: 'a.jpg' },
+      mediaUrl: 'http://h/api/files/s/x.jpg',
+      replyTo: { id: 'Q1', participant: '15550100003@c.us', body: 'earlier', hasMedia: false, media: null, _data: { body: 'earlier' } },
       participant: '15550100002@c.us',
-      source: 'api',
+      author: '15550100002@c.us',
     });
+    expect(toWAMessage(libMessage(), 'app')).not.toHaveProperty('author');
+  });
+
+  test('a reply to media: hasMedia and what is known of it, the caption as body, not the thumbnail', () => {
+    const quotedMsg = { type: 'image', body: '/9j/4AAQthumbnail', caption: 'the view', mimetype: 'image/jpeg' };
+    const w = toWAMessage(libMessage({ _data: { quotedStanzaID: 'Q2', quotedParticipant: ME, quotedMsg } }), 'app');
+    expect(w.replyTo).toEqual({
+      id: 'Q2',
+      participant: ME,
+      body: 'the view',
+      hasMedia: true,
+      media: { url: null, mimetype: 'image/jpeg', filename: null },
+      _data: quotedMsg,
+    });
+    const bare = toWAMessage(libMessage({ _data: { quotedStanzaID: 'Q3', quotedMsg: { type: 'image', body: '/9j/4AAQ' } } }), 'app');
+    expect(bare.replyTo).not.toHaveProperty('body');
+  });
+
+  test("a location: WAHA's WALocation with the live flag and the comment as description", () => {
+    const m = libMessage({
+      type: 'location',
+      location: {
+        latitude: 52.52,
+        longitude: 13.4,
+        name: 'Office',
+        address: 'Main St 1',
+        url: 'https://maps.example/x',
+        description: 'Office\nMain St 1',
+      },
+      _data: { isLive: false, comment: 'see you there' },
+    });
+    expect(toWAMessage(m, 'app').location).toEqual({
+      live: false,
+      latitude: 52.52,
+      longitude: 13.4,
+      name: 'Office',
+      address: 'Main St 1',
+      description: 'see you there',
+      url: 'https://maps.example/x',
+    });
+  });
+
+  test('contact cards: vCards as the library lists them', () => {
+    const card = 'BEGIN:VCARD\nVERSION:3.0\nFN:Jane\nEND:VCARD';
+    expect(toWAMessage(libMessage({ type: 'vcard', vCards: [card] }), 'app').vCards).toEqual([card]);
+  });
+
+  test('_data is bounded: long strings (media bodies) and deep nesting are left out, the rest kept', () => {
+    const huge = 'A'.repeat(DATA_STRING_MAX + 1);
+    let deep: Record<string, unknown> = { end: true };
+    for (let i = 0; i < 10; i++) deep = { deep };
+    const data = { body: huge, mimetype: 'image/jpeg', size: 3, nested: { thumb: huge, ok: 'yes' }, list: [huge, 'x'], deep, fn: () => 1 };
+    const bounded = boundedData(data);
+    expect(bounded).toMatchObject({ mimetype: 'image/jpeg', size: 3, nested: { ok: 'yes' }, list: [null, 'x'] });
+    expect(bounded).not.toHaveProperty('body');
+    expect(bounded).not.toHaveProperty('fn');
+    expect(bounded.nested).not.toHaveProperty('thumb');
+    expect(JSON.stringify(bounded).length).toBeLessThan(1000);
+    expect(toWAMessage(libMessage({ _data: data }), 'app')._data).toEqual(bounded);
   });
 
   test('ack names, -1 … 4, and unknown values', () => {

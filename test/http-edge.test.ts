@@ -194,7 +194,7 @@ describe('bodies are bounded before any schema runs', () => {
   test('a body must come as JSON: any other type is refused before the app could misread it', async () => {
     const before = structuredClone(sessions.manager.get('default').config);
     // application/jwt was JSON to the app, unchecked; multipart fields were JSON-parsed; a body the
-    // app did not parse became {} and a PUT wiped the config (docs/platform.md).
+    // app did not parse became {} and a PUT wiped the config (docs/runtime-facts.md).
     const types = [
       'application/jwt',
       'xxxxxxxxxxxxjson',
@@ -247,7 +247,7 @@ describe('bodies are bounded before any schema runs', () => {
 });
 
 describe("requests Bun's HTTP parser refuses itself", () => {
-  // Bun answers these before any JavaScript runs (docs/platform.md): a bare status line and a
+  // Bun answers these before any JavaScript runs (docs/runtime-facts.md): a bare status line and a
   // closed connection. What matters here is that nothing is served and the service lives on.
   test.each([
     ['a raw NUL byte in the path', 'GET /he\0lth HTTP/1.1\r\nHost: x'],

@@ -1,7 +1,7 @@
 // The baseline of the memory benchmark: whatsapp-web.js with its DEFAULT options, from a plain
 // Node.js script, as its README shows it. Only what running here needs is added: the local page
 // cache (the simulator), the system Chromium, --no-sandbox (root) and the offline flags
-// (docs: /work/shared/notes/platform.md). Driven by scripts/bench/sim-rig.ts over stdin/stdout
+// (docs/runtime-facts.md). Driven by scripts/bench/sim-rig.ts over stdin/stdout
 // (JSON lines).
 'use strict';
 const { Client, LocalAuth } = require('whatsapp-web.js');

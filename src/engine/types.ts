@@ -10,6 +10,16 @@ import type { Me, WAMessage } from '../model';
 
 export type { Me, WAMessage };
 
+/** WAHA's names for WhatsApp's ack numbers (whatsapp-web.js's MessageAck). */
+export const ACK_NAMES: Readonly<Record<number, string>> = {
+  [-1]: 'ERROR',
+  0: 'PENDING',
+  1: 'SERVER',
+  2: 'DEVICE',
+  3: 'READ',
+  4: 'PLAYED',
+};
+
 /** A library object as JSON, the way WAHA returns it. */
 export type Plain = Record<string, unknown>;
 
@@ -109,6 +119,8 @@ export type EngineFactory = (opts: EngineOptions) => Engine;
 
 export interface SendOptions {
   replyTo?: string | null;
+  /** WAHA's pre-generated message id (see docs/chats-messages.md: not used with whatsapp-web.js 1.34.7). */
+  id?: string;
   mentions?: string[];
   linkPreview?: boolean;
   caption?: string;
@@ -119,9 +131,10 @@ export interface SendOptions {
 export interface MessageCalls {
   sendText(chatId: string, text: string, opts?: SendOptions): Promise<Plain>;
   sendMedia(chatId: string, media: MediaInput, opts?: SendOptions): Promise<Plain>;
-  sendLocation(chatId: string, loc: { latitude: number; longitude: number; title?: string }): Promise<Plain>;
-  sendContactVcard(chatId: string, contacts: { vcard: string }[]): Promise<Plain>;
-  sendPoll(chatId: string, poll: { name: string; options: string[]; multipleAnswers: boolean }): Promise<Plain>;
+  sendLocation(chatId: string, loc: { latitude: number; longitude: number; title?: string }, opts?: SendOptions): Promise<Plain>;
+  /** One contact card message; several contacts go in one multi-card message (as WAHA's WEBJS sends them). */
+  sendContactVcard(chatId: string, contacts: { vcard: string }[], opts?: SendOptions): Promise<Plain>;
+  sendPoll(chatId: string, poll: { name: string; options: string[]; multipleAnswers: boolean }, opts?: SendOptions): Promise<Plain>;
   forward(chatId: string, messageId: string): Promise<Plain>;
   sendSeen(chatId: string): Promise<void>;
   setTyping(chatId: string, typing: boolean): Promise<void>;
@@ -147,14 +160,57 @@ export interface MessageCalls {
 export interface ChatListQuery {
   limit?: number;
   offset?: number;
-  sortBy?: string;
+  /** No sortBy: WhatsApp Web's own order. */
+  sortBy?: 'conversationTimestamp' | 'id' | 'name';
+  /** asc unless given (WAHA's paginator). */
   sortOrder?: 'asc' | 'desc';
+  /** Only these chats. */
+  ids?: string[];
+  /** A person's LID chat folded into their phone-number chat when both exist (WAHA's `merge`). */
+  merge?: boolean;
+}
+
+/** WAHA's ChatSummary: what its dashboard's chat list shows of one chat. */
+export interface ChatSummary {
+  id: string;
+  name: string | null;
+  picture: string | null;
+  lastMessage: WAMessage | null;
+  /** The library's chat object. */
+  _chat: Plain;
+}
+
+/** WAHA's chat history filters; timestamps in seconds, `ack` a number (-1 … 4). */
+export interface MessageFilter {
+  timestampGte?: number;
+  timestampLte?: number;
+  fromMe?: boolean;
+  ack?: number;
+}
+
+export interface HistoryQuery {
+  limit: number;
+  /** Messages skipped, counted from the newest (the next page is `offset + limit`). */
+  offset: number;
+  downloadMedia: boolean;
+  /** The order of the page: newest first (desc) or oldest first (asc). */
+  sortOrder: 'asc' | 'desc';
+  /** Also the messages of the person's other chat (LID ↔ phone number). */
+  merge: boolean;
+  filter: MessageFilter;
 }
 
 export interface ChatCalls {
+  /** The library's chat objects, paged and sorted in the page (only the page is serialized). */
   list(q: ChatListQuery): Promise<Plain[]>;
-  /** The newest `limit` messages of a chat, oldest first, in WAHA's message shape. */
-  messages(chatId: string, q: { limit: number; downloadMedia: boolean }): Promise<WAMessage[]>;
+  /** The most recently active chats first, with picture and last message. */
+  overview(q: { limit: number; offset: number; ids?: string[]; merge: boolean }): Promise<ChatSummary[]>;
+  /** A page of a chat's messages in WAHA's shape; 404 for a chat WhatsApp does not know. */
+  messages(chatId: string, q: HistoryQuery): Promise<WAMessage[]>;
+  /** One message in WAHA's shape (group and status messages with their receipts in `_data`), null when unknown. */
+  message(messageId: string, q: { downloadMedia: boolean }): Promise<WAMessage | null>;
+  /** Marks the chat read (what opening it on the phone does). */
+  markRead(chatId: string): Promise<void>;
   /** Deletes the chat on this device; true when it went. */
   delete(chatId: string): Promise<boolean>;
   clearMessages(chatId: string): Promise<boolean>;

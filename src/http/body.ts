@@ -69,7 +69,7 @@ export function isJson(contentType: string | null): boolean {
 /**
  * Refuses a body that does not come as JSON. Every body this API takes is a JSON object, checked
  * by `checkJson` and handed to the app as exactly `application/json`. Left to the app, Elysia
- * picks its parser by one character of the header (docs/platform.md): `application/jwt` would be
+ * picks its parser by one character of the header (docs/runtime-facts.md): `application/jwt` would be
  * JSON no check here had seen, multipart fields are JSON-parsed unchecked, and a body it does not
  * parse becomes `{}` (a PUT that silently wipes a session's config).
  */

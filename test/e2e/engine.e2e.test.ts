@@ -7,7 +7,7 @@ import { afterEach, describe, expect, test } from 'bun:test';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Engine, EngineEvent, EngineOptions, WhatsAppClient } from '../../src/engine/types';
+import type { Engine, EngineEvent, EngineOptions, HistoryQuery, WhatsAppClient } from '../../src/engine/types';
 import { createWebjsEngineFactory, type WebVersionCache } from '../../src/engine/webjs';
 import { clearStaleLock } from '../../src/engine/webjs/profile';
 import { MissingDependencyError } from '../../src/errors';
@@ -25,6 +25,8 @@ const CHROMIUM = findChromium(process.env.PUPPETEER_EXECUTABLE_PATH ?? '');
 /** Real Chromium: a launch takes ~0.5 s here, more on a loaded machine. */
 const BROWSER_TEST_MS = 60_000;
 const ME = { id: `${DEFAULT_ME.number}@c.us`, pushName: DEFAULT_ME.pushName, lid: simLid(`${DEFAULT_ME.number}@c.us`) };
+/** The history query's other fields at WAHA's defaults. */
+const HISTORY: HistoryQuery = { limit: 10, offset: 0, downloadMedia: false, sortOrder: 'desc', merge: true, filter: {} };
 
 /** Engine events as they come, and a promise for the next one that matches. */
 class Events {
@@ -356,7 +358,7 @@ describe('WhatsApp Web (simulator)', () => {
         hasMedia: false,
         media: null,
       });
-      const history = await client().chats.messages(to, { limit: 20, downloadMedia: false });
+      const history = await client().chats.messages(to, { ...HISTORY, limit: 20, downloadMedia: false });
       expect(history.find((m) => m.id === id._serialized)).toMatchObject({ source: 'api', ackName: 'READ' });
       expect(await engine.screenshot()).toEqual(expect.any(Uint8Array));
     },
@@ -399,9 +401,9 @@ describe('WhatsApp Web (simulator)', () => {
       await sim().incomingCall({ from: other, isVideo: true });
       expect((await call).payload).toMatchObject({ from: other, isVideo: true, isGroup: false });
 
-      const chats = await client().chats.list({ sortBy: 'conversationTimestamp', limit: 2 });
+      const chats = await client().chats.list({ sortBy: 'conversationTimestamp', sortOrder: 'desc', limit: 2 });
       expect(chats.map((c) => (c.id as { _serialized: string })._serialized).sort()).toEqual([to, other].sort());
-      const history = await client().chats.messages(to, { limit: 50, downloadMedia: true });
+      const history = await client().chats.messages(to, { ...HISTORY, limit: 50, downloadMedia: true });
       expect(history.find((m) => m.body === 'a dot')?.media).toEqual({
         url: `data:image/png;base64,${png}`,
         mimetype: 'image/png',

@@ -146,7 +146,7 @@ describe('sending, in real Chromium', () => {
 
 describe('bad input', () => {
   test('a malformed chatId → 400 naming the expected form', async () => {
-    const res = await send('sendText', { chatId: '12345', text: 'x' });
+    const res = await send('sendText', { chatId: 'not-a-chat', text: 'x' });
     expect(res.status).toBe(400);
     expect(res.json.message).toContain('@c.us');
     expect(res.json.message).toContain('@g.us');

@@ -9,6 +9,7 @@ import type { WhatsAppClient } from '../types';
 import { WebjsCalls } from './calls';
 import { WebjsChannels } from './channels';
 import { WebjsChats } from './chats';
+import { PROFILE_PICTURES } from './chats-page';
 import { WebjsContacts } from './contacts';
 import type { Lib, WebjsContext } from './context';
 import type { MessageEvents } from './events';
@@ -16,6 +17,7 @@ import { WebjsGroups } from './groups';
 import { WebjsLabels } from './labels';
 import { WebjsMessages } from './messages';
 import { WebjsProfile } from './my-profile';
+import { PictureCache } from './pictures';
 import { WebjsPresence } from './presence';
 import { WebjsStatus } from './status';
 
@@ -44,7 +46,7 @@ export function guarded<T extends object>(feature: string, target: T): T {
 /**
  * What went wrong, in one line. An error thrown inside the page reaches us through puppeteer with
  * the page's stack frames appended to its message when it was created in another task than the
- * one that threw (docs/platform.md): those frames are page internals, not the reason.
+ * one that threw (docs/runtime-facts.md): those frames are page internals, not the reason.
  */
 export function reasonOf(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
@@ -52,7 +54,13 @@ export function reasonOf(err: unknown): string {
 }
 
 export function createWebjsClient(client: Client, lib: Lib, events: MessageEvents): WhatsAppClient {
-  const ctx: WebjsContext = { client, lib, events };
+  const pictures = new PictureCache(async (ids) => {
+    const page = client.pupPage;
+    if (!page) return ids.map(() => null);
+    const urls = await page.evaluate(PROFILE_PICTURES, ids);
+    return urls;
+  });
+  const ctx: WebjsContext = { client, lib, events, pictures };
   return {
     messages: guarded('messages', new WebjsMessages(ctx)),
     chats: guarded('chats', new WebjsChats(ctx)),

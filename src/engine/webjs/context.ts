@@ -6,6 +6,7 @@
 import type { Chat, Client, Message } from 'whatsapp-web.js';
 import { NotFoundError } from '../../errors';
 import type { MessageEvents } from './events';
+import type { PictureCache } from './pictures';
 
 export type Lib = typeof import('whatsapp-web.js');
 
@@ -13,6 +14,8 @@ export interface WebjsContext {
   client: Client;
   lib: Lib;
   events: MessageEvents;
+  /** Profile pictures asked of WhatsApp at most once a day per chat (the chats overview). */
+  pictures: PictureCache;
 }
 
 export const chatNotFound = (chatId: string) =>

@@ -161,7 +161,7 @@ export class WebjsEngine implements Engine {
 
   async screenshot(): Promise<Uint8Array> {
     // Awaited in a block body: Bun drops the caller's frame of a call in tail position, and
-    // puppeteer's page calls read that frame (docs/platform.md, "Bun quirks").
+    // puppeteer's page calls read that frame (docs/runtime-facts.md, "Bun quirks").
     const shot = await this.page().screenshot({ type: 'png' });
     return shot;
   }

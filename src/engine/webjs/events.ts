@@ -102,7 +102,7 @@ export class MessageEvents {
       if (!skip(m.id.remote)) this.push(false, async () => [{ event: 'message', payload: await incoming(m) }]);
     });
     // Groups and status have their own event, as in WAHA; the library reports only the overall ack
-    // there (the slowest member), with no participant (docs/coverage-notes.md).
+    // there (the slowest member), with no participant (docs/coverage.md).
     client.on('message_ack', (m: Message, ack: number) => {
       const event = m.id.remote.endsWith('@g.us') || m.id.remote === 'status@broadcast' ? 'message.ack.group' : 'message.ack';
       if (!skip(m.id.remote)) this.push(m.fromMe, () => [{ event, payload: { ...msg(m), ack, ackName: ackName(ack) } }]);
@@ -160,6 +160,11 @@ export class MessageEvents {
     });
   }
 
+  /** Whether media can be stored and linked (WHATSAPP_DOWNLOAD_MEDIA); without a store, history inlines small media. */
+  get storesMedia(): boolean {
+    return Boolean(this.opts.saveMedia);
+  }
+
   /** `call.rejected` for a call the API rejected: the library reports no rejection itself. */
   callRejected(from: string, callId: string): void {
     if (!this.ignored(from))
@@ -186,10 +191,10 @@ export class MessageEvents {
   private readonly presenceBound = new WeakSet<object>();
 
   /**
-   * An incoming message's media, stored (WHATSAPP_DOWNLOAD_MEDIA) and linked; without a store,
-   * or when the download fails, what is known of it with `url: null`.
+   * A message's media, stored (WHATSAPP_DOWNLOAD_MEDIA) and linked; without a store, what is
+   * known of it with `url: null`; when the download fails, that with WAHA's `error`.
    */
-  private media(m: Message): Promise<WAMessage['media']> {
+  media(m: Message): Promise<WAMessage['media']> {
     const save = this.opts.saveMedia;
     if (!m.hasMedia || !save) return Promise.resolve(mediaInfo(lib(m)));
     const id = m.id._serialized;
@@ -197,11 +202,12 @@ export class MessageEvents {
     if (!p) {
       p = (async () => {
         const data = await m.downloadMedia();
-        if (!data) return mediaInfo(lib(m));
+        if (!data) return withError(mediaInfo(lib(m)), 'WhatsApp Web has the media no more (expired or deleted on the phone)');
         return await save({ messageId: id, mimetype: data.mimetype, filename: data.filename ?? null, data: data.data });
       })().catch((err) => {
-        this.log.warn('media download failed', { id, error: err instanceof Error ? err.message : String(err) });
-        return mediaInfo(lib(m));
+        const reason = err instanceof Error ? err.message : String(err);
+        this.log.warn('media download failed', { id, error: reason });
+        return withError(mediaInfo(lib(m)), `media download failed: ${reason}`);
       });
       this.downloads.set(id, p);
       if (this.downloads.size > 64)
@@ -222,6 +228,8 @@ export class MessageEvents {
       .catch((err) => this.log.warn('event mapping failed', { error: err instanceof Error ? err.message : String(err) }));
   }
 }
+
+const withError = (media: WAMessage['media'], message: string): WAMessage['media'] => (media ? { ...media, error: { message } } : media);
 
 /** The group as WAHA's GroupInfo, read when its event is mapped; null when it cannot be read (left, gone). */
 async function groupInfo(client: Client, groupId: string, withParticipants: boolean): Promise<Record<string, unknown> | null> {

@@ -2,17 +2,9 @@
  * whatsapp-web.js objects → WAHA's payload shapes (spec: "Events and webhooks"). Pure functions:
  * no browser, no library import, so they are tested on plain objects.
  */
-import type { GroupMember, WAMessage } from '../types';
+import { ACK_NAMES, type GroupMember, type WAMessage } from '../types';
 
-/** WAHA's names for whatsapp-web.js's ack numbers. */
-export const ACK_NAMES: Readonly<Record<number, string>> = {
-  [-1]: 'ERROR',
-  0: 'PENDING',
-  1: 'SERVER',
-  2: 'DEVICE',
-  3: 'READ',
-  4: 'PLAYED',
-};
+export { ACK_NAMES };
 
 export function ackName(ack: number | null | undefined): string {
   return ACK_NAMES[ack ?? 0] ?? 'UNKNOWN';
@@ -32,6 +24,10 @@ export interface LibMessage {
   hasMedia: boolean;
   ack: number;
   type: string;
+  /** Set for `location` messages (the library's Location). */
+  location?: { latitude: number; longitude: number; name?: string; address?: string; url?: string; description?: string } | null;
+  /** The vCard texts of a contact card (empty for other messages). */
+  vCards?: string[];
   _data?: Raw;
 }
 
@@ -59,15 +55,73 @@ export function mediaInfo(m: LibMessage, url: string | null = null): WAMessage['
   return { url, mimetype: str(d.mimetype) ?? 'application/octet-stream', filename: str(d.filename) };
 }
 
+/**
+ * Strings in a message's `_data` above this length are left out: a media message can carry its
+ * bytes or a large preview inline, and `_data` goes into every event and history answer. What
+ * WhatsApp Web keeps beside a message (thumbnails of a few KB, ids, times) stays.
+ */
+export const DATA_STRING_MAX = 64 * 1024;
+
+/** `_data` bounded: long strings (media bodies) left out, nesting cut at a few levels, functions dropped. */
+export function boundedData(data: unknown, depth = 0): Raw {
+  const out: Raw = {};
+  if (!data || typeof data !== 'object') return out;
+  for (const [k, v] of Object.entries(data as Raw)) {
+    const b = boundedValue(v, depth + 1);
+    if (b !== undefined) out[k] = b;
+  }
+  return out;
+}
+
+function boundedValue(v: unknown, depth: number): unknown {
+  if (typeof v === 'string') return v.length > DATA_STRING_MAX ? undefined : v;
+  if (typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint') return undefined;
+  if (!v || typeof v !== 'object') return v;
+  if (depth > 6) return undefined;
+  if (Array.isArray(v)) return v.slice(0, 1000).map((x) => boundedValue(x, depth + 1) ?? null);
+  return boundedData(v, depth);
+}
+
+/** Message types that carry media (WhatsApp Web's names; the library's `hasMedia` needs a directPath). */
+const MEDIA_TYPES = new Set(['image', 'video', 'audio', 'ptt', 'document', 'sticker', 'ptv']);
+
 function replyTo(d: Raw | undefined): WAMessage['replyTo'] {
   const id = str(d?.quotedStanzaID);
   if (!d || !id) return null;
-  const quoted = d.quotedMsg as Raw | undefined;
-  const body = str(quoted?.body) ?? str(quoted?.caption) ?? undefined;
-  return { id, participant: widString(d.quotedParticipant), ...(body !== undefined ? { body } : {}) };
+  const quoted = (d.quotedMsg ?? {}) as Raw;
+  const body = str(quoted.caption) ?? str(quoted.body) ?? undefined;
+  const hasMedia = Boolean(quoted.directPath) || MEDIA_TYPES.has(String(quoted.type));
+  return {
+    id,
+    participant: widString(d.quotedParticipant),
+    ...(body !== undefined && !(hasMedia && body === quoted.body) ? { body } : {}),
+    hasMedia,
+    media: hasMedia ? { url: null, mimetype: str(quoted.mimetype) ?? 'application/octet-stream', filename: str(quoted.filename) } : null,
+    _data: boundedData(quoted),
+  };
 }
 
-/** WAHA's message payload (`message`, `message.any`, `message.ack`, chat history). */
+/** WAHA's `location`: the library's Location with the live flag, null for other messages. */
+function location(m: LibMessage): WAMessage['location'] {
+  const l = m.location;
+  if (!l || (l.latitude == null && l.longitude == null)) return null;
+  const d = m._data ?? {};
+  return {
+    live: Boolean(d.isLive),
+    latitude: l.latitude,
+    longitude: l.longitude,
+    name: l.name ?? null,
+    address: l.address ?? null,
+    description: str(d.comment) ?? l.description ?? null,
+    url: l.url ?? null,
+  };
+}
+
+/**
+ * WAHA's message payload (`message`, `message.any`, `message.ack`, chat history): WAHA's WEBJS
+ * fields, plus `author` for group members' messages and `mediaUrl` (the deprecated alias of
+ * `media.url`), with `_data` bounded.
+ */
 export function toWAMessage(m: LibMessage, source: 'app' | 'api', media: WAMessage['media'] = mediaInfo(m)): WAMessage {
   return {
     id: m.id._serialized,
@@ -77,13 +131,17 @@ export function toWAMessage(m: LibMessage, source: 'app' | 'api', media: WAMessa
     source,
     to: m.to,
     participant: m.author ?? null,
+    ...(m.author ? { author: m.author } : {}),
     body: m.body ?? '',
     hasMedia: Boolean(m.hasMedia),
     media,
+    mediaUrl: media?.url ?? null,
     ack: m.ack ?? 0,
     ackName: ackName(m.ack),
+    location: location(m),
+    vCards: m.vCards ?? [],
     replyTo: replyTo(m._data),
-    _data: m._data ?? {},
+    _data: boundedData(m._data),
   };
 }
 

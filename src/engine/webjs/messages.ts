@@ -3,7 +3,7 @@ import type { Client, Message, MessageSendOptions } from 'whatsapp-web.js';
 import { UnprocessableError } from '../../errors';
 import type { MediaInput, MessageCalls, Plain, SendOptions, WAMessage } from '../types';
 import { chatNotFound, findChat, findMessage, type WebjsContext } from './context';
-import { toPlain } from './mapping';
+import { boundedData, toPlain } from './mapping';
 import { MESSAGES_BY_ID, RECENT_INCOMING_IDS } from './page';
 
 /**
@@ -26,20 +26,24 @@ export class WebjsMessages implements MessageCalls {
     return this.send(chatId, media, { ...common(o), caption: o.caption, sendAudioAsVoice: o.asVoice, sendMediaAsDocument: o.asDocument });
   }
 
-  sendLocation(chatId: string, loc: { latitude: number; longitude: number; title?: string }): Promise<Plain> {
-    return this.send(chatId, new this.ctx.lib.Location(loc.latitude, loc.longitude, loc.title ? { name: loc.title } : {}), {});
+  sendLocation(chatId: string, loc: { latitude: number; longitude: number; title?: string }, o: SendOptions = {}): Promise<Plain> {
+    const location = new this.ctx.lib.Location(loc.latitude, loc.longitude, loc.title ? { name: loc.title } : {});
+    return this.send(chatId, location, common(o));
   }
 
-  /** One message per contact card (the library parses a vCard text into a contact message); returns the last. */
-  async sendContactVcard(chatId: string, contacts: { vcard: string }[]): Promise<Plain> {
-    let last: Plain = {};
-    for (const c of contacts) last = await this.send(chatId, c.vcard, { parseVCards: true });
-    return last;
+  /**
+   * The library parses a vCard text into a contact card; several cards go as one multi-card
+   * message through the library's `extra` fields, as WAHA's WEBJS sends them.
+   */
+  sendContactVcard(chatId: string, contacts: { vcard: string }[], o: SendOptions = {}): Promise<Plain> {
+    if (contacts.length === 1) return this.send(chatId, contacts[0]!.vcard, { ...common(o), parseVCards: true });
+    const extra = { type: 'multi_vcard', vcardList: contacts.map((c) => ({ vcard: c.vcard })), body: null };
+    return this.send(chatId, '', { ...common(o), linkPreview: false, extra });
   }
 
-  sendPoll(chatId: string, p: { name: string; options: string[]; multipleAnswers: boolean }): Promise<Plain> {
+  sendPoll(chatId: string, p: { name: string; options: string[]; multipleAnswers: boolean }, o: SendOptions = {}): Promise<Plain> {
     const poll = new this.ctx.lib.Poll(p.name, p.options, { allowMultipleAnswers: p.multipleAnswers, messageSecret: undefined });
-    return this.send(chatId, poll, {});
+    return this.send(chatId, poll, common(o));
   }
 
   /** Forwards, then returns the copy (our newest message in that chat; sends to one chat are queued in order). */
@@ -51,7 +55,7 @@ export class WebjsMessages implements MessageCalls {
       return copy;
     };
     const copy = await this.ctx.events.trackSend(forward());
-    return toPlain(copy ?? original);
+    return sentMessage(copy ?? original);
   }
 
   async sendSeen(chatId: string): Promise<void> {
@@ -133,8 +137,14 @@ export class WebjsMessages implements MessageCalls {
   private async send(chatId: string, content: Parameters<Client['sendMessage']>[1], options: MessageSendOptions): Promise<Plain> {
     const msg = await this.ctx.events.trackSend(this.ctx.client.sendMessage(chatId, content, options) as Promise<Message | undefined>);
     if (!msg) throw chatNotFound(chatId);
-    return toPlain(msg);
+    return sentMessage(msg);
   }
+}
+
+/** The library's message as JSON, as WAHA answers a send: its fields, `_data` bounded. */
+function sentMessage(msg: Message): Plain {
+  const plain = toPlain(msg);
+  return { ...plain, _data: boundedData(plain._data) };
 }
 
 function common(o: SendOptions): MessageSendOptions {

@@ -56,7 +56,7 @@ export function clientOptions(settings: WebjsSettings, opts: EngineOptions, dirs
       // DevTools over a pipe, not a port: if this process dies, Chromium reads EOF on the pipe
       // and quits instead of living on as an orphan (with a WebSocket it stays up; checked here).
       pipe: true,
-      // A new array per launch: puppeteer splices the one it is given (docs/platform.md).
+      // A new array per launch: puppeteer splices the one it is given (docs/runtime-facts.md).
       args: [...CHROMIUM_FLAGS, ...(proxy?.server ? [`--proxy-server=${proxy.server}`] : [])],
       env: browserEnv(dirs),
       timeout: settings.initTimeoutMs, // the launch itself

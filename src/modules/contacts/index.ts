@@ -1,5 +1,6 @@
 import { Elysia, t } from 'elysia';
 import { errorResponses } from '../../model';
+
 import { Success } from '../chats/model';
 import {
   About,
@@ -7,6 +8,7 @@ import {
   Contact,
   ContactAction,
   ContactQuery,
+  ContactsQuery,
   Count,
   LidParams,
   LidsParams,
@@ -19,8 +21,8 @@ import {
   SaveContactParams,
   SessionContact,
   SessionContactParams,
-  SessionQuery,
 } from './model';
+
 import type { ContactsService } from './service';
 
 const errors = errorResponses(400, 401, 404, 422, 502);
@@ -37,9 +39,9 @@ export const contactRoutes = (contacts: ContactsService) =>
       detail: { summary: 'Is this phone number on WhatsApp?' },
       response: { 200: NumberExists, ...errors },
     })
-    .get('/api/contacts/all', ({ query }) => contacts.all(query.session), {
-      query: SessionQuery,
-      detail: { summary: 'All contacts' },
+    .get('/api/contacts/all', ({ query: { session, ...page } }) => contacts.all(session, page), {
+      query: ContactsQuery,
+      detail: { summary: 'Get all contacts', operationId: 'ContactsController_getAll', tags: ['Contacts'] },
       response: { 200: t.Array(Contact), ...errors },
     })
     .get('/api/contacts/profile-picture', ({ query }) => contacts.profilePicture(query.session, query.contactId), {

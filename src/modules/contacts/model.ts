@@ -1,12 +1,11 @@
 import { t } from 'elysia';
+
+import { chatIdField } from '../messages/model';
 import { SessionName, SessionNameOrDefault } from '../sessions/model';
 
 const Session = SessionNameOrDefault;
-export const ContactId = t.String({
-  pattern: '^\\d{5,20}@(c\\.us|lid)$',
-  description: 'e.g. 14155550123@c.us',
-  error: 'contactId must look like 14155550123@c.us',
-});
+/** A contact id as WAHA takes it: `14155550123@c.us`, a LID, or the bare phone number; normalized like every chat id. */
+export const ContactId = chatIdField('contactId', 'e.g. 14155550123@c.us, 14155550123 or +1 415 555 0123');
 
 export const CheckExistsQuery = t.Object({
   session: Session,
@@ -18,10 +17,25 @@ export const CheckExistsQuery = t.Object({
 });
 export const ContactQuery = t.Object({ session: Session, contactId: ContactId });
 export const SessionQuery = t.Object({ session: Session });
+export const ContactsQuery = t.Object({
+  session: Session,
+  sortBy: t.Optional(
+    t.Union([t.Literal('id'), t.Literal('name')], { description: 'Sort by field', error: "sortBy must be 'id' or 'name'" }),
+  ),
+  sortOrder: t.Optional(
+    t.Union([t.Literal('desc'), t.Literal('asc')], {
+      description: 'asc when left out (as WAHA)',
+      error: "sortOrder must be 'desc' or 'asc'",
+    }),
+  ),
+  limit: t.Optional(t.Integer({ minimum: 1, maximum: 100000, error: 'limit must be a whole number from 1 to 100000' })),
+  offset: t.Optional(t.Integer({ minimum: 0, error: 'offset must be a whole number, 0 or more' })),
+});
 
 export const NumberExists = t.Object({ numberExists: t.Boolean(), chatId: t.Optional(t.String()) });
 export const Contact = t.Record(t.String(), t.Unknown(), {
-  description: 'whatsapp-web.js contact: id, number, name, pushname, shortName, isBusiness, isMyContact, …',
+  description:
+    'whatsapp-web.js contact with id as a string (as WAHA answers it): id, number, name, pushname, shortName, isBusiness, isMyContact, …',
 });
 export const ProfilePicture = t.Object({ profilePictureURL: t.Union([t.String(), t.Null()]) });
 
@@ -34,12 +48,7 @@ export const About = t.Object({ about: t.Union([t.String(), t.Null()], { descrip
 export const SessionContactParams = t.Object({ session: SessionName, id: ContactId });
 export const SaveContactParams = t.Object({
   session: SessionName,
-  chatId: t.String({
-    pattern: '^\\+?\\d{5,20}(@c\\.us)?$',
-    description: 'The phone number, as 14155550123@c.us or digits',
-    examples: ['15550100001@c.us'],
-    error: 'chatId must be a phone number id like 14155550123@c.us (or its digits)',
-  }),
+  chatId: chatIdField('chatId', 'The phone number: 14155550123@c.us, 14155550123 or +1 415 555 0123'),
 });
 export const SaveContact = t.Object(
   { firstName: t.String({ minLength: 1, maxLength: 100 }), lastName: t.String({ maxLength: 100 }) },

@@ -1,5 +1,6 @@
-import type { Clients } from '../../engine/types';
-import { NotFoundError } from '../../errors';
+import type { Clients, Plain } from '../../engine/types';
+import { BadRequestError, NotFoundError } from '../../errors';
+import type { ContactsQuery } from './model';
 
 /** Contacts, number lookup, profile pictures, blocking, the address book and LIDs of a session's account. */
 export class ContactsService {
@@ -10,8 +11,21 @@ export class ContactsService {
     return chatId ? { numberExists: true, chatId } : { numberExists: false };
   }
 
-  all(session: string) {
-    return this.clients.client(session).contacts.list();
+  /** Every contact, `id` as a string (WAHA's toWAContact), sorted and paged as WAHA's in-memory paginator does. */
+  async all(session: string, q: Omit<typeof ContactsQuery.static, 'session'> = {}) {
+    let contacts = (await this.clients.client(session).contacts.list()).map(withStringId);
+    if (q.sortBy) {
+      const field = q.sortBy;
+      const key = (c: Plain) => (c[field] == null ? null : String(c[field]).toLowerCase());
+      const dir = q.sortOrder === 'desc' ? -1 : 1;
+      // Missing values sort as the smallest (WAHA's NullLast: last when descending).
+      contacts = contacts
+        .map((c, i) => ({ c, i, k: key(c) }))
+        .sort((a, b) => (a.k === b.k ? a.i - b.i : a.k === null ? -dir : b.k === null ? dir : a.k < b.k ? -dir : dir))
+        .map((x) => x.c);
+    }
+    const from = q.offset ?? 0;
+    return contacts.slice(from, q.limit === undefined ? undefined : from + q.limit);
   }
 
   async profilePicture(session: string, contactId: string) {
@@ -21,7 +35,7 @@ export class ContactsService {
   async get(session: string, contactId: string) {
     const contact = await this.clients.client(session).contacts.get(contactId);
     if (!contact) throw new NotFoundError(`Contact '${contactId}' not found in session '${session}'.`);
-    return contact;
+    return withStringId(contact);
   }
 
   async about(session: string, contactId: string) {
@@ -41,7 +55,10 @@ export class ContactsService {
   }
 
   async save(session: string, chatId: string, name: { firstName: string; lastName: string }) {
-    await this.clients.client(session).contacts.save(chatId.replace(/@c\.us$/, '').replace(/\D/g, ''), name.firstName, name.lastName);
+    if (!chatId.endsWith('@c.us'))
+      throw new BadRequestError(`chatId must be a phone number (14155550123@c.us or its digits), not '${chatId}'.`, { field: 'chatId' });
+    const contacts = this.clients.client(session).contacts;
+    await contacts.save(chatId.slice(0, -'@c.us'.length), name.firstName, name.lastName);
     return { success: true };
   }
 
@@ -68,4 +85,10 @@ export class ContactsService {
     const pn = `${phone.replace(/@c\.us$/, '').replace(/\D/g, '')}@c.us`;
     return { lid: (await contacts.lidAndPhone(pn)).lid, pn };
   }
+}
+
+/** WAHA answers contacts with `id` as the serialized string, not the library's wid object. */
+function withStringId(contact: Plain): Plain {
+  const id = contact.id as { _serialized?: string } | string | undefined;
+  return { ...contact, id: typeof id === 'object' && id ? (id._serialized ?? id) : id };
 }

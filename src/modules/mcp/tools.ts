@@ -11,7 +11,7 @@ import { type Principal, type RouteRequest, refusal } from '../../http/access';
 import type { ChatsService } from '../chats/service';
 import type { ContactsService } from '../contacts/service';
 import type { GroupsService } from '../groups/service';
-import { CHAT_ID_HINT, CHAT_ID_PATTERN } from '../messages/model';
+import { CHAT_ID_HINT, CHAT_ID_INPUT_PATTERN, normalizeChatId } from '../messages/chat-id';
 import type { MessagingService } from '../messages/service';
 import type { SessionManager } from '../sessions/service';
 
@@ -24,7 +24,11 @@ export interface McpServices {
 }
 
 const session = z.string().regex(new RegExp(SESSION_NAME_PATTERN), SESSION_NAME_HINT).describe('Session name, e.g. default');
-const chatId = z.string().regex(new RegExp(CHAT_ID_PATTERN), `chatId must be ${CHAT_ID_HINT}`).describe(CHAT_ID_HINT);
+const chatId = z
+  .string()
+  .regex(new RegExp(CHAT_ID_INPUT_PATTERN), `chatId must be ${CHAT_ID_HINT}`)
+  .transform(normalizeChatId)
+  .describe(CHAT_ID_HINT);
 
 type Result = { content: { type: 'text'; text: string }[]; isError?: boolean };
 const ok = (value: unknown): Result => ({ content: [{ type: 'text', text: JSON.stringify(value ?? null) }] });
@@ -76,7 +80,7 @@ export function registerTools(server: McpServer, s: McpServices, principal: Prin
       as(
         principal,
         { method: 'GET', route: '/api/:session/chats/:chatId/messages', params: { session: a.session, chatId: a.chatId } },
-        () => s.chats.messages(a.session, a.chatId, { limit: a.limit, downloadMedia: false }),
+        () => s.chats.messages(a.session, a.chatId, { limit: a.limit, downloadMedia: false, sortOrder: 'asc' }),
       ),
   );
   server.registerTool(
@@ -93,7 +97,7 @@ export function registerTools(server: McpServer, s: McpServices, principal: Prin
     },
     async (a) =>
       as(principal, { method: 'POST', route: '/api/sendText', body: { session: a.session } }, () =>
-        s.messaging.sendText({ session: a.session, chatId: a.chatId, text: a.text, reply_to: a.reply_to ?? null, linkPreview: true }),
+        s.messaging.sendText({ session: a.session, chatId: a.chatId, text: a.text, reply_to: a.reply_to || undefined, linkPreview: true }),
       ),
   );
   server.registerTool(

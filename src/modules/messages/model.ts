@@ -1,18 +1,27 @@
 import { t } from 'elysia';
 import { EXAMPLE_CHAT_ID, EXAMPLE_MESSAGE_ID, requestBody } from '../../model';
 import { SessionNameOrDefault } from '../sessions/model';
+import { CHAT_ID_HINT, CHAT_ID_INPUT_PATTERN, normalizeChatId } from './chat-id';
 
-/** `<number>@c.us`, `<id>@g.us`, `<id>@lid`, `<id>@newsletter`, `status@broadcast`. */
-export const CHAT_ID_PATTERN = '^(\\d{5,20}@c\\.us|[0-9A-Za-z-]{5,40}@g\\.us|\\d{5,20}@lid|\\d{5,30}@newsletter|status@broadcast)$';
-export const CHAT_ID_HINT = 'a chat id like 14155550123@c.us (a person) or 120363000000000000@g.us (a group)';
+export { CHAT_ID_HINT, CHAT_ID_PATTERN, normalizeChatId } from './chat-id';
 
 const Session = SessionNameOrDefault;
-export const ChatId = t.String({
-  pattern: CHAT_ID_PATTERN,
-  description: CHAT_ID_HINT,
-  examples: ['14155550123@c.us'],
-  error: `chatId must be ${CHAT_ID_HINT}`,
-});
+
+/**
+ * A chat id field called `field`, wherever it is given (body, path, query): any form WAHA
+ * accepts, a bare phone number included, handed on normalized (`+1 415 555 0123` →
+ * `14155550123@c.us`); anything else is a 400 naming the field.
+ */
+export const chatIdField = (field: string, description = CHAT_ID_HINT) =>
+  t
+    .Transform(
+      t.String({ pattern: CHAT_ID_INPUT_PATTERN, description, examples: [EXAMPLE_CHAT_ID], error: `${field} must be ${CHAT_ID_HINT}` }),
+    )
+    .Decode(normalizeChatId)
+    .Encode((id) => id);
+
+/** `chatId` in a body, a path or a query. */
+export const ChatId = chatIdField('chatId');
 /** WAHA's serialized message id: `true_<chat>_<id>` or `false_<chat>_<id>`. */
 export const MessageId = t.String({
   minLength: 3,
@@ -22,7 +31,33 @@ export const MessageId = t.String({
   examples: [EXAMPLE_MESSAGE_ID],
   error: 'messageId must look like true_<chatId>_<id> or false_<chatId>_<id>',
 });
-const ReplyTo = t.Optional(t.Union([MessageId, t.Null()], { description: 'Message id to reply to' }));
+
+/** An optional field where `""` and null mean "not set" (n8n's WAHA node sends `""` for every unset field). */
+const unsetWhenEmpty = <T extends Parameters<typeof t.Union>[0][number]>(schema: T, description: string, error: string) =>
+  t.Optional(
+    t
+      .Transform(t.Union([t.Literal(''), t.Null(), schema], { description, error }))
+      .Decode((v) => (v === '' || v === null ? undefined : v))
+      .Encode((v) => v ?? null),
+  );
+
+/** An optional message id (`reply_to`, sendSeen's `messageId`); `""` means none. */
+export const OptionalMessageId = (field: string, description: string) =>
+  unsetWhenEmpty(MessageId, description, `${field} must be a message id like true_<chatId>_<id> (or empty for none)`);
+
+const ReplyTo = OptionalMessageId('reply_to', 'Message id to reply to; empty or left out: not a reply');
+
+/** WAHA's pre-generated message id; `""` means none. */
+const PreGeneratedId = unsetWhenEmpty(
+  t.String({ pattern: '^[0-9A-Za-z]{6,64}$' }),
+  'Pre-generated message id (WAHA: honoured by some engines). Accepted and not used: whatsapp-web.js 1.34.7 makes the id itself (docs/chats-messages.md)',
+  'id must be a message id of 6–64 letters and digits, e.g. 3EB0C431D5A0B8E2F0 (or empty for none)',
+);
+
+/** People to mention: their ids or phone numbers, normalized like every chat id. */
+export const Mentions = t.Optional(
+  t.Array(chatIdField('mentions', 'A person to mention: 14155550123@c.us or the number'), { maxItems: 256 }),
+);
 
 const chat = { session: 'default', chatId: EXAMPLE_CHAT_ID };
 
@@ -30,10 +65,14 @@ export const SendText = t.Object(
   {
     session: Session,
     chatId: ChatId,
+    id: PreGeneratedId,
     text: t.String({ minLength: 1, maxLength: 65536 }),
     reply_to: ReplyTo,
-    mentions: t.Optional(t.Array(t.String({ pattern: '^\\d{5,20}@c\\.us$' }), { maxItems: 256 })),
+    mentions: Mentions,
     linkPreview: t.Optional(t.Boolean({ default: true })),
+    linkPreviewHighQuality: t.Optional(
+      t.Boolean({ default: false, description: 'Accepted; whatsapp-web.js 1.34.7 sends one preview quality (docs/chats-messages.md)' }),
+    ),
   },
   requestBody('MessageTextRequest', { ...chat, text: 'Hi there!' }),
 );
@@ -59,6 +98,12 @@ const sendFile = (name: string, example: Record<string, unknown>) =>
       convert: t.Optional(
         t.Boolean({
           description: 'sendVoice / sendVideo: convert the file with ffmpeg first (Opus in Ogg / H.264 in MP4); ignored elsewhere',
+        }),
+      ),
+      asNote: t.Optional(
+        t.Boolean({
+          description:
+            'sendVideo: a round video note (WAHA). Accepted; whatsapp-web.js 1.34.7 has no video-note option, so it goes as a video (docs/chats-messages.md)',
         }),
       ),
     },
@@ -87,6 +132,7 @@ export const SendLocation = t.Object(
   {
     session: Session,
     chatId: ChatId,
+    id: PreGeneratedId,
     latitude: t.Number({ minimum: -90, maximum: 90 }),
     longitude: t.Number({ minimum: -180, maximum: 180 }),
     title: t.Optional(t.String({ maxLength: 1024 })),
@@ -99,6 +145,8 @@ export const SendContactVcard = t.Object(
   {
     session: Session,
     chatId: ChatId,
+    id: PreGeneratedId,
+    reply_to: ReplyTo,
     contacts: t.Array(
       t.Union([
         t.Object({ vcard: t.String({ minLength: 10, maxLength: 65536 }) }),
@@ -122,6 +170,8 @@ export const SendPoll = t.Object(
   {
     session: Session,
     chatId: ChatId,
+    id: PreGeneratedId,
+    reply_to: ReplyTo,
     poll: t.Object({
       name: t.String({ minLength: 1, maxLength: 255 }),
       options: t.Array(t.String({ minLength: 1, maxLength: 100 }), { minItems: 2, maxItems: 12 }),
@@ -135,7 +185,7 @@ export const SendPoll = t.Object(
 );
 
 export const ForwardMessage = t.Object(
-  { session: Session, chatId: ChatId, messageId: MessageId },
+  { session: Session, chatId: ChatId, id: PreGeneratedId, messageId: MessageId },
   requestBody('MessageForwardRequest', { ...chat, messageId: EXAMPLE_MESSAGE_ID }),
 );
 export const ChatAction = t.Object({ session: Session, chatId: ChatId }, requestBody('ChatRequest', chat));
@@ -143,7 +193,7 @@ export const SendSeen = t.Object(
   {
     session: Session,
     chatId: ChatId,
-    messageId: t.Optional(MessageId),
+    messageId: OptionalMessageId('messageId', 'Deprecated (WAHA): the chat is marked read whatever it says; empty means none'),
     messageIds: t.Optional(t.Array(MessageId)),
     participant: t.Optional(t.Union([t.String(), t.Null()])),
   },
@@ -184,7 +234,7 @@ export const ButtonsReply = t.Object(
   {
     session: Session,
     chatId: ChatId,
-    replyTo: t.Optional(t.Union([MessageId, t.Literal(''), t.Null()])),
+    replyTo: OptionalMessageId('replyTo', 'The buttons message replied to; empty means none'),
     selectedDisplayText: t.String(),
     selectedButtonID: t.String(),
   },

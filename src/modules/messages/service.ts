@@ -25,7 +25,7 @@ export class MessagingService {
   sendText(b: Body<typeof SendText>) {
     const m = this.clients.client(b.session).messages;
     return this.inOrder(b.session, b.chatId, () =>
-      m.sendText(b.chatId, b.text, { replyTo: b.reply_to || null, mentions: b.mentions, linkPreview: b.linkPreview }),
+      m.sendText(b.chatId, b.text, { replyTo: b.reply_to ?? null, mentions: b.mentions, linkPreview: b.linkPreview, id: b.id }),
     );
   }
 
@@ -42,26 +42,26 @@ export class MessagingService {
         data: Buffer.from(out.data).toString('base64'),
       };
     }
-    const opts: SendOptions = { caption: b.caption, replyTo: b.reply_to || null, asVoice: kind === 'voice', asDocument: kind === 'file' };
+    const opts: SendOptions = { caption: b.caption, replyTo: b.reply_to ?? null, asVoice: kind === 'voice', asDocument: kind === 'file' };
     return this.inOrder(b.session, b.chatId, () => m.sendMedia(b.chatId, media, opts));
   }
 
   sendLocation(b: Body<typeof SendLocation>) {
     const m = this.clients.client(b.session).messages;
     return this.inOrder(b.session, b.chatId, () =>
-      m.sendLocation(b.chatId, { latitude: b.latitude, longitude: b.longitude, title: b.title }),
+      m.sendLocation(b.chatId, { latitude: b.latitude, longitude: b.longitude, title: b.title }, { replyTo: b.reply_to ?? null, id: b.id }),
     );
   }
 
   sendContactVcard(b: Body<typeof SendContactVcard>) {
     const m = this.clients.client(b.session).messages;
     const vcards = b.contacts.map((c) => ({ vcard: 'vcard' in c ? c.vcard : toVcard(c) }));
-    return this.inOrder(b.session, b.chatId, () => m.sendContactVcard(b.chatId, vcards));
+    return this.inOrder(b.session, b.chatId, () => m.sendContactVcard(b.chatId, vcards, { replyTo: b.reply_to ?? null, id: b.id }));
   }
 
   sendPoll(b: Body<typeof SendPoll>) {
     const m = this.clients.client(b.session).messages;
-    return this.inOrder(b.session, b.chatId, () => m.sendPoll(b.chatId, b.poll));
+    return this.inOrder(b.session, b.chatId, () => m.sendPoll(b.chatId, b.poll, { replyTo: b.reply_to ?? null, id: b.id }));
   }
 
   forward(session: string, chatId: string, messageId: string) {

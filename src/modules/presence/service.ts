@@ -31,7 +31,7 @@ export class PresenceService {
     return { success: true };
   }
 
-  /** Not in WAHA's WEBJS engine either (docs/coverage-notes.md). */
+  /** Not in WAHA's WEBJS engine either (docs/coverage.md). */
   all(session: string): never {
     this.clients.client(session);
     throw new NotImplementedError(

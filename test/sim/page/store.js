@@ -199,7 +199,9 @@ const store = {
   },
   profilePicUrl(wid) {
     if (this.profilePics.has(wid._serialized)) return this.profilePics.get(wid._serialized);
-    return `https://pps.whatsapp.net/v/t61.24694-24/sim_${wid.user}.jpg?oh=sim&oe=${nowSec() + 86400}`;
+    // One expiry per page, as a CDN link WhatsApp Web caches: asking twice gives the same URL.
+    this.picExpiry ??= nowSec() + 86400;
+    return `https://pps.whatsapp.net/v/t61.24694-24/sim_${wid.user}.jpg?oh=sim&oe=${this.picExpiry}`;
   },
   /** Puts a message into its chat and the global Msg collection (`add` reaches the library). */
   addToChat(chat, msg, { silent = false } = {}) {

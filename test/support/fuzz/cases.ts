@@ -257,7 +257,7 @@ export function edgeCases(host: string, key: string): FuzzCase[] {
     c('HEAD', `HEAD /api/sessions HTTP/1.1\r\nHost: ${host}\r\n${k}`),
     post('10,000 nested objects', `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`),
     post('100,000 nested arrays', deepArrays),
-    // Types the app's parser would take as JSON, or whose fields it JSON-parses (docs/platform.md).
+    // Types the app's parser would take as JSON, or whose fields it JSON-parses (docs/runtime-facts.md).
     post('100,000 nested arrays as application/jwt', deepArrays, 'Content-Type: application/jwt'),
     post('100,000 nested arrays as xxxxxxxxxxxxjson', deepArrays, 'Content-Type: xxxxxxxxxxxxjson'),
     post(

@@ -1,7 +1,6 @@
 /**
- * Chat data for the chats view. The list comes from GET /api/{session}/chats for now; WAHA's
- * dashboard reads GET /api/{session}/chats/overview, and once that route exists only
- * `loadChatOverview` changes.
+ * Chat data for the chats view: the list from GET /api/{session}/chats/overview (as WAHA's own
+ * dashboard reads it), the messages from the history route.
  */
 import { type Api, enc } from './api';
 
@@ -30,36 +29,33 @@ export interface ChatMessage {
   participant?: string | null;
 }
 
-interface WebjsChat {
-  id?: { _serialized?: string } | string;
-  name?: string;
-  isGroup?: boolean;
-  unreadCount?: number;
-  timestamp?: number;
-  lastMessage?: { body?: string } | null;
+/** WAHA's ChatSummary, the fields read here. */
+interface ChatSummary {
+  id: string;
+  name: string | null;
+  lastMessage: { body?: string } | null;
+  _chat?: { isGroup?: boolean; unreadCount?: number; timestamp?: number };
 }
-
-const idOf = (c: WebjsChat) => (typeof c.id === 'string' ? c.id : (c.id?._serialized ?? ''));
 
 /** The newest chats first. The one place that knows which route lists chats. */
 export async function loadChatOverview(api: Api, session: string, limit = 50): Promise<ChatRow[]> {
-  const chats = await api.get<WebjsChat[]>(`/api/${enc(session)}/chats?limit=${limit}&sortBy=conversationTimestamp&sortOrder=desc`);
+  const chats = await api.get<ChatSummary[]>(`/api/${enc(session)}/chats/overview?limit=${limit}`);
   return chats.map((c) => ({
-    id: idOf(c),
-    name: c.name || idOf(c),
-    isGroup: Boolean(c.isGroup),
-    unread: c.unreadCount ?? 0,
-    timestamp: c.timestamp ?? 0,
+    id: c.id,
+    name: c.name || c.id,
+    isGroup: Boolean(c._chat?.isGroup),
+    unread: Math.max(0, c._chat?.unreadCount ?? 0),
+    timestamp: c._chat?.timestamp ?? 0,
     lastMessage: c.lastMessage?.body ?? null,
   }));
 }
 
 /**
- * The newest `limit` messages of a chat, oldest first. The history route has no offset yet, so
- * "older" means asking for more and the view keeps its scroll position.
+ * The newest `limit` messages of a chat, oldest first ("older" means asking for more, and the
+ * view keeps its scroll position).
  */
 export function loadMessages(api: Api, session: string, chatId: string, limit: number): Promise<ChatMessage[]> {
-  return api.get<ChatMessage[]>(`/api/${enc(session)}/chats/${enc(chatId)}/messages?limit=${limit}&downloadMedia=false`);
+  return api.get<ChatMessage[]>(`/api/${enc(session)}/chats/${enc(chatId)}/messages?limit=${limit}&sortOrder=asc&downloadMedia=false`);
 }
 
 /** The chat a message belongs to: the other side of a private chat, the group of a group message. */
