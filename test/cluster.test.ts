@@ -68,6 +68,9 @@ describe.skipIf(!postgresTestServer.available)('leases on PostgreSQL', () => {
     expect(await y.claimOne(cx[0]!.name)).toBe(2); // a new epoch
     const h = await x.holder(cx[0]!.name);
     expect(h).toMatchObject({ owner: 'y', live: true, running: true });
+    // A start through the API claims and marks the session running in one statement.
+    expect(await x.claimOne('off')).toBe(1);
+    expect(await x.holder('off')).toMatchObject({ owner: 'x', live: true, running: true });
   });
 
   test('an expired lease (on the database clock) is claimed with a new epoch and never renewed by its old owner', async () => {

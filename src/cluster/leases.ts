@@ -66,10 +66,14 @@ export class PostgresLeases {
     return rows.map((r) => ({ name: r.name, epoch: Number(r.epoch) }));
   }
 
-  /** Claims one named session when it is free, expired, or already this node's (a new epoch); null when another node holds it. */
+  /**
+   * Claims one named session when it is free, expired, or already this node's (a new epoch), and
+   * marks it as one that should run, in one statement: no other node's claim round can take it
+   * between the two. Null when another node holds it.
+   */
   async claimOne(name: string): Promise<number | null> {
     const rows: { epoch: string }[] = await this.pool.query`UPDATE sessions
-      SET owner = ${this.me}, epoch = epoch + 1, lease_expires_at = now() + make_interval(secs => ${secs(this.ttlMs)})
+      SET running = true, owner = ${this.me}, epoch = epoch + 1, lease_expires_at = now() + make_interval(secs => ${secs(this.ttlMs)})
       WHERE name = ${name} AND (owner IS NULL OR owner = ${this.me} OR lease_expires_at < now())
       RETURNING epoch`;
     return rows.length ? Number(rows[0]!.epoch) : null;

@@ -348,13 +348,16 @@ export class SessionManager implements Clients {
 
   private async relaunch(s: SessionRuntime): Promise<void> {
     s.resetAttempts();
-    await this.deps.store.setRunning(s.name, true);
     const cluster = this.deps.cluster;
     if (cluster && !cluster.holds(s.name)) {
-      // Full here, or another node holds it: the row says it should run, and a node with room claims it.
+      // The claim marks the row running in the same statement. Full here, or another node holds
+      // it: the row says it should run, and a node with room claims it.
       const room = this.activeCount() < this.deps.config.MAX_RUNNING_SESSIONS;
-      if (!room || !(await cluster.claim(s.name))) return;
-    }
+      if (!room || !(await cluster.claim(s.name))) {
+        await this.deps.store.setRunning(s.name, true);
+        return;
+      }
+    } else await this.deps.store.setRunning(s.name, true);
     await s.launch();
   }
 
