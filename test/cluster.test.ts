@@ -73,6 +73,20 @@ describe.skipIf(!postgresTestServer.available)('leases on PostgreSQL', () => {
     expect(await x.holder('off')).toMatchObject({ owner: 'x', live: true, running: true });
   });
 
+  test('a node running more sessions than another one with room leaves the backlog to it', async () => {
+    const store = await pgStore();
+    for (const n of ['a', 'b', 'c']) await store.sessions.insert(n, null, true);
+    const x = new PostgresLeases(store.pool, 'x', 15_000);
+    const y = new PostgresLeases(store.pool, 'y', 15_000);
+    await x.heartbeat('http://x', 2);
+    await y.heartbeat('http://y', 2);
+    expect(await x.claim(2)).toHaveLength(2);
+    expect(await x.backlog(2)).toEqual({ claimable: 1, lighter: 1, eligible: 2 }); // y has room and fewer
+    expect(await y.backlog(0)).toEqual({ claimable: 1, lighter: 0, eligible: 1 });
+    await y.heartbeat('http://y', 0); // full: x may take it after all
+    expect(await x.backlog(2)).toMatchObject({ lighter: 0 });
+  });
+
   test('an expired lease (on the database clock) is claimed with a new epoch and never renewed by its old owner', async () => {
     const store = await pgStore();
     await store.sessions.insert('s', null, true);

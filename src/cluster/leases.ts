@@ -37,18 +37,25 @@ export class PostgresLeases {
     private readonly ttlMs: number,
   ) {}
 
-  /** This node is alive, reachable at `url` (one row per node, stamped on the database clock). */
-  async heartbeat(url: string): Promise<void> {
-    await this.pool.query`INSERT INTO cluster_nodes (id, url, seen_at) VALUES (${this.me}, ${url}, now())
-      ON CONFLICT (id) DO UPDATE SET url = excluded.url, seen_at = now()`;
+  /** This node is alive, reachable at `url`, with room for `capacity` sessions (one row per node, stamped on the database clock). */
+  async heartbeat(url: string, capacity: number): Promise<void> {
+    await this.pool.query`INSERT INTO cluster_nodes (id, url, capacity, seen_at) VALUES (${this.me}, ${url}, ${capacity}, now())
+      ON CONFLICT (id) DO UPDATE SET url = excluded.url, capacity = excluded.capacity, seen_at = now()`;
   }
 
-  /** Sessions that should run and have no live lease, and the nodes seen within one lease. */
-  async backlog(): Promise<{ claimable: number; nodes: number }> {
-    const [row] = await this.pool.query`SELECT
-      (SELECT count(*)::int FROM sessions WHERE running AND (owner IS NULL OR lease_expires_at < now())) AS claimable,
-      (SELECT count(*)::int FROM cluster_nodes WHERE seen_at > now() - make_interval(secs => ${secs(this.ttlMs)})) AS nodes`;
-    return { claimable: row.claimable, nodes: row.nodes };
+  /**
+   * Sessions that should run and have no live lease; how many live nodes (seen within one lease)
+   * would take them before this one — those running fewer sessions than this node and with room —
+   * and how many nodes that makes, this one included.
+   */
+  async backlog(mine: number): Promise<{ claimable: number; lighter: number; eligible: number }> {
+    const [row] = await this.pool.query`WITH live AS (
+        SELECT n.id, n.capacity, (SELECT count(*) FROM sessions s WHERE s.owner = n.id AND s.lease_expires_at > now()) AS held
+        FROM cluster_nodes n WHERE n.seen_at > now() - make_interval(secs => ${secs(this.ttlMs)}) AND n.id <> ${this.me})
+      SELECT (SELECT count(*)::int FROM sessions WHERE running AND (owner IS NULL OR lease_expires_at < now())) AS claimable,
+        (SELECT count(*)::int FROM live WHERE held < ${mine} AND held < capacity) AS lighter,
+        (SELECT count(*)::int FROM live WHERE held <= ${mine} AND held < capacity) + 1 AS eligible`;
+    return { claimable: row.claimable, lighter: row.lighter, eligible: row.eligible };
   }
 
   /**

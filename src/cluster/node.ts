@@ -243,31 +243,34 @@ export class ClusterNode {
 
   private async renew(): Promise<void> {
     const sent = this.now();
-    await this.o.leases.heartbeat(this.o.url());
     const names = [...this.held.keys()];
-    if (names.length === 0) return;
-    const renewed = new Map((await this.o.leases.renew(names)).map((r) => [r.name, r.epoch]));
-    for (const [name, h] of [...this.held]) {
-      if (renewed.get(name) === h.epoch) h.trustedUntil = sent + this.o.ttlMs - this.margin;
-      else void this.lose(name, 'the lease expired or was taken over');
+    if (names.length > 0) {
+      const renewed = new Map((await this.o.leases.renew(names)).map((r) => [r.name, r.epoch]));
+      for (const [name, h] of [...this.held]) {
+        if (renewed.get(name) === h.epoch) h.trustedUntil = sent + this.o.ttlMs - this.margin;
+        else void this.lose(name, 'the lease expired or was taken over');
+      }
     }
+    // After the renewal: a failing heartbeat must not cost the leases.
+    await this.o.leases.heartbeat(this.o.url(), this.sessions?.capacity().max ?? 0);
   }
 
   private async claimRound(): Promise<void> {
     if (this.claiming || !this.sessions || this.stopped) return;
     this.claiming = true;
     try {
-      await this.o.leases.heartbeat(this.o.url());
+      await this.o.leases.heartbeat(this.o.url(), this.sessions.capacity().max);
       const rows = await this.o.leases.rows();
       this.remote = new Map(rows.filter((r) => r.owner !== this.me || !this.held.has(r.name)).map((r) => [r.name, r]));
       this.sessions.sync(rows);
       const { active, max } = this.sessions.capacity();
       const free = max - active;
       if (free <= 0) return;
-      const { claimable, nodes } = await this.o.leases.backlog();
-      if (claimable === 0) return;
-      // A fair share of what is waiting, so that the nodes alive take a dead one's sessions between them.
-      const limit = Math.min(free, Math.ceil(claimable / Math.max(1, nodes)));
+      const { claimable, lighter, eligible } = await this.o.leases.backlog(active);
+      // A node running fewer sessions, with room, takes what is waiting first: sessions spread.
+      if (claimable === 0 || lighter > 0) return;
+      // A fair share among the equally loaded, so that the nodes alive split a dead one's sessions.
+      const limit = Math.min(free, Math.ceil(claimable / eligible));
       const sent = this.now();
       const claimed = await this.o.leases.claim(limit);
       for (const c of claimed) {

@@ -114,6 +114,7 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE cluster_nodes (
         id      text PRIMARY KEY,                -- WAHA_WORKER_ID
         url     text NOT NULL,                   -- where the other nodes forward requests to it
+        capacity integer NOT NULL DEFAULT 0,     -- its MAX_RUNNING_SESSIONS
         seen_at timestamptz NOT NULL DEFAULT now() -- last renewal round, on the database clock
       );
       CREATE TABLE session_profiles (
