@@ -173,7 +173,12 @@ export async function compose(config: Config, options: ComposeOptions) {
       : null,
     onReconnect: (n) => metrics.reconnect(n),
     mediaSaver: media && ((session) => (m) => media.save(session, m)),
-    onWiped: (name) => events.ledger.forget(name),
+    // The account is gone (logout, an unlink from the phone, deletion): its history and, in a
+    // cluster, its saved login, so that no node brings the old login back.
+    onWiped: async (name) => {
+      await events.ledger.forget(name);
+      await cluster?.forget(name);
+    },
   });
   const manager = sessions;
   const hookUrl = config.WHATSAPP_HOOK_URL;

@@ -208,7 +208,6 @@ export class SessionManager implements Clients {
       const wasActive = s.active;
       await s.halt('logout');
       await s.wipeData();
-      await this.deps.cluster?.forget(name);
       if (wasActive) await this.relaunch(s);
       else s.setStatus('STOPPED');
       return this.info(s);
@@ -225,10 +224,7 @@ export class SessionManager implements Clients {
         s.setStatus('STOPPED');
         await s.wipeData();
       }
-      if (this.deps.cluster) {
-        await this.deps.cluster.forget(name);
-        await this.deps.cluster.release(name, false);
-      }
+      await this.deps.cluster?.release(name, false);
       await this.deps.store.delete(name);
       this.sessions.delete(name);
     });
