@@ -2,7 +2,7 @@
  * The cluster's parts below the processes (test/e2e/cluster.e2e.test.ts runs three real nodes):
  * leases on the database clock, the fencing of every session write by the lease epoch (on
  * PostgreSQL; the SQLite binding, one node by definition, ignores a lease), the login-profile
- * blob, and which session a request names.
+ * blob, which session a request names, and a node that cannot renew stopping its session itself.
  */
 import { afterEach, describe, expect, test } from 'bun:test';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sessionOfRequest } from '../src/cluster/forward';
 import { PostgresLeases } from '../src/cluster/leases';
+import { ClusterNode } from '../src/cluster/node';
 import { PostgresProfiles, packProfile, unpackProfile } from '../src/cluster/profiles';
+import { silentLogger } from '../src/log';
 import { isStaleLease } from '../src/store/fence';
 import { openPostgresStore, type PostgresStore } from '../src/store/postgres';
 import type { EventWrite } from '../src/store/types';
@@ -216,4 +218,54 @@ test('which session a request names: path, query, body; none for the routes of n
   expect(sessionOfRequest('/api/contacts/check-exists?phone=1', null)).toBeNull();
   expect(sessionOfRequest('/api/server/status', null)).toBeNull();
   expect(sessionOfRequest('/api/sendText', body({ session: '../x' }))).toBeNull();
+});
+
+test('a node that cannot renew (database gone) stops the session itself once its own deadline passes', async () => {
+  let t = 0;
+  let onLost: (name: string) => void = () => {};
+  const lost = new Promise<string>((resolve) => (onLost = resolve));
+  const down = () => Promise.reject(new Error('connection refused'));
+  const leases = {
+    me: 'x',
+    claimOne: async () => 1,
+    renew: down,
+    heartbeat: down,
+    rows: down,
+    backlog: down,
+    claim: down,
+    release: down,
+    status: down,
+    holder: down,
+  } as unknown as PostgresLeases;
+  const profiles = { load: async () => null, save: down, delete: down } as unknown as PostgresProfiles;
+  const node = new ClusterNode({
+    leases,
+    profiles,
+    log: silentLogger,
+    ttlMs: 3000,
+    renewMs: 1000,
+    claimMs: 60_000,
+    profileIntervalMs: 0,
+    profileMaxBytes: 1,
+    url: () => 'http://x',
+    now: () => t,
+  });
+  node.bind({
+    runClaimed: async () => {},
+    lost: async (n) => onLost(n),
+    sync: () => {},
+    capacity: () => ({ active: 0, max: 2 }),
+    dataDir: () => '/nonexistent',
+    working: () => false,
+  });
+  expect(await node.claim('s')).toBe(true);
+  node.start();
+  cleanups.push(() => node.stop());
+  t = 2300; // still inside ttl − margin (3000 − 600): kept, though no renewal got through
+  await Bun.sleep(700); // a few deadline checks and failed renewals (an absence cannot be awaited)
+  expect(node.holds('s')).toBe(true);
+  t = 2500; // past it: the browser is stopped before the database could give the session away
+  expect(await lost).toBe('s');
+  expect(node.holds('s')).toBe(false);
+  expect(node.leaseOf('s')).toBeNull();
 });
