@@ -11,6 +11,7 @@ import { createForwarder } from './cluster/forward';
 import { PostgresLeases } from './cluster/leases';
 import { ClusterNode } from './cluster/node';
 import { PostgresProfiles } from './cluster/profiles';
+import { EventRelay } from './cluster/relay';
 import type { Config } from './config';
 import type { EngineFactory } from './engine/types';
 import { createWebjsEngineFactory } from './engine/webjs';
@@ -116,6 +117,8 @@ export async function compose(config: Config, options: ComposeOptions) {
           },
         })
       : null;
+  // `/ws` on every node carries every session's events.
+  const relay = cluster && store.pool ? new EventRelay(store.pool.sql, store.pool, workerId, log.child({ module: 'cluster' })) : null;
   if (cluster) log.info('cluster node', { worker: workerId, leaseTtlMs: config.LEASE_TTL_MS, capacity: config.MAX_RUNNING_SESSIONS });
   const metrics = createMetrics();
   // Chromium's version is asked once, off the start-up path (it costs ~50 ms of a cold start).
@@ -297,6 +300,16 @@ export async function compose(config: Config, options: ComposeOptions) {
         if (chromiumPath) browser = chromiumVersion(chromiumPath);
       }, 0);
       events.start();
+      if (relay) {
+        events.outbox.onWritten((w) => relay.send(w.envelope, w.json));
+        relay
+          .start((e, json) => events.hub.publish(e, json))
+          .catch((err) =>
+            log.warn('cluster events not received: /ws carries only this node’s sessions', {
+              error: err instanceof Error ? err.message : String(err),
+            }),
+          );
+      }
       memory.start();
       stopHistory = memoryHistory.follow(memory.sampler);
       media?.start();
@@ -317,6 +330,7 @@ export async function compose(config: Config, options: ComposeOptions) {
         const left = () => Math.max(100, config.DESTROY_TIMEOUT_MS - (clock.now() - started));
         await Promise.all([manager.close(left(), how.force ?? false), events.stop(left())]);
         // Every write of the sessions has committed: each login is saved and each lease released.
+        await relay?.stop();
         await cluster
           ?.stop()
           .catch((err) => log.warn('cluster hand-over failed', { error: err instanceof Error ? err.message : String(err) }));

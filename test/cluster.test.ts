@@ -12,6 +12,7 @@ import { sessionOfRequest } from '../src/cluster/forward';
 import { PostgresLeases } from '../src/cluster/leases';
 import { ClusterNode } from '../src/cluster/node';
 import { PostgresProfiles, packProfile, unpackProfile } from '../src/cluster/profiles';
+import { EventRelay } from '../src/cluster/relay';
 import { silentLogger } from '../src/log';
 import { isStaleLease } from '../src/store/fence';
 import { openPostgresStore, type PostgresStore } from '../src/store/postgres';
@@ -158,6 +159,26 @@ describe.skipIf(!postgresTestServer.available)('leases on PostgreSQL', () => {
     }
     expect(await y.claim(1)).toEqual([{ name: 's', epoch: epoch + 1 }]);
     expect(isStaleLease(await rejection(store.outbox.write(write('s', { owner: 'x', epoch }))))).toBe(true);
+  });
+
+  test("the event relay: an envelope reaches the other nodes, not its sender; one over NOTIFY's limit goes through cluster_events", async () => {
+    const store = await pgStore();
+    const relays = ['x', 'y'].map((id) => new EventRelay(store.pool.sql, store.pool, id, silentLogger));
+    const got: { node: string; session: string; json: string }[] = [];
+    for (const [i, r] of relays.entries()) await r.start((e, json) => got.push({ node: ['x', 'y'][i]!, session: e.session, json }));
+    cleanups.push(() => Promise.all(relays.map((r) => r.stop())));
+    const small = JSON.stringify({ event: 'message', session: 's', payload: { body: 'hi' } });
+    const large = JSON.stringify({ event: 'message', session: 's', payload: { body: 'é'.repeat(6000) } }); // 12 kB in UTF-8
+    relays[0]!.send({ session: 's', event: 'message' }, small);
+    relays[0]!.send({ session: 's', event: 'message' }, large);
+    for (;;) {
+      if (got.length >= 2) break;
+      await Bun.sleep(20);
+    }
+    expect(got).toEqual([
+      { node: 'y', session: 's', json: small },
+      { node: 'y', session: 's', json: large },
+    ]);
   });
 
   test('a login profile is saved under the lease only, and loads back byte for byte', async () => {

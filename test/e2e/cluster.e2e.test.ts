@@ -58,7 +58,7 @@ describe.skipIf(!postgresTestServer.available)('a cluster of three nodes', () =>
     await world?.dispose();
   });
 
-  test('sessions spread over the nodes by capacity; any node answers for any session', async () => {
+  test('sessions spread over the nodes by capacity; any node answers for any session, /ws on any node carries them', async () => {
     const webhooks = [
       { url: receiver.url, events: ['message', 'session.status'], retries: { policy: 'constant', delaySeconds: 1, attempts: 30 } },
     ];
@@ -89,10 +89,22 @@ describe.skipIf(!postgresTestServer.available)('a cluster of three nodes', () =>
     expect(sent.status).toBe(201);
     expect(sent.headers.get('x-wabun-worker')).toBe('node-a');
     await world.sim.control(profiles.get('c1')!).waitForOutbox({ body: 'through node-c' });
+    // /ws on a node that does not run c3 carries its events (relayed over NOTIFY).
+    const elsewhere = NODES.find((id) => id !== owners[2])!;
+    const ws = new WebSocket(`${rig.node(elsewhere).base.replace('http', 'ws')}/ws?session=c3&events=message`);
+    const frames: Record<string, any>[] = [];
+    ws.onmessage = (m) => frames.push(JSON.parse(String(m.data)));
+    await new Promise<void>((resolve, reject) => {
+      ws.onopen = () => resolve();
+      ws.onerror = () => reject(new Error('/ws did not open'));
+    });
     // The webhooks say which node runs the session.
     await world.sim.control(profiles.get('c3')!).receive({ from: PEER, body: 'to c3' });
     await receiver.until(() => messagesWith('to c3').length > 0, 'the message of c3', 30_000);
     expect(messagesWith('to c3')[0]!.json.environment.worker).toEqual({ id: owners[2] });
+    await rig.until(() => frames.some((f) => f.payload?.body === 'to c3'), `the message of c3 on /ws of ${elsewhere}`, 30_000);
+    expect(frames.find((f) => f.payload?.body === 'to c3')!.id).toBe(messagesWith('to c3')[0]!.json.id);
+    ws.close();
     // Each login is saved to the store once it settled after pairing: what a failover restores.
     await rig.until(
       async () => (await db`SELECT count(*)::int AS n FROM session_profiles`)[0].n === SESSIONS.length,
