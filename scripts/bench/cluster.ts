@@ -166,8 +166,10 @@ try {
     pushed.push(i);
   }
   const arrivals = () => receiver.arrivals.filter((a) => a.json.event === 'message' && counter(a.json.payload.body) !== null);
+  // Everything pushed after the kill went to the new owner's page: wait for all of it.
+  const seen = () => new Set(arrivals().map((a) => counter(a.json.payload.body)));
   await receiver
-    .until(() => new Set(arrivals().map((a) => counter(a.json.payload.body))).size >= BURST - killAt, 'the burst after the kill', 120_000)
+    .until(() => pushed.filter((c) => c >= killAt).every((c) => seen().has(c)), 'the burst after the kill', 120_000)
     .catch(() => {});
   // Let the outbox rows the dead node left drain through the new owner.
   await rig
@@ -176,11 +178,14 @@ try {
   const got = arrivals();
   const distinct = new Set(got.map((a) => counter(a.json.payload.body)));
   const lost = pushed.filter((c) => !distinct.has(c));
+  const lostAfter = lost.filter((c) => c >= killAt).length;
   const dupIds = got.length - new Set(got.map((a) => a.id)).size;
   const dupMsgs = got.length - distinct.size;
   console.log(
     `burst of ${BURST} into ${burstSession}, kill -9 of ${burstOwner} after ${killAt} (${killed}): ${distinct.size} arrived, ${lost.length} lost` +
-      (lost.length ? ` (counters ${lost[0]}–${lost.at(-1)}, pushed before the kill and never committed by the dead node)` : '') +
+      (lost.length
+        ? ` (${lost.length - lostAfter} pushed before the kill, counters ${lost[0]}–${lost.filter((c) => c < killAt).at(-1)}, never committed by the dead node; ${lostAfter} pushed after it)`
+        : '') +
       `, ${dupIds} deliveries of an event id already delivered, ${dupMsgs} messages delivered more than once`,
   );
 
