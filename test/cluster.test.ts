@@ -71,6 +71,13 @@ describe.skipIf(!postgresTestServer.available)('leases on PostgreSQL', () => {
     expect(await y.claimOne(cx[0]!.name)).toBe(2); // a new epoch
     const h = await x.holder(cx[0]!.name);
     expect(h).toMatchObject({ owner: 'y', live: true, running: true });
+    // A release wakes the other nodes (NOTIFY) so they claim at once.
+    let woken: () => void = () => {};
+    const wake = new Promise<void>((r) => (woken = r));
+    const off = await y.onWake(() => woken());
+    await x.wake();
+    await wake;
+    await off();
     // A start through the API claims and marks the session running in one statement.
     expect(await x.claimOne('off')).toBe(1);
     expect(await x.holder('off')).toMatchObject({ owner: 'x', live: true, running: true });
@@ -257,6 +264,8 @@ test('a node that cannot renew (database gone) stops the session itself once its
     release: down,
     status: down,
     holder: down,
+    onWake: down,
+    wake: down,
   } as unknown as PostgresLeases;
   const profiles = { load: async () => null, save: down, delete: down } as unknown as PostgresProfiles;
   const node = new ClusterNode({

@@ -99,6 +99,23 @@ export class PostgresLeases {
     return rows.map((r) => ({ name: r.name, epoch: Number(r.epoch) }));
   }
 
+  /** The wake-up channel: per database, so the schema is in its name. */
+  private async wakeChannel(): Promise<string> {
+    const [{ schema }] = await this.pool.query`SELECT current_schema() AS schema`;
+    return `wabun_wake:${schema}`.slice(0, 63);
+  }
+
+  /** Runs `fn` whenever a node released a lease (its NOTIFY); returns the unsubscribe. */
+  async onWake(fn: () => void): Promise<() => Promise<void>> {
+    const sub = await this.pool.sql.listen(await this.wakeChannel(), () => fn());
+    return () => sub.unlisten();
+  }
+
+  /** Tells the other nodes that a lease was released, so they claim at once instead of at their next round. */
+  async wake(): Promise<void> {
+    await this.pool.query`SELECT pg_notify(${await this.wakeChannel()}, ${this.me})`;
+  }
+
   /** Gives the lease up at once (a graceful stop): the other nodes may claim it at their next look. */
   async release(name: string, epoch: number): Promise<void> {
     await this.pool.query`UPDATE sessions SET owner = NULL, lease_expires_at = now()

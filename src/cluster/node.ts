@@ -65,6 +65,7 @@ export class ClusterNode {
   private remote = new Map<string, ClusterRow>();
   private sessions: ClusterSessions | null = null;
   private timers: Timer[] = [];
+  private unlistenWake: (() => Promise<void>) | null = null;
   private claiming = false;
   private stopped = false;
   private readonly now: () => number;
@@ -121,6 +122,17 @@ export class ClusterNode {
     every(this.o.claimMs, () => this.claimRound());
     every(Math.max(100, Math.min(1000, this.margin / 2)), async () => this.checkDeadlines());
     if (this.o.profileIntervalMs > 0) every(this.o.profileIntervalMs, () => this.saveAll());
+    // A lease released elsewhere (a graceful stop): claim now rather than at the next round.
+    void this.o.leases
+      .onWake(() => {
+        if (!this.stopped) void this.claimRound().catch((err) => this.o.log.warn('cluster round failed', { error: messageOf(err) }));
+      })
+      .then(
+        (off) => {
+          this.unlistenWake = off;
+        },
+        (err) => this.o.log.warn('no wake-ups from released leases; the claim rounds carry on', { error: messageOf(err) }),
+      );
     void this.claimRound().catch((err) => this.o.log.warn('cluster round failed', { error: messageOf(err) }));
   }
 
@@ -143,9 +155,12 @@ export class ClusterNode {
     if (save) await this.save(name);
     await this.o.settle?.();
     this.unhold(name);
-    await this.o.leases
-      .release(name, h.epoch)
-      .catch((err) => this.o.log.warn('lease release failed', { session: name, error: messageOf(err) }));
+    try {
+      await this.o.leases.release(name, h.epoch);
+      await this.o.leases.wake();
+    } catch (err) {
+      this.o.log.warn('lease release failed', { session: name, error: messageOf(err) });
+    }
   }
 
   /** The account is gone (logout, deletion): the stored login too. */
@@ -169,6 +184,8 @@ export class ClusterNode {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const t of this.timers.splice(0)) clearInterval(t);
+    await this.unlistenWake?.().catch(() => {});
+    this.unlistenWake = null;
     await Promise.all([...this.held.keys()].map((name) => this.release(name, true)));
   }
 
