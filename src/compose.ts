@@ -3,9 +3,15 @@
  * them, wired together. It neither listens nor exits (src/index.ts does both); `start()` starts
  * the timers and the event delivery once the caller is listening, `stop()` undoes all of it.
  */
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { CONVERT_TIMEOUT_MS, createApp } from './app';
 import { type Clock, systemClock } from './clock';
+import { createForwarder } from './cluster/forward';
+import { PostgresLeases } from './cluster/leases';
+import { ClusterNode } from './cluster/node';
+import { PostgresProfiles } from './cluster/profiles';
+import { EventRelay } from './cluster/relay';
 import type { Config } from './config';
 import type { EngineFactory } from './engine/types';
 import { createWebjsEngineFactory } from './engine/webjs';
@@ -89,6 +95,31 @@ export async function compose(config: Config, options: ComposeOptions) {
   const { keyCheck, generated } = keyFor(config);
   const store = await openStore({ postgresUrl: config.WHATSAPP_SESSIONS_POSTGRESQL_URL, baseDir: config.WAHA_LOCAL_STORE_BASE_DIR });
   log.info('store opened', { store: store.kind, at: store.where });
+  const workerId = config.WAHA_WORKER_ID || crypto.randomUUID().slice(0, 8);
+  // How the other nodes reach this one: known once listening (the port may be 0 until then).
+  let workerUrl = config.WORKER_URL;
+  // Leases only with a shared store and a stable name: one node otherwise, running every session.
+  const cluster =
+    config.WAHA_WORKER_ID && store.pool
+      ? new ClusterNode({
+          leases: new PostgresLeases(store.pool, workerId, config.LEASE_TTL_MS),
+          profiles: new PostgresProfiles(store.pool),
+          log: log.child({ module: 'cluster', worker: workerId }),
+          ttlMs: config.LEASE_TTL_MS,
+          renewMs: config.LEASE_RENEW_MS,
+          claimMs: config.LEASE_CLAIM_MS,
+          profileIntervalMs: config.PROFILE_SAVE_INTERVAL_MS,
+          profileMaxBytes: config.PROFILE_MAX_MB * MB,
+          url: () => workerUrl,
+          settle: () => events.outbox.idle(),
+          onClaimed: () => {
+            void events.outbox.resync().then(() => events.dispatcher.rescan());
+          },
+        })
+      : null;
+  // `/ws` on every node carries every session's events.
+  const relay = cluster && store.pool ? new EventRelay(store.pool.sql, store.pool, workerId, log.child({ module: 'cluster' })) : null;
+  if (cluster) log.info('cluster node', { worker: workerId, leaseTtlMs: config.LEASE_TTL_MS, capacity: config.MAX_RUNNING_SESSIONS });
   const metrics = createMetrics();
   // Chromium's version is asked once, off the start-up path (it costs ~50 ms of a cold start).
   let browser = 'unknown';
@@ -116,7 +147,8 @@ export async function compose(config: Config, options: ComposeOptions) {
     ledgerStore: store.ledger,
     webhooksOf: (name) => sessions?.webhooksOf(name) ?? [],
     globalWebhook: globalWebhook(config),
-    environment: () => ({ version: VERSION, engine: 'WEBJS', tier: 'CORE', browser }),
+    environment: () => ({ version: VERSION, engine: 'WEBJS', tier: 'CORE', browser, worker: { id: workerId } }),
+    leaseOf: cluster ? (name) => cluster.leaseOf(name) : undefined,
     clientOf: (name) => sessions?.clientOf(name) ?? null,
     webhookTimeoutMs: config.WEBHOOK_TIMEOUT_MS,
     webhookPolicy: outboundPolicy({ blockNonPublic: false, deny: config.WEBHOOK_DENY, denyVariable: 'WEBHOOK_DENY' }),
@@ -129,10 +161,10 @@ export async function compose(config: Config, options: ComposeOptions) {
       deliveries?.attempted(a);
     },
   });
-  const workerId = crypto.randomUUID().slice(0, 8);
   sessions = await SessionManager.open({
     config,
     workerId,
+    cluster,
     store: store.sessions,
     bus: events.bus,
     log,
@@ -144,13 +176,20 @@ export async function compose(config: Config, options: ComposeOptions) {
       : null,
     onReconnect: (n) => metrics.reconnect(n),
     mediaSaver: media && ((session) => (m) => media.save(session, m)),
-    onWiped: (name) => events.ledger.forget(name),
+    // The account is gone (logout, an unlink from the phone, deletion): its history and, in a
+    // cluster, its saved login, so that no node brings the old login back.
+    onWiped: async (name) => {
+      await events.ledger.forget(name);
+      await cluster?.forget(name);
+    },
   });
   const manager = sessions;
   const hookUrl = config.WHATSAPP_HOOK_URL;
   deliveries = new WebhookDeliveryService({
     store: store.deliveries,
-    configured: (scope, url) => (scope === '*' ? url === hookUrl : manager.webhooksOf(scope).some((w) => w.url === url)),
+    // In a cluster the global webhook has one queue per session, `*:<session>`.
+    configured: (scope, url) =>
+      scope === '*' || scope.startsWith('*:') ? url === hookUrl : manager.webhooksOf(scope).some((w) => w.url === url),
     onRequeued: (targets) => {
       void events.outbox.resync().then(() => {
         for (const id of targets) events.dispatcher.requeued(id);
@@ -232,6 +271,7 @@ export async function compose(config: Config, options: ComposeOptions) {
     // The latest periodic sample: no syscall on the request path.
     headers: (request) => ({ ...corsHooks.headers(request), 'x-memory-usage-mb': String(Math.round(memory.sampler.latest().totalMb)) }),
     ws: wsRoute(events.hub, keyCheck, config.WHATSAPP_API_KEY_EXCLUDE_PATH.includes('ws'), apiKeys),
+    route: cluster ? createForwarder({ cluster, log, claimMs: config.LEASE_CLAIM_MS }).route : undefined,
   });
 
   let stopHistory = () => {};
@@ -245,6 +285,7 @@ export async function compose(config: Config, options: ComposeOptions) {
     store,
     events,
     sessions: manager,
+    cluster,
     memory,
     app,
     edge,
@@ -252,10 +293,23 @@ export async function compose(config: Config, options: ComposeOptions) {
     /** Once listening on `port`: delivery, timers, and the sessions that should run (`restored` settles when they have). */
     start(port: number): { restored: Promise<void> } {
       baseUrl ||= `http://localhost:${port}`;
+      const host = config.WHATSAPP_API_HOSTNAME;
+      workerUrl ||= `http://${!host || host === '0.0.0.0' || host === '::' ? hostname() : host}:${port}`;
+      cluster?.start();
       clock.setTimeout(() => {
         if (chromiumPath) browser = chromiumVersion(chromiumPath);
       }, 0);
       events.start();
+      if (relay) {
+        events.outbox.onWritten((w) => relay.send(w.envelope, w.json));
+        relay
+          .start((e, json) => events.hub.publish(e, json))
+          .catch((err) =>
+            log.warn('cluster events not received: /ws carries only this node’s sessions', {
+              error: err instanceof Error ? err.message : String(err),
+            }),
+          );
+      }
       memory.start();
       stopHistory = memoryHistory.follow(memory.sampler);
       media?.start();
@@ -275,6 +329,11 @@ export async function compose(config: Config, options: ComposeOptions) {
         media?.stop();
         const left = () => Math.max(100, config.DESTROY_TIMEOUT_MS - (clock.now() - started));
         await Promise.all([manager.close(left(), how.force ?? false), events.stop(left())]);
+        // Every write of the sessions has committed: each login is saved and each lease released.
+        await relay?.stop();
+        await cluster
+          ?.stop()
+          .catch((err) => log.warn('cluster hand-over failed', { error: err instanceof Error ? err.message : String(err) }));
         await store.close();
         log.info('stopped');
       })();

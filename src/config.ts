@@ -147,6 +147,49 @@ export const VARIABLES = [
     default: '0',
     doc: 'Most sessions with a browser at once (each costs 50–110 MB); starting one more is refused with 422. 0 = one per 50 MB of MEMORY_THRESHOLD_MB (6 for 300 MB).',
   },
+  // --- cluster: several nodes on one PostgreSQL store (docs/cluster.md)
+  {
+    names: ['WAHA_WORKER_ID'],
+    kind: str,
+    default: '',
+    doc: "This node's name (`assignedWorker`, `environment.worker.id` in webhooks). With WHATSAPP_SESSIONS_POSTGRESQL_URL it turns on session leases: each node runs the sessions it holds a lease on, up to MAX_RUNNING_SESSIONS, and takes over those of a node that stops renewing. Empty = a random id per run, and this node runs every session.",
+  },
+  {
+    names: ['WORKER_URL'],
+    kind: url,
+    default: '',
+    doc: 'How the other nodes reach this one, for requests they forward to it (e.g. `http://node-a:3000`); empty = `http://<WHATSAPP_API_HOSTNAME or the host name>:<port>`.',
+  },
+  {
+    names: ['LEASE_TTL_MS'],
+    kind: int(3000, 600000),
+    default: '15000',
+    doc: 'A session lease lasts this long past its last renewal, on the database clock: how long a dead node keeps its sessions before another takes them.',
+  },
+  {
+    names: ['LEASE_RENEW_MS'],
+    kind: int(500, 300000),
+    default: '5000',
+    doc: 'How often a node renews its leases (less than a third of LEASE_TTL_MS, so two renewals may fail before a lease is lost).',
+  },
+  {
+    names: ['LEASE_CLAIM_MS'],
+    kind: int(200, 60000),
+    default: '2000',
+    doc: 'How often a node looks for sessions that should run and have no live lease (new, released, or left by a dead node).',
+  },
+  {
+    names: ['PROFILE_SAVE_INTERVAL_MS'],
+    kind: int(0, 86400000),
+    default: '300000',
+    doc: "In a cluster, how often a WORKING session's login (the profile's IndexedDB and Local Storage) is saved to the store, besides after pairing and at a graceful stop; 0 = only then.",
+  },
+  {
+    names: ['PROFILE_MAX_MB'],
+    kind: int(1, 4096),
+    default: '64',
+    doc: "Largest login profile saved to the store (compressed); a larger one is not saved and the session's next node shows a QR.",
+  },
   { names: ['WAHA_PRINT_QR', 'SHOW_QR'], kind: bool, default: 'false', doc: 'Print each new QR code in the terminal.' },
   {
     names: ['PUPPETEER_EXECUTABLE_PATH', 'CHROME_PATH'],
@@ -460,6 +503,12 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
   // One browser per 50 MB of the budget: idle sessions of a small account cost about that each,
   // so more would sit above the governor's recycle line (120 %) before any traffic.
   if (out.MAX_RUNNING_SESSIONS === 0) out.MAX_RUNNING_SESSIONS = Math.max(1, Math.floor((out.MEMORY_THRESHOLD_MB as number) / 50));
+  if ((out.LEASE_RENEW_MS as number) * 3 > (out.LEASE_TTL_MS as number))
+    throw new ConfigError(
+      'LEASE_RENEW_MS',
+      String(out.LEASE_RENEW_MS),
+      `at most a third of LEASE_TTL_MS (${out.LEASE_TTL_MS}), so a lease survives two failed renewals`,
+    );
   return Object.freeze(out) as Config;
 }
 

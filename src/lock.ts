@@ -23,6 +23,11 @@ export class KeyedLock {
     return result;
   }
 
+  /** Whether an operation on `key` is queued or running. */
+  busy(key: string): boolean {
+    return this.tails.has(key);
+  }
+
   /** Resolves once every operation queued on `key` so far has settled. */
   idle(key: string): Promise<void> {
     return this.tails.get(key) ?? Promise.resolve();

@@ -55,6 +55,8 @@ export interface DispatcherOptions {
   policy?: OutboundPolicy;
   log: Logger;
   onAttempt?: (a: Attempt) => void;
+  /** In a cluster: whether this node delivers a session's rows (it holds the session's lease). Absent: all. */
+  delivers?: (session: string) => boolean;
 }
 
 interface TargetState {
@@ -92,6 +94,12 @@ export class WebhookDispatcher {
     this.unsubscribe = this.opts.outbox.onWritten((w) => {
       for (const id of w.targetIds) this.kick(id);
     });
+    this.rescan();
+  }
+
+  /** Looks for targets with pending rows (in a cluster: after claiming sessions whose rows another node left). */
+  rescan(): void {
+    if (this.stopping) return;
     void this.opts.outbox.targetsWithPending().then(
       (ids) => {
         for (const id of ids) this.kick(id);
@@ -162,6 +170,8 @@ export class WebhookDispatcher {
       if (rows.length === 0) return;
       for (const row of rows) {
         if (this.stopping) return;
+        // Another node's session (each target's queue is one session's in a cluster): its owner delivers it.
+        if (this.opts.delivers && !this.opts.delivers(row.session)) return;
         const wait = row.nextAt - this.clock.now();
         if (wait > 0) return this.wake(targetId, state, wait);
         const retryAt = await this.attempt(targetId, row);

@@ -43,6 +43,8 @@ export interface Environment {
   engine: 'WEBJS';
   tier: 'CORE';
   browser: string;
+  /** The node that runs the session (WAHA's `environment.worker`). */
+  worker?: { id: string };
 }
 
 /** The JSON every webhook delivery and WebSocket frame carries. */

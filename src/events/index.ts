@@ -8,6 +8,7 @@ import type { Clock } from '../clock';
 import type { WhatsAppClient } from '../engine/types';
 import type { Logger } from '../log';
 import type { OutboundPolicy } from '../net/policy';
+import type { Lease } from '../store/fence';
 import type { LedgerStore, OutboxStore } from '../store/types';
 import { EventBus } from './bus';
 import { followCatchUp } from './catch-up';
@@ -36,6 +37,11 @@ export interface EventsDeps {
   clock?: Clock;
   /** Each delivery attempt's outcome (for /metrics). */
   onAttempt?: (a: Attempt) => void;
+  /**
+   * In a cluster: a session's lease on this node (null when not held). Every write carries it,
+   * and only the holder delivers the session's webhooks. Absent: one node does everything.
+   */
+  leaseOf?: (session: string) => Lease | null;
 }
 
 /** The event pipeline, built; `start()` follows the bus and delivers, pending rows first. */
@@ -54,7 +60,7 @@ export async function createEvents(deps: EventsDeps): Promise<Events> {
   const log = deps.log.child({ module: 'events' });
   const now = deps.clock ? () => deps.clock!.now() : Date.now;
   const bus = new EventBus(log, now);
-  const ledger = new PublishedLedger(deps.ledgerStore, { now });
+  const ledger = new PublishedLedger(deps.ledgerStore, { now, leaseOf: deps.leaseOf });
   const outbox = await WebhookOutbox.open({
     store: deps.outboxStore,
     webhooksOf: deps.webhooksOf,
@@ -62,6 +68,7 @@ export async function createEvents(deps: EventsDeps): Promise<Events> {
     environment: deps.environment,
     now,
     log,
+    leaseOf: deps.leaseOf,
   });
   const dispatcher = new WebhookDispatcher({
     outbox,
@@ -70,6 +77,7 @@ export async function createEvents(deps: EventsDeps): Promise<Events> {
     clock: deps.clock,
     log,
     onAttempt: deps.onAttempt,
+    delivers: deps.leaseOf ? (session) => deps.leaseOf!(session) !== null : undefined,
   });
   const hub = new EventHub(log);
   const stops: (() => void)[] = [];

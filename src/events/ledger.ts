@@ -7,6 +7,7 @@
  * missing here. Bounded: entries older than `keepMs` and all but the newest `maxPerSession` of
  * a session are pruned.
  */
+import type { Lease } from '../store/fence';
 import type { LedgerStore } from '../store/types';
 
 export interface LedgerOptions {
@@ -15,6 +16,8 @@ export interface LedgerOptions {
   /** At most this many entries per session are kept, the newest (default 50,000). */
   maxPerSession?: number;
   now?: () => number;
+  /** In a cluster: the session's lease, which the start mark's write carries. */
+  leaseOf?: (session: string) => Lease | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -23,6 +26,7 @@ export class PublishedLedger {
   private readonly keepMs: number;
   private readonly maxPerSession: number;
   private readonly now: () => number;
+  private readonly leaseOf: ((session: string) => Lease | null) | undefined;
 
   constructor(
     private readonly store: LedgerStore,
@@ -31,6 +35,7 @@ export class PublishedLedger {
     this.keepMs = opts.keepMs ?? 7 * DAY_MS;
     this.maxPerSession = opts.maxPerSession ?? 50_000;
     this.now = opts.now ?? Date.now;
+    this.leaseOf = opts.leaseOf;
   }
 
   has(session: string, id: string): Promise<boolean> {
@@ -46,7 +51,7 @@ export class PublishedLedger {
   async catchUpSince(session: string, nowSec: number, marginSec: number): Promise<number | null> {
     const { latest, floor } = await this.store.bounds(session);
     if (latest === null) {
-      await this.store.mark(session, nowSec, this.now());
+      await this.store.mark(session, nowSec, this.now(), this.leaseOf?.(session) ?? null);
       return null;
     }
     return Math.max(latest - marginSec, floor ?? Number.NEGATIVE_INFINITY);

@@ -11,6 +11,7 @@
  * catch-up, or before a restart) is dropped there, so the two paths never deliver it twice.
  */
 import type { Logger } from '../log';
+import { isStaleLease, type Lease, StaleLeaseError } from '../store/fence';
 import type { OutboxRow, OutboxStore } from '../store/types';
 import type { BusEvent } from './bus';
 import { buildEnvelope, type Envelope, type Environment, wantsEvent } from './envelope';
@@ -41,6 +42,12 @@ export interface OutboxOptions {
   environment: () => Environment;
   now?: () => number;
   log: Logger;
+  /**
+   * In a cluster: the lease of the session on this node, which every write carries (null: not
+   * held here, the event is refused). Absent: one node, nothing fenced. With it, the global
+   * webhook gets one queue per session (`*:<session>`), each delivered by its session's owner.
+   */
+  leaseOf?: (session: string) => Lease | null;
 }
 
 const encoder = new TextEncoder();
@@ -88,6 +95,13 @@ export class WebhookOutbox {
   }
 
   private async write(e: BusEvent): Promise<Envelope | null> {
+    const leaseOf = this.opts.leaseOf;
+    const lease = leaseOf ? leaseOf(e.session) : null;
+    if (leaseOf && !lease) {
+      const err = new StaleLeaseError(e.session, null);
+      this.opts.log.warn('event of a session this node does not hold: refused', { session: e.session, event: e.event });
+      throw err;
+    }
     const env = buildEnvelope(e, this.opts.environment());
     const json = JSON.stringify(env);
     // Target key: one ordered queue per (scope, url); the same URL twice in one config is one target.
@@ -96,7 +110,7 @@ export class WebhookOutbox {
       const key = `${scope}\n${w.url}`;
       if (wantsEvent(w.events, e.event) && !targets.has(key)) targets.set(key, { key, settings: JSON.stringify(settingsOf(w)) });
     };
-    if (this.opts.global) add(GLOBAL_SCOPE, this.opts.global);
+    if (this.opts.global) add(leaseOf ? `${GLOBAL_SCOPE}:${e.session}` : GLOBAL_SCOPE, this.opts.global);
     for (const w of this.opts.webhooksOf(e.session)) add(e.session, w);
     const incoming = incomingMessage(e);
     let targetIds: number[] = [];
@@ -112,8 +126,18 @@ export class WebhookOutbox {
           targets: [...targets.values()],
           record: incoming && e.event === 'message' ? { id: incoming.id, timestampSec: incoming.timestamp } : null,
           unlessPublished: incoming?.id ?? null,
+          lease,
         });
       } catch (err) {
+        if (isStaleLease(err)) {
+          this.opts.log.warn('event refused: written under a lease that is no longer current', {
+            session: e.session,
+            event: e.event,
+            id: env.id,
+            epoch: lease?.epoch,
+          });
+          throw err;
+        }
         this.opts.log.error('webhook outbox write failed; the event is not delivered', {
           session: e.session,
           event: e.event,

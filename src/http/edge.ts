@@ -38,6 +38,11 @@ export interface EdgeOptions<Data> {
   /** Answers a request before everything else when it returns a Response (CORS preflights). */
   preflight?: (request: Request) => Response | null;
   ws?: UpgradeRoute<Data>;
+  /**
+   * Answers a request elsewhere (a cluster's owner of the session it names) when it returns a
+   * Response; null: the app answers. Given the whole body, once read and checked.
+   */
+  route?: (request: Request, target: string, body: Uint8Array | null, requestId: string) => Promise<Response | null>;
 }
 
 /** Adds the tokens of `value` to the response's `Vary` (a cache keys on all of them), keeping those already there. */
@@ -117,6 +122,11 @@ export function createEdge<Data>(o: EdgeOptions<Data>) {
           requireJsonType(request.headers.get('content-type'));
           checkJson(body, o.limits);
         }
+      }
+      if (o.route) {
+        stage = 'route';
+        const routed = await o.route(request, target, body, id);
+        if (routed) return decorate(request, routed, id);
       }
       stage = 'app';
       const headers = new Headers(request.headers);

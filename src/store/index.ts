@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { describeUrl, openPostgresStore } from './postgres';
+import type { Pool } from './postgres/pool';
 import { openSqliteStore, STORE_FILE } from './sqlite';
 import type { Store } from './types';
 
@@ -15,7 +16,7 @@ export interface StoreLocation {
 }
 
 /** The store as opened, and which one it is (for the start-up log; never the password). */
-export type OpenedStore = Store & { kind: 'postgres' | 'sqlite'; where: string };
+export type OpenedStore = Store & { kind: 'postgres' | 'sqlite'; where: string; pool?: Pool };
 
 /** Opens the store once; `close()` ends it (the PostgreSQL pool, or the SQLite file). */
 export async function openStore(where: StoreLocation): Promise<OpenedStore> {

@@ -8,6 +8,7 @@
 import type { TargetSettings } from '../events/targets';
 import type { SessionConfig } from '../modules/sessions/model';
 import type { DeadLetter, DeadLetterDetail, PrunedTarget, ReplayResult, WebhookTarget } from '../modules/webhooks/model';
+import type { Lease } from './fence';
 
 /** One stored session. */
 export interface SessionRow {
@@ -65,6 +66,12 @@ export interface EventWrite {
   record?: { id: string; timestampSec: number } | null;
   /** Dropped (nothing written, null returned) when the ledger already holds this message id. */
   unlessPublished?: string | null;
+  /**
+   * In a cluster: the session's lease this write is made under. The write commits only while it
+   * is the session's current lease, else it rejects with StaleLeaseError (store/fence.ts) and
+   * writes nothing. The SQLite binding (one node) ignores it.
+   */
+  lease?: Lease | null;
 }
 
 export interface OutboxStore {
@@ -89,8 +96,8 @@ export interface LedgerStore {
   has(session: string, id: string): Promise<boolean>;
   /** The newest message time (s) recorded, and the session's start mark (s), each null when absent. */
   bounds(session: string): Promise<{ latest: number | null; floor: number | null }>;
-  /** Sets the start mark: the first time the session was ready. */
-  mark(session: string, timestampSec: number, at: number): Promise<void>;
+  /** Sets the start mark: the first time the session was ready. Fenced by `lease` as an event write is. */
+  mark(session: string, timestampSec: number, at: number, lease?: Lease | null): Promise<void>;
   forget(session: string): Promise<void>;
   /** Drops rows recorded before `before` (ms) and all but the newest `maxPerSession` of each session. */
   prune(before: number, maxPerSession: number): Promise<void>;

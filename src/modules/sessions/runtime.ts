@@ -153,6 +153,12 @@ export class SessionRuntime {
     await this.dropEngine(how, kill);
   }
 
+  /** Another node runs it now (cluster): STOPPED here, without an event (this node may no longer write one). */
+  forgetStatus(): void {
+    this.status = 'STOPPED';
+    this.reason = null;
+  }
+
   /** Records a call on the session (its `timestamps.activity`). */
   touch(): void {
     this.activity = this.ctx.clock.now();

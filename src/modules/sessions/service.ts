@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import type { Clock } from '../../clock';
+import type { ClusterNode } from '../../cluster/node';
 import type { Config } from '../../config';
 import type { Clients, EngineFactory, Me, MediaSaver, TraceOptions, WhatsAppClient } from '../../engine/types';
 import { HttpError, NotFoundError, UnprocessableError } from '../../errors';
@@ -41,6 +42,11 @@ export interface SessionManagerDeps {
   mediaSaver?: ((session: string) => MediaSaver) | null;
   /** A session's account is gone (logout, deletion). */
   onWiped?: (session: string) => Promise<void>;
+  /**
+   * In a cluster (WAHA_WORKER_ID with the PostgreSQL store): this node runs only the sessions it
+   * holds a lease on (docs/cluster.md). Absent: this node runs every session, as a single node.
+   */
+  cluster?: ClusterNode | null;
 }
 
 /** How long a QR or pairing-code request waits for a STARTING session to show its QR (WAHA: 5 s). */
@@ -57,6 +63,14 @@ export class SessionManager implements Clients {
   static async open(deps: SessionManagerDeps): Promise<SessionManager> {
     const m = new SessionManager(deps);
     for (const row of await deps.store.list()) m.sessions.set(row.name, m.runtime(row.name, row.config));
+    deps.cluster?.bind({
+      runClaimed: (name) => m.runClaimed(name),
+      lost: (name) => m.lost(name),
+      sync: (rows) => m.sync(rows),
+      capacity: () => ({ active: m.activeCount(), max: deps.config.MAX_RUNNING_SESSIONS }),
+      dataDir: (name) => m.dataDir(name),
+      working: (name) => m.sessions.get(name)?.status === 'WORKING',
+    });
     return m;
   }
 
@@ -66,6 +80,16 @@ export class SessionManager implements Clients {
    */
   async restore(): Promise<void> {
     const { WHATSAPP_RESTART_ALL_SESSIONS: all, WHATSAPP_START_SESSION: named } = this.deps.config;
+    if (this.deps.cluster) {
+      // The nodes' claim rounds start what should run; here the named sessions are only marked so.
+      for (const name of named) {
+        if (!this.sessions.has(name)) {
+          await this.deps.store.insert(name, null, true).catch(() => {}); // another node may have made it
+          this.sessions.set(name, this.runtime(name, null));
+        } else await this.deps.store.setRunning(name, true);
+      }
+      return;
+    }
     const wanted = new Set((await this.deps.store.list()).filter((r) => all || r.running).map((r) => r.name));
     for (const name of named) {
       if (!this.sessions.has(name)) {
@@ -85,7 +109,7 @@ export class SessionManager implements Clients {
 
   /** `expand`: WAHA's extra blocks (`apps`). */
   list(all = false, expand: readonly string[] = []): SessionInfo[] {
-    return [...this.sessions.values()].filter((s) => all || s.status !== 'STOPPED').map((s) => this.info(s, expand));
+    return [...this.sessions.values()].map((s) => this.info(s, expand)).filter((i) => all || i.status !== 'STOPPED');
   }
 
   get(name: string, expand: readonly string[] = []): SessionDetails {
@@ -158,9 +182,11 @@ export class SessionManager implements Clients {
   stop(name: string): Promise<SessionInfo> {
     return this.op(name, async () => {
       const s = this.need(name);
+      const wasWorking = s.status === 'WORKING';
       await s.halt();
       s.setStatus('STOPPED');
       await this.deps.store.setRunning(name, false);
+      await this.deps.cluster?.release(name, wasWorking);
       return this.info(s);
     });
   }
@@ -198,6 +224,7 @@ export class SessionManager implements Clients {
         s.setStatus('STOPPED');
         await s.wipeData();
       }
+      await this.deps.cluster?.release(name, false);
       await this.deps.store.delete(name);
       this.sessions.delete(name);
     });
@@ -303,8 +330,9 @@ export class SessionManager implements Clients {
     await Promise.race([Promise.all(all.map((s) => this.lock.idle(s.name))), new Promise((r) => setTimeout(r, 100))]);
   }
 
-  /** 422 when starting `name` would run more browsers than MAX_RUNNING_SESSIONS allows. */
+  /** 422 when starting `name` would run more browsers than MAX_RUNNING_SESSIONS allows (in a cluster, another node may run it). */
   private assertCanRun(name: string): void {
+    if (this.deps.cluster) return;
     const max = this.deps.config.MAX_RUNNING_SESSIONS;
     const running = [...this.sessions.values()].filter((s) => s.name !== name && s.active).length;
     if (running >= max)
@@ -316,8 +344,71 @@ export class SessionManager implements Clients {
 
   private async relaunch(s: SessionRuntime): Promise<void> {
     s.resetAttempts();
-    await this.deps.store.setRunning(s.name, true);
+    const cluster = this.deps.cluster;
+    if (cluster && !cluster.holds(s.name)) {
+      // The claim marks the row running in the same statement. Full here, or another node holds
+      // it: the row says it should run, and a node with room claims it.
+      const room = this.activeCount() < this.deps.config.MAX_RUNNING_SESSIONS;
+      if (!room || !(await cluster.claim(s.name))) {
+        await this.deps.store.setRunning(s.name, true);
+        return;
+      }
+    } else await this.deps.store.setRunning(s.name, true);
     await s.launch();
+  }
+
+  private activeCount(): number {
+    return [...this.sessions.values()].filter((s) => s.active).length;
+  }
+
+  private dataDir(name: string): string {
+    return join(this.deps.config.WAHA_LOCAL_STORE_BASE_DIR, 'sessions', name);
+  }
+
+  /** A session this node has just claimed (cluster): started as a restore would. */
+  private runClaimed(name: string): Promise<void> {
+    return this.op(name, async () => {
+      let s = this.sessions.get(name);
+      if (!s) {
+        const row = (await this.deps.store.list()).find((r) => r.name === name);
+        if (!row) return;
+        s = this.runtime(name, row.config);
+        this.sessions.set(name, s);
+      }
+      if (s.active) return;
+      s.resetAttempts();
+      await s.launch();
+    });
+  }
+
+  /** The lease of a session is gone (cluster): its browser is killed, nothing more is published of it here. */
+  private async lost(name: string): Promise<void> {
+    const s = this.sessions.get(name);
+    if (!s) return;
+    await this.lock.run(name, async () => {
+      await s.halt('stop', true);
+      s.forgetStatus();
+    });
+  }
+
+  /** The stored sessions (cluster): those made, changed or deleted through other nodes. */
+  private sync(rows: readonly { name: string; config: string }[]): void {
+    const cluster = this.deps.cluster;
+    const seen = new Set<string>();
+    for (const row of rows) {
+      seen.add(row.name);
+      let config: SessionConfig | null = null;
+      try {
+        config = JSON.parse(row.config) as SessionConfig | null;
+      } catch {
+        /* unreadable: shown without a config */
+      }
+      const s = this.sessions.get(row.name);
+      if (!s) this.sessions.set(row.name, this.runtime(row.name, config));
+      else if (!cluster?.holds(row.name) && !s.active) s.config = config;
+    }
+    for (const [name, s] of this.sessions)
+      if (!seen.has(name) && !cluster?.holds(name) && !s.active && !this.lock.busy(name)) this.sessions.delete(name);
   }
 
   /** The session, after waiting (bounded) for a STARTING one to settle. */
@@ -345,14 +436,24 @@ export class SessionManager implements Clients {
   }
 
   private info(s: SessionRuntime, expand: readonly string[] = []): SessionInfo {
+    const cluster = this.deps.cluster;
+    const row = cluster && !cluster.holds(s.name) ? cluster.rowOf(s.name) : undefined;
+    // A session another node runs: as the store shows it (running with no live lease: being taken over).
+    const status: SessionStatus = row
+      ? !row.running
+        ? 'STOPPED'
+        : row.live
+          ? ((row.status as SessionStatus | null) ?? 'STARTING')
+          : 'STARTING'
+      : s.status;
     const info: SessionInfo = {
       name: s.name,
-      status: s.status,
+      status,
       config: s.config,
-      me: s.status === 'WORKING' ? s.me : null,
-      presence: s.presence,
+      me: !row && s.status === 'WORKING' ? s.me : null,
+      presence: row ? null : s.presence,
       timestamps: { activity: s.activity },
-      assignedWorker: this.deps.workerId ?? null,
+      assignedWorker: row ? (row.live ? row.owner : null) : (this.deps.workerId ?? null),
       // Apps are not available here (every /api/apps route answers 422): none to expand.
       apps: expand.includes('apps') ? [] : null,
     };
@@ -373,7 +474,8 @@ export class SessionManager implements Clients {
       closing: () => this.isClosing,
       printQr: this.deps.printQr ?? null,
       random: this.deps.random ?? Math.random,
-      onStatus: (_n, status) => {
+      onStatus: (n, status) => {
+        this.deps.cluster?.statusChanged(n, status);
         if (status === 'FAILED') this.checkAllFailed();
       },
       onReconnect: (n) => this.deps.onReconnect?.(n),

@@ -19,6 +19,8 @@ import { PostgresSessions } from './sessions';
 /** The PostgreSQL store; `sql` is there for tests that look at the tables themselves. */
 export interface PostgresStore extends Store {
   readonly sql: SQL;
+  /** The pool with its retry on a lost connection: the cluster's leases and profiles use it too. */
+  readonly pool: Pool;
 }
 
 export interface PostgresOptions {
@@ -75,6 +77,7 @@ export async function openPostgresStore(url: string, options: PostgresOptions = 
   const outbox = new PostgresOutbox(pool, ledger);
   return {
     sql,
+    pool,
     sessions: new PostgresSessions(pool),
     ledger,
     outbox,

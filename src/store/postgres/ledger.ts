@@ -1,4 +1,6 @@
+import type { Lease } from '../fence';
 import type { LedgerStore } from '../types';
+import { holdLease } from './fence';
 import type { Pool, Query } from './pool';
 
 const num = (v: string | null): number | null => (v === null ? null : Number(v));
@@ -33,8 +35,15 @@ export class PostgresLedger implements LedgerStore {
     return { latest: num(row.latest), floor: num(row.floor) };
   }
 
-  async mark(session: string, timestampSec: number, at: number): Promise<void> {
-    await this.record(this.pool.query, session, '', timestampSec, at);
+  async mark(session: string, timestampSec: number, at: number, lease?: Lease | null): Promise<void> {
+    if (!lease) {
+      await this.record(this.pool.query, session, '', timestampSec, at);
+      return;
+    }
+    await this.pool.begin(async (tx) => {
+      await holdLease(tx, session, lease);
+      await this.record(tx, session, '', timestampSec, at);
+    });
   }
 
   async forget(session: string): Promise<void> {

@@ -1,4 +1,5 @@
 import type { EventWrite, OutboxRow, OutboxStore, TargetRow } from '../types';
+import { holdLease } from './fence';
 import type { PostgresLedger } from './ledger';
 import type { Pool } from './pool';
 
@@ -46,6 +47,7 @@ export class PostgresOutbox implements OutboxStore {
     const learned = new Map<string, { id: number; settings: string }>();
     const ids = await this.pool.begin(async (tx): Promise<number[] | null> => {
       learned.clear(); // a transaction run again after a lost connection starts over
+      if (w.lease) await holdLease(tx, w.session, w.lease);
       const unless = w.unlessPublished ?? null;
       if (unless !== null && unless !== w.record?.id && (await this.ledger.hasIn(tx, w.session, unless))) return null;
       if (w.record) {

@@ -18,8 +18,9 @@ export type Query = (strings: TemplateStringsArray, ...values: unknown[]) => Pro
 /** The connection died under the statement; the statement itself did nothing wrong. */
 export function lostConnection(e: unknown): boolean {
   const err = e as { code?: unknown; errno?: unknown } | null;
-  // 57P01 admin_shutdown (a fast stop, pg_terminate_backend), 57P02 crash_shutdown.
-  return err?.code === 'ERR_POSTGRES_CONNECTION_CLOSED' || err?.errno === '57P01' || err?.errno === '57P02';
+  // 57P01 admin_shutdown (a fast stop, pg_terminate_backend), 57P02 crash_shutdown,
+  // 25P03 idle_in_transaction_session_timeout (a fenced write paused mid-way: store/postgres/fence.ts).
+  return err?.code === 'ERR_POSTGRES_CONNECTION_CLOSED' || ['57P01', '57P02', '25P03'].includes(String(err?.errno));
 }
 
 export class Pool {

@@ -1,0 +1,238 @@
+/**
+ * Three nodes on one PostgreSQL schema (WAHA_WORKER_ID + WHATSAPP_SESSIONS_POSTGRESQL_URL), each a
+ * `bun src/index.ts` process with its own data folder and real Chromium, on one simulator world.
+ * The nodes share nothing but the database: a session's login moves through it
+ * (session_profiles). The nodes are brought up once and the scenarios run in order, because each
+ * needs the cluster the previous one left: the sessions paired in the first are the ones that
+ * fail over in the second, and the node killed there comes back for the third to take the
+ * paused node's session. Leases are short here (6 s) to keep the run short; the benchmark
+ * (scripts/bench/cluster.ts) measures the defaults.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
+import { join } from 'node:path';
+import { SQL } from 'bun';
+import { simContactId } from '../sim/index';
+import { ClusterRig } from '../support/cluster';
+import { freshSchema, postgresTestServer } from '../support/stores';
+import { Receiver } from '../support/webhooks';
+import { browsersOf, E2eWorld } from '../support/world';
+
+const SESSIONS = ['c1', 'c2', 'c3'];
+const NODES = ['node-a', 'node-b', 'node-c'];
+const PEER = simContactId(1);
+let world: E2eWorld;
+let rig: ClusterRig;
+let receiver: Receiver;
+let db: SQL;
+let drop: () => Promise<void> = async () => {};
+/** Each session's simulator profile id: it lives in the login's Local Storage, so it moves with it. */
+const profiles = new Map<string, string>();
+
+if (!postgresTestServer.available) console.log(`[stores] ${import.meta.file}: skipped — ${postgresTestServer.skipReason}`);
+
+const owner = async (name: string, via = 'node-b') => (await rig.session(via, name))?.assignedWorker ?? null;
+const messagesWith = (body: string) => receiver.arrivals.filter((a) => a.json.event === 'message' && a.json.payload.body === body);
+
+describe.skipIf(!postgresTestServer.available)('a cluster of three nodes', () => {
+  beforeAll(async () => {
+    world = new E2eWorld();
+    receiver = new Receiver();
+    const schema = await freshSchema();
+    drop = schema.drop;
+    db = new SQL(schema.url, { max: 3 });
+    rig = new ClusterRig(world, schema.url, {
+      MAX_RUNNING_SESSIONS: '2',
+      LEASE_TTL_MS: '6000',
+      LEASE_RENEW_MS: '2000',
+      LEASE_CLAIM_MS: '500',
+    });
+    rig.allowControl(NODES, SESSIONS);
+    await Promise.all(NODES.map((id) => rig.start(id)));
+  }, 120_000);
+
+  afterAll(async () => {
+    await rig?.dispose();
+    await db?.close();
+    await drop();
+    await receiver?.stop();
+    await world?.dispose();
+  });
+
+  test('sessions spread over the nodes by capacity; any node answers for any session, /ws on any node carries them', async () => {
+    const webhooks = [
+      { url: receiver.url, events: ['message', 'session.status'], retries: { policy: 'constant', delaySeconds: 1, attempts: 30 } },
+    ];
+    for (const name of SESSIONS) {
+      const page = world.sim.nextPage();
+      // Every session is created through node-a; it runs two (MAX_RUNNING_SESSIONS) and leaves the third to a node with room.
+      const created = await rig.api('node-a', 'POST', '/api/sessions', { name, config: { webhooks } });
+      expect(created.status).toBe(201);
+      const info = await page;
+      profiles.set(name, info.profileId);
+      await rig.until(async () => (await rig.session('node-a', name))?.status === 'SCAN_QR_CODE', `${name} SCAN_QR_CODE`, 30_000);
+      await world.sim.control(info.profileId).scan();
+      await rig.until(async () => (await rig.session('node-a', name))?.status === 'WORKING', `${name} WORKING`, 30_000);
+    }
+    const owners = await Promise.all(SESSIONS.map((n) => owner(n)));
+    expect(owners.slice(0, 2)).toEqual(['node-a', 'node-a']);
+    expect(['node-b', 'node-c']).toContain(owners[2]!);
+    // Every node shows every session with its owner, in the list and one by one (forwarded).
+    for (const via of NODES) {
+      const list = await rig.api(via, 'GET', '/api/sessions');
+      expect(list.json.map((s: { name: string; assignedWorker: string }) => [s.name, s.assignedWorker]).sort()).toEqual(
+        SESSIONS.map((n, i) => [n, owners[i]]),
+      );
+      for (const [i, n] of SESSIONS.entries()) expect(await owner(n, via)).toBe(owners[i]!);
+    }
+    // A send through a node that does not run the session reaches its owner's WhatsApp.
+    const sent = await rig.api('node-c', 'POST', '/api/sendText', { session: 'c1', chatId: PEER, text: 'through node-c' });
+    expect(sent.status).toBe(201);
+    expect(sent.headers.get('x-wabun-worker')).toBe('node-a');
+    await world.sim.control(profiles.get('c1')!).waitForOutbox({ body: 'through node-c' });
+    // /ws on a node that does not run c3 carries its events (relayed over NOTIFY).
+    const elsewhere = NODES.find((id) => id !== owners[2])!;
+    const ws = new WebSocket(`${rig.node(elsewhere).base.replace('http', 'ws')}/ws?session=c3&events=message`);
+    const frames: Record<string, any>[] = [];
+    ws.onmessage = (m) => frames.push(JSON.parse(String(m.data)));
+    await new Promise<void>((resolve, reject) => {
+      ws.onopen = () => resolve();
+      ws.onerror = () => reject(new Error('/ws did not open'));
+    });
+    // The webhooks say which node runs the session.
+    await world.sim.control(profiles.get('c3')!).receive({ from: PEER, body: 'to c3' });
+    await receiver.until(() => messagesWith('to c3').length > 0, 'the message of c3', 30_000);
+    expect(messagesWith('to c3')[0]!.json.environment.worker).toEqual({ id: owners[2] });
+    await rig.until(() => frames.some((f) => f.payload?.body === 'to c3'), `the message of c3 on /ws of ${elsewhere}`, 30_000);
+    expect(frames.find((f) => f.payload?.body === 'to c3')!.id).toBe(messagesWith('to c3')[0]!.json.id);
+    ws.close();
+    // Each login is saved to the store once it settled after pairing: what a failover restores.
+    await rig.until(
+      async () => (await db`SELECT count(*)::int AS n FROM session_profiles`)[0].n === SESSIONS.length,
+      'every login profile saved',
+      60_000,
+    );
+  }, 240_000);
+
+  test('kill -9 of a node: its sessions are WORKING on the others without a QR; meanwhile their requests get 503 + Retry-After', async () => {
+    const a = rig.node('node-a');
+    const mark = receiver.arrivals.length;
+    a.child.kill('SIGKILL');
+    await a.child.proc.exited;
+    // Its lease has not run out yet: forwarding to the dead owner fails, the answer says when to retry.
+    const during = await rig.api('node-b', 'GET', '/api/c1/chats?limit=1');
+    expect(during.status).toBe(503);
+    expect(Number(during.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    for (const n of ['c1', 'c2'])
+      await rig.until(
+        async () => {
+          const s = await rig.session('node-b', n);
+          return s?.status === 'WORKING' && s.assignedWorker !== 'node-a';
+        },
+        `${n} WORKING on another node`,
+        90_000,
+      );
+    const statuses = receiver.arrivals
+      .slice(mark)
+      .filter((x) => x.json.event === 'session.status' && ['c1', 'c2'].includes(x.json.session))
+      .map((x) => x.json.payload.status);
+    expect(statuses).not.toContain('SCAN_QR_CODE');
+    expect(statuses).toContain('WORKING');
+    // The new owner delivers the session's events.
+    const newOwner = await owner('c1');
+    await world.sim.control(profiles.get('c1')!).receive({ from: PEER, body: 'after the failover' });
+    await receiver.until(() => messagesWith('after the failover').length > 0, 'a message after the failover', 30_000);
+    expect(messagesWith('after the failover')[0]!.json.environment.worker).toEqual({ id: newOwner });
+  }, 180_000);
+
+  test('SIGSTOP of a node: it loses its lease, another node runs the session, and after SIGCONT its writes are refused and its browser stops', async () => {
+    await rig.start('node-a'); // back, with room for two
+    const owners = new Map(await Promise.all(SESSIONS.map(async (n) => [n, await owner(n)] as const)));
+    const victim = [...owners.values()].find((o) => o !== 'node-a')!;
+    const name = [...owners].find(([, o]) => o === victim)![0];
+    const before = world.sim
+      .pages()
+      .filter((p) => p.profileId === profiles.get(name))
+      .at(-1)!;
+    const paused = rig.node(victim);
+    const watcher = NODES.find((id) => id !== victim)!;
+    // A write caught in flight: the test holds the session's row, so the paused node's next event
+    // write waits at its fence check (FOR SHARE) — sent, not yet answered — when the node is stopped.
+    let expire: () => void = () => {};
+    const expiring = new Promise<void>((r) => (expire = r));
+    let locked: () => void = () => {};
+    const haveRow = new Promise<void>((r) => (locked = r));
+    const holding = db.begin(async (t) => {
+      await t`SELECT 1 FROM sessions WHERE name = ${name} FOR UPDATE`;
+      locked();
+      await expiring;
+      // The lease runs out (on the database clock) before the waiting write is looked at again.
+      await t`UPDATE sessions SET lease_expires_at = now() - interval '1 second' WHERE name = ${name}`;
+    });
+    await haveRow;
+    await world.sim.control((p) => p.instanceId === before.instanceId).receive({ from: PEER, body: 'written in flight' });
+    await rig.until(
+      async () =>
+        (await db`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FOR SHARE%'`)[0].n > 0,
+      "the paused node's write waiting at its fence",
+      30_000,
+    );
+    paused.child.kill('SIGSTOP');
+    expire();
+    await holding;
+    await rig.until(
+      async () => {
+        const s = await rig.session(watcher, name);
+        return s?.status === 'WORKING' && s.assignedWorker !== victim;
+      },
+      `${name} WORKING on a node other than the paused one`,
+      90_000,
+    );
+    // The paused node's browser still runs: a message reaches its page and waits in the DevTools pipe.
+    await world.sim.control((p) => p.instanceId === before.instanceId).receive({ from: PEER, body: 'to the paused node' });
+    paused.child.kill('SIGCONT');
+    // The write that was in flight was refused by the store: its epoch was no longer the session's.
+    await paused.child.line(
+      (l) => l.msg === 'event refused: written under a lease that is no longer current' && l.session === name,
+      30_000,
+    );
+    await paused.child.line((l) => l.msg === 'session lease lost: its browser is stopped here' && l.session === name, 30_000);
+    await rig.until(() => browsersOf(join(paused.dir, 'sessions', name)).length === 0, "the paused node's browser gone", 30_000);
+    // The new owner's events go on; the paused node's never arrive.
+    await world.sim.control(profiles.get(name)!).receive({ from: PEER, body: 'to the new owner' });
+    await receiver.until(() => messagesWith('to the new owner').length > 0, 'the new owner’s message', 30_000);
+    const refused = paused.child.lines.filter(
+      (l) => String(l.msg).startsWith('event refused') || String(l.msg).startsWith('event of a session'),
+    );
+    console.log(`[e2e cluster] after SIGCONT the paused node refused ${refused.length} event write(s) of ${name}`);
+    expect(messagesWith('to the paused node')).toEqual([]);
+    expect((await db`SELECT owner FROM sessions WHERE name = ${name}`)[0].owner).not.toBe(victim);
+  }, 180_000);
+
+  test('a graceful stop hands the sessions over at once: released leases, WORKING elsewhere without a QR', async () => {
+    const owners = new Map(await Promise.all(SESSIONS.map(async (n) => [n, await owner(n)] as const)));
+    const counts = NODES.map((id) => [id, [...owners.values()].filter((o) => o === id).length] as const);
+    const [leaving] = counts.filter(([, n]) => n > 0).sort((x, y) => y[1] - x[1])[0]!;
+    const moving = [...owners].filter(([, o]) => o === leaving).map(([n]) => n);
+    const mark = receiver.arrivals.length;
+    const node = rig.node(leaving);
+    node.child.kill('SIGTERM');
+    expect(await node.child.proc.exited).toBe(0);
+    // Released, not left to expire.
+    expect((await db`SELECT count(*)::int AS n FROM sessions WHERE owner = ${leaving}`)[0].n).toBe(0);
+    const watcher = NODES.find((id) => id !== leaving)!;
+    for (const n of moving)
+      await rig.until(
+        async () => {
+          const s = await rig.session(watcher, n);
+          return s?.status === 'WORKING' && s.assignedWorker !== leaving;
+        },
+        `${n} WORKING after the hand-over`,
+        90_000,
+      );
+    const statuses = receiver.arrivals
+      .slice(mark)
+      .filter((x) => x.json.event === 'session.status' && moving.includes(x.json.session))
+      .map((x) => x.json.payload.status);
+    expect(statuses).not.toContain('SCAN_QR_CODE');
+  }, 180_000);
+});
