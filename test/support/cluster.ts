@@ -3,8 +3,10 @@
  * real Chromium, on one simulator world: what the cluster's end-to-end test and benchmark drive.
  */
 import { join } from 'node:path';
+import { procfs } from '../../src/os/proc';
+import { reap } from '../../src/os/reaper';
 import { allowLoopbackControl } from '../sim/index';
-import { type Started, startProcess } from './process';
+import { allGone, livingWithEnv, type Started, startProcess } from './process';
 import { type E2eWorld, processesOf } from './world';
 
 const ROOT = join(import.meta.dir, '..', '..');
@@ -19,6 +21,12 @@ export interface ClusterNodeProcess {
 export class ClusterRig {
   readonly nodes = new Map<string, ClusterNodeProcess>();
   private readonly all: Started[] = [];
+  /**
+   * Every process of the nodes seen so far. A killed node's browser is re-parented to this test
+   * process when it is a subreaper (in-process services make it one), and Bun does not reap what it
+   * did not spawn: dispose() reaps these by pid, or the zombies outlive the file.
+   */
+  private readonly seen = new Set<number>();
   /** In every process the nodes start (browsers included): how leftovers are found. */
   readonly mark = `WABUN_E2E_CLUSTER=${crypto.randomUUID()}`;
 
@@ -89,6 +97,7 @@ export class ClusterRig {
   async until(check: () => Promise<boolean> | boolean, what: string, timeoutMs: number): Promise<void> {
     const end = Date.now() + timeoutMs;
     for (;;) {
+      this.note();
       if (await check()) return;
       if (Date.now() > end) throw new Error(`not within ${timeoutMs} ms: ${what}`);
       await Bun.sleep(200);
@@ -101,7 +110,14 @@ export class ClusterRig {
     return r?.status === 200 ? r.json : null;
   }
 
+  /** The nodes' processes, and their browsers, found by their profile folders (a browser's environment is not inherited). */
+  private note(): void {
+    for (const pid of livingWithEnv(this.mark)) this.seen.add(pid);
+    for (const id of this.nodes.keys()) for (const pid of processesOf(join(this.dir(id), 'sessions'))) this.seen.add(pid);
+  }
+
   async dispose(): Promise<void> {
+    this.note();
     for (const c of this.all) {
       try {
         c.kill('SIGCONT');
@@ -119,5 +135,21 @@ export class ClusterRig {
           /* exited meanwhile */
         }
       }
+    this.note();
+    for (const pid of livingWithEnv(this.mark)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* exited meanwhile */
+      }
+    }
+    await allGone(this.mark, 10_000);
+    const dead = (pid: number) => {
+      const state = procfs.stat(pid)?.state;
+      return state === undefined || state === 'Z';
+    };
+    await this.until(() => [...this.seen].every(dead), "the nodes' browsers to exit", 10_000);
+    const spawned = new Set(this.all.map((c) => c.proc.pid));
+    for (const pid of this.seen) if (!spawned.has(pid)) reap(pid);
   }
 }
