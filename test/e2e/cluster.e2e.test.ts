@@ -131,12 +131,16 @@ describe.skipIf(!postgresTestServer.available)('a cluster of three nodes', () =>
         `${n} WORKING on another node`,
         90_000,
       );
-    const statuses = receiver.arrivals
-      .slice(mark)
-      .filter((x) => x.json.event === 'session.status' && ['c1', 'c2'].includes(x.json.session))
-      .map((x) => x.json.payload.status);
-    expect(statuses).not.toContain('SCAN_QR_CODE');
-    expect(statuses).toContain('WORKING');
+    // The status webhooks trail the status itself (delivery is asynchronous): wait for both WORKING ones.
+    const statuses = (session: string) =>
+      receiver.arrivals
+        .slice(mark)
+        .filter((x) => x.json.event === 'session.status' && x.json.session === session)
+        .map((x) => x.json.payload.status);
+    for (const n of ['c1', 'c2']) {
+      await receiver.until(() => statuses(n).includes('WORKING'), `the WORKING webhook of ${n}`, 30_000);
+      expect(statuses(n)).not.toContain('SCAN_QR_CODE');
+    }
     // The new owner delivers the session's events.
     const newOwner = await owner('c1');
     await world.sim.control(profiles.get('c1')!).receive({ from: PEER, body: 'after the failover' });
