@@ -105,7 +105,7 @@ if (!quick && !args.includes('--no-write')) {
       "whatsapp-web.js's `sendMessage` resolved in Chromium, i.e. the simulator has the message (its outbox is checked).",
       'Each concurrent client sends to its own chat: wabun keeps per-chat send order, so clients on one chat queue by design.',
       `Incoming: the simulator's \`receive()\` at ${INCOMING_RATE}/s until the webhook receiver (\`Bun.serve\`, port 0, same process as the clock) has the POST.`,
-      'No target in the issue: recorded for comparison between runs.',
+      'No target: recorded for comparison between runs.',
       '',
       ...machineLines(),
       versionsLine(),

@@ -109,7 +109,7 @@ if (!quick && !args.includes('--no-write')) {
       `| of which POST /api/sessions → first QR | ${result.first_qr.create_to_qr_ms} ms | ${span(qr, (x) => x.createToQrMs)} ms |`,
       `| service spawn → paired session WORKING again | ${result.restart.spawn_to_working_ms} ms | ${span(restart, (x) => x.spawnToWorkingMs)} ms |`,
       '',
-      'No target in the issue for these two: recorded for comparison between runs.',
+      'No target for these two: recorded for comparison between runs.',
     ].join('\n'),
   );
 }

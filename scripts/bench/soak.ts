@@ -214,8 +214,8 @@ if (!quick && !args.includes('--no-write')) {
       versionsLine(),
       `- command: \`${result.command}\` (run at ${new Date().toISOString()}); result: \`scripts/bench/results/soak.json\``,
       quick || MESSAGES < 20_000 || SECONDS < 600
-        ? `- **shortened run** (${MESSAGES} messages over ${SECONDS} s); the issue's soak is \`bun scripts/bench/soak.ts\` (20,000 over 600 s)`
-        : "- the issue's full soak: 20,000 messages over 600 s",
+        ? `- **shortened run** (${MESSAGES} messages over ${SECONDS} s); the full soak is \`bun scripts/bench/soak.ts\` (20,000 over 600 s)`
+        : '- the full soak: 20,000 messages over 600 s',
       '',
       '| governor | messages sent / webhooks received | private at warm-up | slope, private, per 1,000 msgs | slope, PSS | growth after warm-up | private min–max |',
       '|---|---|---|---|---|---|---|',

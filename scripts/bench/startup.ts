@@ -120,7 +120,7 @@ export function startupSection(r: StartupResult): string {
   return [
     'Spawn of the compiled executable (`dist/wabun`, copied alone into an empty folder, `PORT` set,',
     'a key set, no session) until the first `GET /health` answered 200, polled in a tight loop.',
-    'One untimed run first fills the page cache. Aim (issue 2): ≤ 150 ms.',
+    'One untimed run first fills the page cache. Aim: ≤ 150 ms.',
     '',
     ...machineLines(),
     `- executable: ${relative(ROOT, r.exe) || r.exe}, ${(r.bytes / 1e6).toFixed(1)} MB (\`bun run build\`)`,

@@ -1,5 +1,5 @@
 /**
- * The top of BENCHMARKS.md: one verdict per target of issue 7, read from scripts/bench/results/*.json
+ * The top of BENCHMARKS.md: one verdict per benchmark target, read from scripts/bench/results/*.json
  * (so it can be regenerated without running anything), plus the HTTP overhead section (http.ts
  * records only JSON). Run last by `bun run bench`; alone: `bun scripts/bench/summary.ts`.
  */
@@ -38,7 +38,7 @@ if (ten)
   rows.push(
     `| 2. marginal memory per extra session (${ten.sessions} sessions, ${ten.account} account, private) | ≤ 120 MB | ${ten.marginal.private_mb} MB (PSS ${ten.marginal.pss_mb} MB); ${ten.sessions} sessions: ${ten.all.privateMb} MB total | ${verdict(ten.marginal.private_mb <= 120)} |`,
   );
-// The issue measures on the busy account: the small account is context (the cost of Chromium alone), not a verdict.
+// The targets are measured on the busy account: the small account is context (the cost of Chromium alone), not a verdict.
 if (tenSmall)
   rows.push(
     `| 2. the same on the small account (${tenSmall.accountProfile.chats} chats, ${tenSmall.accountProfile.messagesPerChat} messages each) | context | ${tenSmall.marginal.private_mb} MB (PSS ${tenSmall.marginal.pss_mb} MB); ${tenSmall.sessions} sessions: ${tenSmall.all.privateMb} MB total | not comparable (not the busy account) |`,
@@ -58,7 +58,7 @@ if (lat) {
 }
 if (cold)
   rows.push(
-    `| 5. cold start of the binary to /health 200 (median of ${cold.runs}) | ≤ 150 ms (issue 2) | ${cold.health_ms.toFixed(1)} ms | ${verdict(cold.health_ms <= 150)} |`,
+    `| 5. cold start of the binary to /health 200 (median of ${cold.runs}) | ≤ 150 ms | ${cold.health_ms.toFixed(1)} ms | ${verdict(cold.health_ms <= 150)} |`,
   );
 if (st) {
   rows.push(`| 5. service start → first QR (median of ${st.runs}) | none | ${st.first_qr.spawn_to_qr_ms} ms | recorded |`);
@@ -133,7 +133,7 @@ const body = [
   'medians. The machine is shared: its load average is printed with each section; ratios measured in one run (wabun and the',
   'baseline interleaved) are the figures to trust, absolute times drift with the load.',
   '',
-  '| target (issue 7) | aim | result | verdict |',
+  '| target | aim | result | verdict |',
   '|---|---|---|---|',
   ...rows,
   '',
