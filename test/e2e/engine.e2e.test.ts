@@ -3,7 +3,7 @@
  * cleanup, the SingletonLock, and (against the WhatsApp Web simulator, loaded through the real
  * WAHA_WEBJS_CACHE_TYPE=local feature) pairing, messages, restart, crashes and disconnects.
  */
-import { afterEach, describe, expect, test } from 'bun:test';
+import { afterEach, beforeEach, describe, expect, test } from 'bun:test';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -130,7 +130,16 @@ afterEach(async () => {
 /** Processes of a session's folder; its SingletonLock (a symlink, dangling when stale); our zombies. */
 const processesOf = (dataDir: string) => sessionProcesses(null, `${dataDir}/`);
 const lockOf = (dataDir: string) => lstatSync(join(dataDir, 'session', 'SingletonLock'), { throwIfNoEntry: false }) !== undefined;
-const ourZombies = () => sessionProcesses(process.pid).filter((pid) => procfs.stat(pid)?.state === 'Z');
+const zombies = () => sessionProcesses(process.pid).filter((pid) => procfs.stat(pid)?.state === 'Z');
+/**
+ * Zombies this test's own actions left: all files share one test process, which is a subreaper once
+ * an in-process service ran, so another file's stray orphan is not this engine's doing.
+ */
+let earlierZombies = new Set<number>();
+beforeEach(() => {
+  earlierZombies = new Set(zombies());
+});
+const ourZombies = () => zombies().filter((pid) => !earlierZombies.has(pid));
 const readProc = (pid: number) => procfs.stat(pid);
 
 describe('Chromium', () => {
