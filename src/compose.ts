@@ -28,7 +28,7 @@ import { SessionManager } from './modules/sessions/service';
 import { WebhookDeliveryService } from './modules/webhooks/service';
 import { wsRoute } from './modules/ws';
 import { outboundPolicy } from './net/policy';
-import { chromiumVersion, findChromium } from './os/chromium';
+import { chromiumKind, chromiumVersion, findChromium } from './os/chromium';
 import { openSqliteStore } from './store/sqlite';
 import { VERSION } from './version';
 
@@ -69,6 +69,7 @@ export async function compose(config: Config, options: ComposeOptions) {
     options.engineFactory ??
     createWebjsEngineFactory({
       chromiumPath: chromiumPath!,
+      extraFlags: config.CHROMIUM_EXTRA_FLAGS,
       webCache: {
         type: config.WAHA_WEBJS_CACHE_TYPE,
         path: config.WAHA_WEBJS_CACHE_PATH || join(config.WAHA_LOCAL_STORE_BASE_DIR, 'webjs-cache'),
@@ -82,9 +83,9 @@ export async function compose(config: Config, options: ComposeOptions) {
   const { keyCheck, generated } = keyFor(config);
   const store = openSqliteStore(config.WAHA_LOCAL_STORE_BASE_DIR);
   const metrics = createMetrics();
-  // Chromium's version is asked once, off the start-up path (it costs ~50 ms of a cold start).
-  let browser = 'unknown';
-  const browserVersion = () => browser;
+  // Which browser the sessions run, as WAHA reports it: the executable's path.
+  const browser = chromiumPath ?? 'unknown';
+  if (chromiumPath) metrics.browser(chromiumPath);
   // The port is known once listening; media links use it unless WAHA_BASE_URL says otherwise.
   let baseUrl = config.WAHA_BASE_URL;
   const media = config.WHATSAPP_DOWNLOAD_MEDIA
@@ -168,7 +169,7 @@ export async function compose(config: Config, options: ComposeOptions) {
     memory: memory.sampler,
     startedAt: clock.now(),
     workerId: crypto.randomUUID().slice(0, 8),
-    browserVersion,
+    browser: () => browser,
     sessionCounts: () => manager.counts(),
     lastMemoryAction: () => memory.governor.lastAction(),
   });
@@ -228,9 +229,17 @@ export async function compose(config: Config, options: ComposeOptions) {
     /** Once listening on `port`: delivery, timers, and the sessions that should run (`restored` settles when they have). */
     start(port: number): { restored: Promise<void> } {
       baseUrl ||= `http://localhost:${port}`;
-      clock.setTimeout(() => {
-        if (chromiumPath) browser = chromiumVersion(chromiumPath);
-      }, 0);
+      // Chromium's version is asked off the start-up path (it costs ~50 ms of a cold start).
+      if (chromiumPath)
+        clock.setTimeout(() => {
+          log.info('browser', {
+            path: chromiumPath,
+            kind: chromiumKind(chromiumPath),
+            version: chromiumVersion(chromiumPath),
+            chosenBy: config.PUPPETEER_EXECUTABLE_PATH ? 'PUPPETEER_EXECUTABLE_PATH' : 'discovery',
+            extraFlags: config.CHROMIUM_EXTRA_FLAGS.join(' '),
+          });
+        }, 0);
       events.start();
       memory.start();
       stopHistory = memoryHistory.follow(memory.sampler);

@@ -23,7 +23,9 @@ type Kind =
   /** A comma list of session names (each becomes a folder name). */
   | { type: 'sessions' }
   /** A comma list of host names, addresses and CIDR ranges (the outbound URL policy). */
-  | { type: 'rules' };
+  | { type: 'rules' }
+  /** Command-line flags separated by spaces, each `--name` or `--name=value`. */
+  | { type: 'flags' };
 
 interface Variable {
   /** First name is the canonical one; later names are aliases (WAHA's, or those older deployments set). */
@@ -44,6 +46,7 @@ const apikey = { type: 'apikey' } as const;
 const headers = { type: 'headers' } as const;
 const sessions = { type: 'sessions' } as const;
 const rules = { type: 'rules' } as const;
+const flags = { type: 'flags' } as const;
 
 /** A session name: it becomes a folder name, so only these characters (WAHA allows the same). */
 export const SESSION_NAME_PATTERN = '^[A-Za-z0-9_-]{1,54}$';
@@ -126,7 +129,13 @@ export const VARIABLES = [
     names: ['PUPPETEER_EXECUTABLE_PATH', 'CHROME_PATH'],
     kind: str,
     default: '',
-    doc: 'Chromium binary; empty = search the usual Debian and Chrome paths.',
+    doc: "Chromium binary; empty = Debian's chromium-headless-shell, else full chromium, else Google Chrome (the start-up log says which).",
+  },
+  {
+    names: ['CHROMIUM_EXTRA_FLAGS'],
+    kind: flags,
+    default: '',
+    doc: 'More Chromium flags for every browser, separated by spaces; `--disable-features=`/`--enable-features=` lists are merged into ours, any other flag replaces ours of the same name.',
   },
   {
     names: ['WHATSAPP_PROXY_SERVER'],
@@ -268,7 +277,7 @@ type ValueOf<K extends Kind> = K extends { type: 'int' }
   ? number
   : K extends { type: 'bool' }
     ? boolean
-    : K extends { type: 'list' } | { type: 'sessions' }
+    : K extends { type: 'list' } | { type: 'sessions' } | { type: 'flags' }
       ? readonly string[]
       : K extends { type: 'headers' }
         ? readonly { readonly name: string; readonly value: string }[]
@@ -367,6 +376,13 @@ function parseValue(name: string, raw: string, kind: Kind): unknown {
         throw new ConfigError(name, raw, `a comma list of session names (${JSON.stringify(bad)} is not: ${SESSION_NAME_HINT})`);
       return Object.freeze(names);
     }
+    case 'flags': {
+      const list = value.split(/\s+/).filter(Boolean);
+      const bad = list.find((f) => !/^--[A-Za-z0-9][\w-]*(=.*)?$/.test(f));
+      if (bad !== undefined)
+        throw new ConfigError(name, raw, `Chromium flags separated by spaces, each --name or --name=value (${JSON.stringify(bad)} is not)`);
+      return Object.freeze(list);
+    }
     case 'rules': {
       const { rules, invalid } = parseRules(value.split(','));
       if (invalid.length)
@@ -418,6 +434,8 @@ function describeKind(kind: Kind): string {
       return 'comma list of names';
     case 'rules':
       return 'hosts, IPs, CIDRs';
+    case 'flags':
+      return '--flag[=value] …';
   }
 }
 

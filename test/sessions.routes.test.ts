@@ -16,7 +16,7 @@ const server = new ServerService({
   memory,
   startedAt: Date.now(),
   workerId: 't',
-  browserVersion: () => 'test',
+  browser: () => 'test',
   sessionCounts: () => f.manager.counts(),
 });
 const app = createApp({ config: f.config, log: silentLogger, keyCheck: null, server, sessions: f.manager });
