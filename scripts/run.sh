@@ -2,7 +2,8 @@
 # The README's two commands, on a fresh Debian machine that has Node.js and npm:
 #   bash scripts/run.sh start   install what is missing, then run the service on its embedded defaults
 #   bash scripts/run.sh test    install what is missing, then run the whole test suite
-# What is installed: Bun (from npm), Debian's chromium, the locked dependencies.
+# What is installed: Bun (from npm), Debian's chromium-headless-shell (the browser wabun runs) and
+# chromium (the fallback, and the browser of the smoke set), the locked dependencies.
 # Without root, nothing is installed system-wide: the script says exactly what to run instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,25 +31,41 @@ ensure_bun() {
   [ "$(bun --version)" = "$BUN_VERSION" ] || { say "bun on PATH is $(bun --version), expected $BUN_VERSION ($(command -v bun))"; exit 1; }
 }
 
+SHELL_BIN=/usr/lib/chromium/chromium-headless-shell
+FULL_BIN=/usr/lib/chromium/chromium
+
+# The browser wabun will run: PUPPETEER_EXECUTABLE_PATH/CHROME_PATH, else what its discovery
+# prefers (src/os/chromium.ts: the headless shell, then full chromium).
 chromium_path() {
-  for p in "${PUPPETEER_EXECUTABLE_PATH:-}" "${CHROME_PATH:-}" /usr/lib/chromium/chromium /usr/bin/chromium /usr/bin/chromium-browser; do
+  for p in "${PUPPETEER_EXECUTABLE_PATH:-}" "${CHROME_PATH:-}" "$SHELL_BIN" "$FULL_BIN" /usr/bin/chromium /usr/bin/chromium-browser; do
     if [ -n "$p" ] && [ -x "$p" ]; then echo "$p"; return 0; fi
   done
   return 1
 }
 
+# Both of Debian's browsers: the headless shell is the default, full chromium the fallback (and
+# what `test` runs its smoke set on). Without root, one of them is enough to go on.
 ensure_chromium() {
-  if chromium_path >/dev/null; then return; fi
+  missing=
+  [ -x "$SHELL_BIN" ] || missing="chromium-headless-shell"
+  [ -x "$FULL_BIN" ] || missing="$missing chromium"
+  missing=${missing# }
+  [ -n "$missing" ] || return 0
   if ! is_root; then
-    say "Chromium is missing. Install Debian's package as root, then run this again:"
-    say "  sudo apt-get update && sudo apt-get install -y chromium"
+    if chromium_path >/dev/null; then
+      say "not installed: $missing (wabun runs $(chromium_path)); to install it: sudo apt-get install -y $missing"
+      return 0
+    fi
+    say "Chromium is missing. Install Debian's packages as root, then run this again:"
+    say "  sudo apt-get update && sudo apt-get install -y chromium-headless-shell chromium"
     exit 1
   fi
-  say "installing Debian's chromium"
+  say "installing Debian's $missing"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null
-  chromium_path >/dev/null || { say "chromium was installed but no binary was found"; exit 1; }
+  # shellcheck disable=SC2086 # one word per package
+  apt-get install -y -qq --no-install-recommends $missing fonts-liberation >/dev/null
+  chromium_path >/dev/null || { say "$missing was installed but no binary was found"; exit 1; }
 }
 
 ensure_deps() {
@@ -87,7 +104,16 @@ case "$mode" in
       status=1
     fi
     rm -f "$log.lint"
-    for suite in test:unit test:e2e; do
+    suites="test:unit test:e2e"
+    # The whole suite runs on the browser wabun finds (the headless shell); a smoke set runs again
+    # on full chromium, the fallback, when both are here and no browser was named.
+    if [ -z "${PUPPETEER_EXECUTABLE_PATH:-}${CHROME_PATH:-}" ] && [ "$(chromium_path)" = "$SHELL_BIN" ] && [ -x "$FULL_BIN" ]; then
+      suites="$suites test:e2e:chromium"
+    else
+      say "smoke set on full chromium skipped: the suite itself runs on $(chromium_path)"
+    fi
+    for suite in $suites; do
+      [ "$suite" = test:e2e:chromium ] && say "the smoke set again on full chromium ($FULL_BIN)"
       bun run "$suite" "${@:2}" 2>&1 | tee -a "$log"
       code=${PIPESTATUS[0]}
       [ "$code" = 0 ] || status=$code

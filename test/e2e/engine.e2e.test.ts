@@ -12,16 +12,19 @@ import { createWebjsEngineFactory, type WebVersionCache } from '../../src/engine
 import { clearStaleLock } from '../../src/engine/webjs/profile';
 import { MissingDependencyError } from '../../src/errors';
 import { silentLogger } from '../../src/log';
-import { CHROMIUM_FLAGS, chromiumVersion, findChromium } from '../../src/os/chromium';
+import { CHROMIUM_FLAGS, chromiumKind, chromiumVersion, findChromium } from '../../src/os/chromium';
 import { killTree, sessionProcesses } from '../../src/os/kill';
-import { procfs } from '../../src/os/proc';
+import { commandLine, procfs } from '../../src/os/proc';
 import { ProcessTable } from '../../src/os/process-table';
 import { adoptOrphans } from '../../src/os/reaper';
 import type { SimControl } from '../sim/control';
-import { allowLoopbackControl, DEFAULT_ME, type SimPageOptions, simContactId, writeSimPage } from '../sim/index';
+import { allowLoopbackControl, controlFlags, DEFAULT_ME, type SimPageOptions, simContactId, writeSimPage } from '../sim/index';
 import { SimControlServer } from '../sim/server';
+import { chromiumPath } from '../support/process';
 
-const CHROMIUM = findChromium(process.env.PUPPETEER_EXECUTABLE_PATH ?? '');
+const CHROMIUM = chromiumPath();
+/** Full chromium holds a SingletonLock while it runs; the headless shell takes none (docs/chromium.md). */
+const TAKES_LOCK = chromiumKind(CHROMIUM) === 'full';
 /** Real Chromium: a launch takes ~0.5 s here, more on a loaded machine. */
 const BROWSER_TEST_MS = 60_000;
 const ME = { id: `${DEFAULT_ME.number}@c.us`, pushName: DEFAULT_ME.pushName };
@@ -82,7 +85,13 @@ class World {
     const { initTimeoutMs = 30_000, ...rest } = over;
     const session = over.session ?? 's';
     const dataDir = join(this.root, 'sessions', session);
-    const factory = createWebjsEngineFactory({ chromiumPath: CHROMIUM, webCache, initTimeoutMs, destroyTimeoutMs: 5000 });
+    const factory = createWebjsEngineFactory({
+      chromiumPath: CHROMIUM,
+      extraFlags: controlFlags(CHROMIUM),
+      webCache,
+      initTimeoutMs,
+      destroyTimeoutMs: 5000,
+    });
     const engine = factory({ session, dataDir, log: silentLogger, ...rest });
     this.engines.push(engine);
     allowLoopbackControl(join(dataDir, 'session'));
@@ -141,7 +150,7 @@ describe('Chromium', () => {
     }
     expect(err).toBeInstanceOf(MissingDependencyError);
     expect((err as MissingDependencyError).message).toContain('/nonexistent/chrome');
-    expect((err as MissingDependencyError).hint).toContain('apt-get update && apt-get install -y chromium');
+    expect((err as MissingDependencyError).hint).toContain('apt-get update && apt-get install -y chromium-headless-shell chromium');
     expect((err as MissingDependencyError).hint).toContain('PUPPETEER_EXECUTABLE_PATH');
   });
 
@@ -198,7 +207,21 @@ describe('browser lifecycle', () => {
       const pid = engine.browserPid()!;
       expect(processesOf(dataDir).length).toBeGreaterThanOrEqual(5); // browser, zygotes, GPU, network, renderer, crashpad
       expect(processesOf(dataDir)).toContain(pid);
-      expect(lockOf(dataDir)).toBe(true);
+      expect(lockOf(dataDir)).toBe(TAKES_LOCK);
+      // The test's browser, with one --disable-features list: ours, puppeteer's and the extra flags merged.
+      const args = commandLine(pid).split(' ');
+      expect(args[0]).toBe(CHROMIUM);
+      const lists = args.filter((a) => a.startsWith('--disable-features='));
+      expect(lists).toHaveLength(1);
+      const disabled = lists[0]!.split('=')[1]!.split(',');
+      expect(disabled).toEqual(
+        expect.arrayContaining([
+          'WebUIOmniboxPopup',
+          'WebUIOmniboxAimPopup',
+          'MediaRouter',
+          ...controlFlags(CHROMIUM).map((f) => f.split('=')[1]!),
+        ]),
+      );
       await engine.stop();
       expect({ processes: processesOf(dataDir), lock: lockOf(dataDir), zombies: ourZombies(), pid: engine.browserPid() }).toEqual({
         processes: [],
@@ -226,7 +249,8 @@ describe('browser lifecycle', () => {
       const qr = events.next('qr');
       await start();
       await qr;
-      expect(readlinkSync(join(profile, 'SingletonLock'))).toBe(`${hostname()}-${engine.browserPid()}`);
+      if (TAKES_LOCK) expect(readlinkSync(join(profile, 'SingletonLock'))).toBe(`${hostname()}-${engine.browserPid()}`);
+      else expect(lockOf(dataDir)).toBe(false);
       await engine.stop();
       expect(lockOf(dataDir)).toBe(false);
     },
