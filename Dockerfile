@@ -1,8 +1,8 @@
 # wabun: one executable beside Debian's Chromium.
 #   docker build -t wabun .
 #   docker run -d -p 3000:3000 -v wabun-data:/data -e WAHA_API_KEY=change-me wabun
-# test/container/ builds this file unchanged with podman and runs the image as docker-compose.yml
-# does (docs/container.md); test/deploy.test.ts also replays its steps on the machine itself.
+# test/e2e/container/ builds this file unchanged with podman and runs the image as docker-compose.yml
+# does (docs/container.md); test/e2e/deploy.e2e.test.ts also replays its steps on the machine itself.
 
 # --- stage 1: build the executable with Bun (installed from npm, as scripts/run.sh does)
 FROM node:22-bookworm-slim AS build
@@ -18,10 +18,10 @@ RUN bun run build
 # --- stage 2: Debian slim with Chromium; nothing of Bun or node_modules
 FROM debian:bookworm-slim
 # Both browsers of Debian's Chromium: the headless shell (the old headless mode as its own binary:
-# fewer processes, about 35 MB less per busy session under mem_limit 300m, BENCHMARKS.md section 8)
-# and full chromium as the fallback. PUPPETEER_EXECUTABLE_PATH below picks the shell; set it to
-# /usr/lib/chromium/chromium to use full chromium. `--build-arg BROWSER_PACKAGES=chromium-headless-shell`
-# leaves full chromium out (about 370 MB smaller).
+# fewer processes, about 35 MB less per busy session under mem_limit 300m, BENCHMARKS.md section 8),
+# which wabun finds and uses by itself, and full chromium as the fallback
+# (`-e PUPPETEER_EXECUTABLE_PATH=/usr/lib/chromium/chromium` picks it).
+# `--build-arg BROWSER_PACKAGES=chromium-headless-shell` leaves full chromium out (about 370 MB smaller).
 ARG BROWSER_PACKAGES="chromium chromium-headless-shell"
 # tini: Chromium's helper processes are re-parented to PID 1, which must reap them.
 # fonts-liberation: text in pages (QR screenshots, rendering). curl: the health check.
@@ -33,7 +33,6 @@ RUN useradd --system --uid 10001 --user-group --create-home --home-dir /home/wab
 COPY --from=build /src/dist/wabun /usr/local/bin/wabun
 ENV PORT=3000 \
     WAHA_LOCAL_STORE_BASE_DIR=/data \
-    PUPPETEER_EXECUTABLE_PATH=/usr/lib/chromium/chromium-headless-shell \
     HOME=/home/wabun
 VOLUME /data
 USER wabun
