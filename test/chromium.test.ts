@@ -57,9 +57,12 @@ describe('findChromium', () => {
 });
 
 describe('chromiumArgs', () => {
-  const ours = CHROMIUM_FLAGS.find((f) => f.startsWith('--disable-features='))!
-    .split('=')[1]!
-    .split(',');
+  const listOf = (name: string) =>
+    CHROMIUM_FLAGS.find((f) => f.startsWith(`${name}=`))!
+      .split('=')[1]!
+      .split(',');
+  const ours = listOf('--disable-features');
+  const ourEnabled = listOf('--enable-features');
   const lists = (args: string[], name: string) => args.filter((a) => a.startsWith(`${name}=`));
 
   test('without extra flags: the flag list, in a new array each call', () => {
@@ -69,14 +72,21 @@ describe('chromiumArgs', () => {
   });
 
   test('an extra --disable-features is merged into ours: one list, ours first, no repeats', () => {
-    const a = chromiumArgs(['--disable-features=LocalNetworkAccessChecks,Translate']);
+    const a = chromiumArgs(['--disable-features=LocalNetworkAccessChecks,IsolateOrigins']);
     expect(lists(a, '--disable-features')).toEqual([`--disable-features=${[...ours, 'LocalNetworkAccessChecks'].join(',')}`]);
+    expect(lists(a, '--enable-features')).toEqual([`--enable-features=${ourEnabled.join(',')}`]);
   });
 
-  test('an extra --enable-features enables it and takes it off our disable list', () => {
-    const a = chromiumArgs(['--enable-features=Translate,Foo', '--enable-features=Bar']);
-    expect(lists(a, '--disable-features')).toEqual([`--disable-features=${ours.filter((f) => f !== 'Translate').join(',')}`]);
-    expect(lists(a, '--enable-features')).toEqual(['--enable-features=Translate,Foo,Bar']);
+  test('an extra --enable-features is merged into ours and takes it off our disable list', () => {
+    const a = chromiumArgs(['--enable-features=IsolateOrigins,Foo', '--enable-features=Bar']);
+    expect(lists(a, '--disable-features')).toEqual([`--disable-features=${ours.filter((f) => f !== 'IsolateOrigins').join(',')}`]);
+    expect(lists(a, '--enable-features')).toEqual([`--enable-features=${[...ourEnabled, 'IsolateOrigins', 'Foo', 'Bar'].join(',')}`]);
+  });
+
+  test('an extra --disable-features of a feature we enable takes it off our enable list', () => {
+    const a = chromiumArgs([`--disable-features=${ourEnabled[0]}`]);
+    expect(lists(a, '--disable-features')).toEqual([`--disable-features=${[...ours, ourEnabled[0]].join(',')}`]);
+    expect(lists(a, '--enable-features')).toEqual(ourEnabled.length > 1 ? [`--enable-features=${ourEnabled.slice(1).join(',')}`] : []);
   });
 
   test('any other extra flag replaces ours of the same name, or is added', () => {
@@ -85,5 +95,10 @@ describe('chromiumArgs', () => {
     expect(a).toContain('--lang=de');
     expect(a).toContain('--no-sandbox');
     expect(a).toHaveLength(CHROMIUM_FLAGS.length + 1);
+  });
+
+  test('another base list: its own feature lists are the ones merged', () => {
+    const a = chromiumArgs(['--disable-features=B'], ['--no-sandbox', '--disable-features=A']);
+    expect(a).toEqual(['--no-sandbox', '--disable-features=A,B']);
   });
 });

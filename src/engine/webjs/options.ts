@@ -20,6 +20,8 @@ export interface WebjsSettings {
   chromiumPath: string;
   /** CHROMIUM_EXTRA_FLAGS, merged into the flag list (src/os/chromium.ts chromiumArgs). */
   extraFlags?: readonly string[];
+  /** The flag list itself; default CHROMIUM_FLAGS (scripts/bench/flags.ts measures variants of it). */
+  flags?: readonly string[];
   webCache: WebVersionCache;
   /** Browser launch and page load (INIT_TIMEOUT_MS). */
   initTimeoutMs: number;
@@ -59,7 +61,7 @@ export function clientOptions(settings: WebjsSettings, opts: EngineOptions, dirs
       // and quits instead of living on as an orphan (with a WebSocket it stays up; checked here).
       pipe: true,
       // A new array per launch: puppeteer splices the one it is given (docs/platform.md).
-      args: [...chromiumArgs(settings.extraFlags), ...(proxy?.server ? [`--proxy-server=${proxy.server}`] : [])],
+      args: [...chromiumArgs(settings.extraFlags, settings.flags), ...(proxy?.server ? [`--proxy-server=${proxy.server}`] : [])],
       env: browserEnv(dirs),
       timeout: settings.initTimeoutMs, // the launch itself
       // We shut the browser down ourselves; puppeteer's handlers close it but leave the process.
