@@ -93,6 +93,11 @@ const VARIANTS: { name: string; why: string; flags?: readonly string[]; extra?: 
     why: 'V8: no optimizing compilers, lazy feedback, instead of ours',
     flags: jsFlags('--lite-mode'),
   },
+  {
+    name: '+ --enable-low-end-device-mode',
+    why: "Chromium's low-memory device mode (smaller caches, V8's low-memory heuristics)",
+    extra: ['--enable-low-end-device-mode'],
+  },
   { name: '+ --disk-cache-size=0', why: "WAHA's cache flags", extra: ['--disk-cache-size=0'] },
   { name: '+ --disable-cache', why: "WAHA's cache flags", extra: ['--disable-cache'] },
   { name: '+ --aggressive-cache-discard', why: "WAHA's cache flags", extra: ['--aggressive-cache-discard'] },
