@@ -122,7 +122,7 @@ export const VARIABLES = [
     names: ['MAX_RUNNING_SESSIONS'],
     kind: int(0, 10000),
     default: '0',
-    doc: 'Most sessions with a browser at once (each costs 50–110 MB); starting one more is refused with 422. 0 = one per 50 MB of MEMORY_THRESHOLD_MB (6 for 300 MB).',
+    doc: 'Most sessions with a browser at once (on the headless shell each costs about 35 MB with a small account, 115 MB with a busy one); starting one more is refused with 422. 0 = one per 50 MB of MEMORY_THRESHOLD_MB (6 for 300 MB).',
   },
   { names: ['WAHA_PRINT_QR', 'SHOW_QR'], kind: bool, default: 'false', doc: 'Print each new QR code in the terminal.' },
   {
