@@ -18,7 +18,7 @@ RUN bun run build
 # --- stage 2: Debian slim with Chromium; nothing of Bun or node_modules
 FROM debian:bookworm-slim
 # Both browsers of Debian's Chromium: the headless shell (the old headless mode as its own binary:
-# fewer processes, about 35 MB less per busy session under mem_limit 300m, BENCHMARKS.md section 8),
+# two processes, about 58 MB less per busy session under mem_limit 300m, BENCHMARKS.md section 8),
 # which wabun finds and uses by itself, and full chromium as the fallback
 # (`-e PUPPETEER_EXECUTABLE_PATH=/usr/lib/chromium/chromium` picks it).
 # `--build-arg BROWSER_PACKAGES=chromium-headless-shell` leaves full chromium out (about 370 MB smaller).
