@@ -20,10 +20,10 @@ RUN bun run build
 # --- stage 2: Debian slim with Chromium; nothing of Bun or node_modules
 FROM debian:bookworm-slim
 # Both browsers of Debian's Chromium: the headless shell (the old headless mode as its own binary:
-# fewer processes, about 35 MB less per busy session under mem_limit 300m, BENCHMARKS.md section 8)
-# and full chromium as the fallback. PUPPETEER_EXECUTABLE_PATH below picks the shell; set it to
-# /usr/lib/chromium/chromium to use full chromium. `--build-arg BROWSER_PACKAGES=chromium-headless-shell`
-# leaves full chromium out (about 370 MB smaller).
+# two processes, about 58 MB less per busy session under mem_limit 300m, BENCHMARKS.md section 8),
+# which wabun finds and uses by itself, and full chromium as the fallback
+# (`-e PUPPETEER_EXECUTABLE_PATH=/usr/lib/chromium/chromium` picks it).
+# `--build-arg BROWSER_PACKAGES=chromium-headless-shell` leaves full chromium out (about 370 MB smaller).
 ARG BROWSER_PACKAGES="chromium chromium-headless-shell"
 # tini: Chromium's helper processes are re-parented to PID 1, which must reap them.
 # fonts-liberation: text in pages (QR screenshots, rendering). curl: the health check.
@@ -35,7 +35,6 @@ RUN useradd --system --uid 10001 --user-group --create-home --home-dir /home/wab
 COPY --from=build /src/dist/wabun /usr/local/bin/wabun
 ENV PORT=3000 \
     WAHA_LOCAL_STORE_BASE_DIR=/data \
-    PUPPETEER_EXECUTABLE_PATH=/usr/lib/chromium/chromium-headless-shell \
     HOME=/home/wabun
 VOLUME /data
 USER wabun

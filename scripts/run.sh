@@ -2,8 +2,9 @@
 # The README's two commands, on a fresh Debian machine that has Node.js and npm:
 #   bash scripts/run.sh start   install what is missing, then run the service on its embedded defaults
 #   bash scripts/run.sh test    install what is missing, then run the whole test suite
-# What is installed: Bun (from npm), Debian's chromium and ffmpeg, the locked dependencies; for `test`
-# also Debian's postgresql, whose binaries run a throwaway cluster for the PostgreSQL store's tests.
+# What is installed: Bun (from npm), Debian's chromium-headless-shell (the browser wabun runs),
+# chromium (the fallback, and the browser of the smoke set) and ffmpeg, the locked dependencies; for
+# `test` also Debian's postgresql, whose binaries run a throwaway cluster for the PostgreSQL store's tests.
 # Without root, nothing is installed system-wide: the script says exactly what to run instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,18 +32,26 @@ ensure_bun() {
   [ "$(bun --version)" = "$BUN_VERSION" ] || { say "bun on PATH is $(bun --version), expected $BUN_VERSION ($(command -v bun))"; exit 1; }
 }
 
+SHELL_BIN=/usr/lib/chromium/chromium-headless-shell
+FULL_BIN=/usr/lib/chromium/chromium
+
+# The browser wabun will run: PUPPETEER_EXECUTABLE_PATH/CHROME_PATH, else what its discovery
+# prefers (src/os/chromium.ts: the headless shell, then full chromium).
 chromium_path() {
-  for p in "${PUPPETEER_EXECUTABLE_PATH:-}" "${CHROME_PATH:-}" /usr/lib/chromium/chromium /usr/bin/chromium /usr/bin/chromium-browser; do
+  for p in "${PUPPETEER_EXECUTABLE_PATH:-}" "${CHROME_PATH:-}" "$SHELL_BIN" "$FULL_BIN" /usr/bin/chromium /usr/bin/chromium-browser; do
     if [ -n "$p" ] && [ -x "$p" ]; then echo "$p"; return 0; fi
   done
   return 1
 }
 
-# Debian's chromium (required) and ffmpeg (media conversion; the service runs without it, its
-# conversion routes then answer 503, and the tests need it), installed together in one apt run.
+# Debian's two browsers and ffmpeg, in one apt run. The headless shell is the browser wabun runs,
+# full chromium the fallback (and what `test` runs its smoke set on); ffmpeg converts media (the
+# service runs without it, its conversion routes then answer 503; the tests need it). Without root,
+# `start` goes on with one browser and says what is missing; `test` needs everything.
 ensure_system_packages() {
   local missing=()
-  chromium_path >/dev/null || missing+=(chromium fonts-liberation)
+  [ -x "$SHELL_BIN" ] || missing+=(chromium-headless-shell)
+  [ -x "$FULL_BIN" ] || missing+=(chromium)
   command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
   [ ${#missing[@]} = 0 ] && return
   if ! is_root; then
@@ -51,14 +60,14 @@ ensure_system_packages() {
       say "  sudo apt-get update && sudo apt-get install -y ${missing[*]}"
       exit 1
     fi
-    say "ffmpeg is missing: media conversion will answer 503 until it is installed (sudo apt-get install -y ffmpeg)"
+    say "not installed: ${missing[*]} (wabun runs $(chromium_path); without ffmpeg, media conversion answers 503); to install: sudo apt-get install -y ${missing[*]}"
     return
   fi
   say "installing Debian's ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  chromium_path >/dev/null || { say "chromium was installed but no binary was found"; exit 1; }
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" fonts-liberation >/dev/null
+  chromium_path >/dev/null || { say "${missing[*]} was installed but no browser binary was found"; exit 1; }
   command -v ffmpeg >/dev/null 2>&1 || { say "ffmpeg was installed but is not on PATH"; exit 1; }
 }
 
@@ -175,7 +184,16 @@ case "$mode" in
       status=1
     fi
     rm -f "$log.lint"
-    for suite in test:unit test:e2e; do
+    suites="test:unit test:e2e"
+    # The whole suite runs on the browser wabun finds (the headless shell); a smoke set runs again
+    # on full chromium, the fallback, when both are here and no browser was named.
+    if [ -z "${PUPPETEER_EXECUTABLE_PATH:-}${CHROME_PATH:-}" ] && [ "$(chromium_path)" = "$SHELL_BIN" ] && [ -x "$FULL_BIN" ]; then
+      suites="$suites test:e2e:chromium"
+    else
+      say "smoke set on full chromium skipped: the suite itself runs on $(chromium_path)"
+    fi
+    for suite in $suites; do
+      [ "$suite" = test:e2e:chromium ] && say "the smoke set again on full chromium ($FULL_BIN)"
       bun run "$suite" "${@:2}" 2>&1 | tee -a "$log"
       code=${PIPESTATUS[0]}
       [ "$code" = 0 ] || status=$code

@@ -37,7 +37,7 @@ import { SessionManager } from './modules/sessions/service';
 import { WebhookDeliveryService } from './modules/webhooks/service';
 import { wsRoute } from './modules/ws';
 import { outboundPolicy } from './net/policy';
-import { chromiumVersion, findChromium } from './os/chromium';
+import { chromiumKind, chromiumVersion, findChromium } from './os/chromium';
 import { openStore } from './store';
 import { VERSION } from './version';
 
@@ -82,6 +82,7 @@ export async function compose(config: Config, options: ComposeOptions) {
     options.engineFactory ??
     createWebjsEngineFactory({
       chromiumPath: chromiumPath!,
+      extraFlags: config.CHROMIUM_EXTRA_FLAGS,
       webCache: {
         type: config.WAHA_WEBJS_CACHE_TYPE,
         path: config.WAHA_WEBJS_CACHE_PATH || join(config.WAHA_LOCAL_STORE_BASE_DIR, 'webjs-cache'),
@@ -121,9 +122,9 @@ export async function compose(config: Config, options: ComposeOptions) {
   const relay = cluster && store.pool ? new EventRelay(store.pool.sql, store.pool, workerId, log.child({ module: 'cluster' })) : null;
   if (cluster) log.info('cluster node', { worker: workerId, leaseTtlMs: config.LEASE_TTL_MS, capacity: config.MAX_RUNNING_SESSIONS });
   const metrics = createMetrics();
-  // Chromium's version is asked once, off the start-up path (it costs ~50 ms of a cold start).
-  let browser = 'unknown';
-  const browserVersion = () => browser;
+  // Which browser the sessions run, as WAHA reports it: the executable's path.
+  const browser = chromiumPath ?? 'unknown';
+  if (chromiumPath) metrics.browser(chromiumPath);
   // The port is known once listening; media links use it unless WAHA_BASE_URL says otherwise.
   let baseUrl = config.WAHA_BASE_URL;
   const media = config.WHATSAPP_DOWNLOAD_MEDIA
@@ -217,7 +218,7 @@ export async function compose(config: Config, options: ComposeOptions) {
     memory: memory.sampler,
     startedAt: clock.now(),
     workerId,
-    browserVersion,
+    browser: () => browser,
     sessionCounts: () => manager.counts(),
     lastMemoryAction: () => memory.governor.lastAction(),
     stop: (force) => options.exit(0, `POST /api/server/stop${force ? ' {"force":true}' : ''}`, { force }),
@@ -296,9 +297,17 @@ export async function compose(config: Config, options: ComposeOptions) {
       const host = config.WHATSAPP_API_HOSTNAME;
       workerUrl ||= `http://${!host || host === '0.0.0.0' || host === '::' ? hostname() : host}:${port}`;
       cluster?.start();
-      clock.setTimeout(() => {
-        if (chromiumPath) browser = chromiumVersion(chromiumPath);
-      }, 0);
+      // Chromium's version is asked off the start-up path (it costs ~50 ms of a cold start).
+      if (chromiumPath)
+        clock.setTimeout(() => {
+          log.info('browser', {
+            path: chromiumPath,
+            kind: chromiumKind(chromiumPath),
+            version: chromiumVersion(chromiumPath),
+            chosenBy: config.PUPPETEER_EXECUTABLE_PATH ? 'PUPPETEER_EXECUTABLE_PATH' : 'discovery',
+            extraFlags: config.CHROMIUM_EXTRA_FLAGS.join(' '),
+          });
+        }, 0);
       events.start();
       if (relay) {
         events.outbox.onWritten((w) => relay.send(w.envelope, w.json));

@@ -28,7 +28,9 @@ type Kind =
   /** A comma list of host names, addresses and CIDR ranges (the outbound URL policy). */
   | { type: 'rules' }
   /** `*`, or a comma list of origins (`scheme://host[:port]`). */
-  | { type: 'origins' };
+  | { type: 'origins' }
+  /** Command-line flags separated by spaces, each `--name` or `--name=value`. */
+  | { type: 'flags' };
 
 interface Variable {
   /** First name is the canonical one; later names are aliases (WAHA's, or those older deployments set). */
@@ -51,6 +53,7 @@ const headers = { type: 'headers' } as const;
 const sessions = { type: 'sessions' } as const;
 const rules = { type: 'rules' } as const;
 const origins = { type: 'origins' } as const;
+const flags = { type: 'flags' } as const;
 
 /** A session name: it becomes a folder name, so only these characters (WAHA allows the same). */
 export const SESSION_NAME_PATTERN = '^[A-Za-z0-9_-]{1,54}$';
@@ -145,7 +148,7 @@ export const VARIABLES = [
     names: ['MAX_RUNNING_SESSIONS'],
     kind: int(0, 10000),
     default: '0',
-    doc: 'Most sessions with a browser at once (each costs 50–110 MB); starting one more is refused with 422. 0 = one per 50 MB of MEMORY_THRESHOLD_MB (6 for 300 MB).',
+    doc: 'Most sessions with a browser at once (on the headless shell each costs about 35 MB with a small account, 115 MB with a busy one); starting one more is refused with 422. 0 = one per 50 MB of MEMORY_THRESHOLD_MB (6 for 300 MB).',
   },
   // --- cluster: several nodes on one PostgreSQL store (docs/cluster.md)
   {
@@ -195,7 +198,13 @@ export const VARIABLES = [
     names: ['PUPPETEER_EXECUTABLE_PATH', 'CHROME_PATH'],
     kind: str,
     default: '',
-    doc: 'Chromium binary; empty = search the usual Debian and Chrome paths.',
+    doc: "Chromium binary; empty = Debian's chromium-headless-shell, else full chromium, else Google Chrome (the start-up log says which).",
+  },
+  {
+    names: ['CHROMIUM_EXTRA_FLAGS'],
+    kind: flags,
+    default: '',
+    doc: 'More Chromium flags for every browser, separated by spaces; `--disable-features=`/`--enable-features=` lists are merged into ours, any other flag replaces ours of the same name.',
   },
   {
     names: ['WHATSAPP_PROXY_SERVER'],
@@ -337,7 +346,7 @@ type ValueOf<K extends Kind> = K extends { type: 'int' }
   ? number
   : K extends { type: 'bool' }
     ? boolean
-    : K extends { type: 'list' } | { type: 'sessions' }
+    : K extends { type: 'list' } | { type: 'sessions' } | { type: 'flags' }
       ? readonly string[]
       : K extends { type: 'headers' }
         ? readonly { readonly name: string; readonly value: string }[]
@@ -477,6 +486,13 @@ function parseValue(name: string, raw: string, kind: Kind): unknown {
       }
       return Object.freeze(items.length ? items.map(normalizeOrigin) : ['*']);
     }
+    case 'flags': {
+      const list = value.split(/\s+/).filter(Boolean);
+      const bad = list.find((f) => !/^--[A-Za-z0-9][\w-]*(=.*)?$/.test(f));
+      if (bad !== undefined)
+        throw new ConfigError(name, raw, `Chromium flags separated by spaces, each --name or --name=value (${JSON.stringify(bad)} is not)`);
+      return Object.freeze(list);
+    }
     case 'rules': {
       const { rules, invalid } = parseRules(value.split(','));
       if (invalid.length)
@@ -538,6 +554,8 @@ function describeKind(kind: Kind): string {
       return 'hosts, IPs, CIDRs';
     case 'origins':
       return '* or origins';
+    case 'flags':
+      return '--flag[=value] …';
   }
 }
 

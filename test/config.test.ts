@@ -123,6 +123,19 @@ describe('parseConfig', () => {
     ]);
   });
 
+  test('CHROMIUM_EXTRA_FLAGS: flags separated by spaces, each --name or --name=value', () => {
+    expect(parseConfig({}).CHROMIUM_EXTRA_FLAGS).toEqual([]);
+    expect(parseConfig({ CHROMIUM_EXTRA_FLAGS: ' --disable-features=A,B   --lang=de \n--mute-audio ' }).CHROMIUM_EXTRA_FLAGS).toEqual([
+      '--disable-features=A,B',
+      '--lang=de',
+      '--mute-audio',
+    ]);
+    const e = refusal({ CHROMIUM_EXTRA_FLAGS: '--lang=de disable-gpu' });
+    expect(e.variable).toBe('CHROMIUM_EXTRA_FLAGS');
+    expect(e.message).toContain('"disable-gpu"');
+    expect(refusal({ CHROMIUM_EXTRA_FLAGS: '-x' }).variable).toBe('CHROMIUM_EXTRA_FLAGS');
+  });
+
   test('MAX_RUNNING_SESSIONS defaults to one per 50 MB of MEMORY_THRESHOLD_MB, at least one', () => {
     expect(parseConfig({}).MAX_RUNNING_SESSIONS).toBe(6);
     expect(parseConfig({ MEMORY_THRESHOLD_MB: '1024' }).MAX_RUNNING_SESSIONS).toBe(20);

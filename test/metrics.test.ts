@@ -107,6 +107,7 @@ describe('GET /metrics', () => {
     metrics.webhookDeadLettered('default');
     metrics.governorAction(action);
     metrics.governorAction({ ...action, step: 'budget', session: 'default' });
+    metrics.browser('/usr/lib/chromium/chromium-headless-shell');
     const res = await app.handle(new Request('http://localhost/metrics'));
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
@@ -117,6 +118,7 @@ describe('GET /metrics', () => {
       [{ session: 'sales "eu"\\\n2' }, 120 * 2 ** 20],
     ]);
     expect(values('wabun_memory_total_bytes')).toEqual([[{}, 310 * 2 ** 20]]);
+    expect(values('wabun_browser_info')).toEqual([[{ browser: '/usr/lib/chromium/chromium-headless-shell' }, 1]]);
     expect(values('wabun_memory_limit_bytes')).toEqual([[{}, 300 * 2 ** 20]]);
     expect(values('wabun_memory_heap_bytes')).toEqual([[{}, 12.5 * 2 ** 20]]);
     expect(values('wabun_memory_service_bytes')).toEqual([

@@ -39,7 +39,7 @@ function app(opts: { debug?: boolean; stop?: (force: boolean) => void } = {}) {
     memory: built.memory,
     startedAt: Date.now(),
     workerId: 'w1',
-    browserVersion: () => 'Chromium 156',
+    browser: () => '/usr/lib/chromium/chromium-headless-shell',
     sessionCounts: () => ({ total: 0, working: 0 }),
     env: () => ENV,
     stop: opts.stop,
@@ -68,7 +68,7 @@ describe('version and environment', () => {
     const { call } = app();
     const v = await (await call('GET', '/api/version')).json();
     expect(v).toEqual(await (await call('GET', '/api/server/version')).json());
-    expect(v).toMatchObject({ engine: 'WEBJS', tier: 'CORE', browser: 'Chromium 156', worker: { id: 'w1' } });
+    expect(v).toMatchObject({ engine: 'WEBJS', tier: 'CORE', browser: '/usr/lib/chromium/chromium-headless-shell', worker: { id: 'w1' } });
   });
 
   test('environment: WAHA_*, WHATSAPP_* and DEBUG by default, everything with all=true, sorted, secrets masked', async () => {

@@ -17,7 +17,7 @@ const server = new ServerService({
   memory,
   startedAt: Date.now(),
   workerId: 't',
-  browserVersion: () => 'test',
+  browser: () => 'test',
   sessionCounts: () => f.manager.counts(),
 });
 const app = createApp({

@@ -24,7 +24,7 @@ const server = new ServerService({
   memory,
   startedAt: Date.now(),
   workerId: 'ws',
-  browserVersion: () => 'test',
+  browser: () => 'test',
   sessionCounts: () => ({ total: 0, working: 0 }),
 });
 const store = tempSqliteStore();

@@ -3,7 +3,7 @@
  * compose settings), one busy simulated account per container, SECONDS of traffic: incoming
  * messages at RATE/s delivered to a webhook, and a sendText every SEND_EVERY_S. Both browsers of
  * the image side by side, at the same time, each in its own container (PUPPETEER_EXECUTABLE_PATH
- * set to full chromium / the headless shell). Read from the host every SAMPLE_MS: the container's
+ * set to full chromium, or unset: the headless shell). Read from the host every SAMPLE_MS: the container's
  * memory cgroup (charge, anon + shmem, the kernel's peak and OOM-kill counter) and the service's
  * own reading. Also the size of the image and of the headless-shell-only variant.
  *   bun scripts/bench/container.ts [--quick] [--seconds S] [--rate R] [--no-write]
@@ -11,7 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { allowControlInVolume, browserForControl, ControlForwarder } from '../../test/e2e/container/control-access';
+import { allowControlInVolume, browserArgs, ControlForwarder } from '../../test/e2e/container/control-access';
 import { buildImage, podman, prepareBuildBase, prepareRuntime, readableDir } from '../../test/e2e/container/podman';
 import { Container, composeRunArgs, composeService } from '../../test/e2e/container/run';
 import { DEFAULT_WEB_VERSION, simContactId, writeSimPage } from '../../test/sim';
@@ -34,9 +34,10 @@ const SEND_EVERY_S = 2;
 const SAMPLE_MS = quick ? 1000 : 5000;
 const KEY = 'bench';
 const MB = 1024 * 1024;
+/** `asked`: named by PUPPETEER_EXECUTABLE_PATH; the headless shell is what the image runs by itself. */
 const BROWSERS = [
-  { label: 'full chromium', path: '/usr/lib/chromium/chromium' },
-  { label: 'headless shell', path: '/usr/lib/chromium/chromium-headless-shell' },
+  { label: 'full chromium', path: '/usr/lib/chromium/chromium', asked: true },
+  { label: 'headless shell', path: '/usr/lib/chromium/chromium-headless-shell', asked: false },
 ];
 
 const why = await prepareRuntime();
@@ -85,7 +86,7 @@ async function rig(browser: (typeof BROWSERS)[number], n: number) {
   });
   const box = await Container.start(image.id, [
     ...plan.args,
-    ...browserForControl(browser.path).args,
+    ...browserArgs(browser.path, browser.asked),
     ...['-v', `${cache}:/wabun-sim:ro`],
     ...[
       '-e',
@@ -269,8 +270,8 @@ await writeSection(
       `\`--cpus=${compose.svc.cpus}\`, its environment (MEMORY_THRESHOLD_MB=${compose.svc.environment?.MEMORY_THRESHOLD_MB}, governor on), its data volume. ` +
       `One session on the simulator's busy account (${BUSY_ACCOUNT.contacts} contacts, ${BUSY_ACCOUNT.chats} chats, ${BUSY_ACCOUNT.groups} groups, ${BUSY_ACCOUNT.messagesPerChat} messages each) per container, ` +
       `${SECONDS} s of traffic: ${RATE} incoming messages/s, each delivered to a webhook, and a sendText every ${SEND_EVERY_S} s. ` +
-      'The two browsers ran **at the same time**, each in its own container, set by PUPPETEER_EXECUTABLE_PATH ' +
-      '(the headless shell behind test/e2e/container/lna-off.sh, which only adds LocalNetworkAccessChecks to its --disable-features so the page reaches the simulator: docs/container.md). ' +
+      'The two browsers ran **at the same time**, each in its own container: the headless shell as the image runs it (found by the service), full chromium set by PUPPETEER_EXECUTABLE_PATH; ' +
+      'the shell with CHROMIUM_EXTRA_FLAGS=--disable-features=LocalNetworkAccessChecks, so the page reaches the simulator (docs/container.md). ' +
       `Read from the host every ${SAMPLE_MS / 1000} s: the container's memory cgroup (its charge, which includes page cache the kernel reclaims before it kills; ` +
       "anon + shmem, which it cannot reclaim without swap; the OOM-kill counter) and the service's own total (service + browser, Pss_Anon + Pss_Shmem). " +
       '"Steady" is the median over the second half of the run.',

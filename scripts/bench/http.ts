@@ -4,6 +4,7 @@
  *   bun scripts/bench/http.ts [--quick]
  */
 import { median, spawnService, writeResult } from './harness';
+import { machineLines, writeSection } from './report';
 
 const quick = process.argv.includes('--quick');
 const runs = quick ? 3 : 5;
@@ -73,4 +74,23 @@ const summary = {
   ratio: median(results.wabun) / median(results.express),
 };
 console.log(JSON.stringify(summary));
-if (!quick) await writeResult('http', { command: `bun scripts/bench/http.ts`, ...summary }); // --quick: a smoke test, not recorded
+// --quick: a smoke test, not recorded
+if (!quick) {
+  await writeResult('http', { command: 'bun scripts/bench/http.ts', ...summary });
+  await writeSection(
+    '6. HTTP overhead: /ping vs Express',
+    [
+      `\`wrk -t${summary.threads} -c${summary.connections} -d${seconds}s\` against \`GET /ping\` on wabun (${summary.target === 'binary' ? 'the compiled `dist/wabun`' : '`bun src/index.ts`'}) and on Express 4 on Node.js`,
+      "(`scripts/bench/express-ping.cjs`, the stack of the seed's earlier version), alternating, same run.",
+      '',
+      ...machineLines(),
+      `- command: \`bun scripts/bench/http.ts\` (run at ${new Date().toISOString()}); result: \`scripts/bench/results/http.json\``,
+      '',
+      `| median of ${runs} | requests/s | p99 |`,
+      '|---|---|---|',
+      `| wabun (Bun + Elysia) | ${Math.round(summary.wabunRps)} | ${summary.wabunP99Ms} ms |`,
+      `| Express on Node.js | ${Math.round(summary.expressRps)} | ${summary.expressP99Ms} ms |`,
+      `| ratio | ${summary.ratio.toFixed(2)}× | |`,
+    ].join('\n'),
+  );
+}

@@ -3,7 +3,8 @@
  * that none warms up the next. Each records its result in scripts/bench/results/*.json and its
  * section of BENCHMARKS.md; summary.ts then writes the verdicts at the top. The full run takes about
  * 35 minutes (the 10-minute soak and the 10-minute container run are most of it); --quick is a smoke
- * test of a few minutes that records nothing.
+ * test of a few minutes that records nothing. Not in it: scripts/bench/flags.ts, the flag list
+ * measured flag by flag (about an hour on the busy account; docs/chromium.md quotes it).
  * Add a benchmark by adding a line to BENCHMARKS below.
  */
 import { existsSync } from 'node:fs';
@@ -18,10 +19,13 @@ interface Benchmark {
   args?: string[];
 }
 
-/** The session benchmarks need Chromium and Node.js (the whatsapp-web.js baseline). */
+/**
+ * The session benchmarks need both of Debian's browsers (wabun runs on the headless shell and on
+ * full chromium side by side; the baseline on full chromium) and Node.js (the baseline).
+ */
 const needsSim = () =>
-  !existsSync('/usr/lib/chromium/chromium')
-    ? 'Chromium is not installed (apt-get install -y chromium)'
+  !existsSync('/usr/lib/chromium/chromium') || !existsSync('/usr/lib/chromium/chromium-headless-shell')
+    ? 'both browsers are needed (apt-get install -y chromium-headless-shell chromium)'
     : !Bun.which('node')
       ? 'node is not installed (the baseline runs on Node.js)'
       : null;

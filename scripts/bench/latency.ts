@@ -101,7 +101,7 @@ if (!quick && !args.includes('--no-write')) {
   await writeSection(
     '4. Latency',
     [
-      'One WORKING session on the busy account. `sendText`: `POST /api/sendText` until the HTTP 201, which wabun answers once',
+      'One WORKING session on the busy account, on the browser wabun finds (the headless shell). `sendText`: `POST /api/sendText` until the HTTP 201, which wabun answers once',
       "whatsapp-web.js's `sendMessage` resolved in Chromium, i.e. the simulator has the message (its outbox is checked).",
       'Each concurrent client sends to its own chat: wabun keeps per-chat send order, so clients on one chat queue by design.',
       `Incoming: the simulator's \`receive()\` at ${INCOMING_RATE}/s until the webhook receiver (\`Bun.serve\`, port 0, same process as the clock) has the POST.`,

@@ -12,7 +12,12 @@ numbers are from the machine named in the section, not targets.
 
 /** Where a number came from: the machine and the versions of what ran. */
 export function machineInfo(): { cpu: string; cores: number; memoryGb: number; bun: string; chromium: string; os: string } {
-  const chromium = Bun.spawnSync(['/usr/lib/chromium/chromium', '--version'], { stderr: 'ignore' });
+  const version = (path: string) => {
+    const r = Bun.spawnSync([path, '--version'], { stderr: 'ignore' });
+    return r.success ? r.stdout.toString().trim() : 'not installed';
+  };
+  const full = version('/usr/lib/chromium/chromium');
+  const shell = version('/usr/lib/chromium/chromium-headless-shell');
   let os = 'unknown';
   try {
     os = /PRETTY_NAME="([^"]+)"/.exec(require('node:fs').readFileSync('/etc/os-release', 'utf8'))?.[1] ?? os;
@@ -24,7 +29,7 @@ export function machineInfo(): { cpu: string; cores: number; memoryGb: number; b
     cores: navigator.hardwareConcurrency,
     memoryGb: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     bun: Bun.version,
-    chromium: chromium.success ? chromium.stdout.toString().trim() : 'not installed',
+    chromium: `${full} (full), headless shell ${shell.replace(/^Chromium /, '')}`,
     os,
   };
 }

@@ -95,7 +95,7 @@ if (!quick && !args.includes('--no-write')) {
   await writeSection(
     '5b. Session start-up: first QR, restart to WORKING',
     [
-      'On the simulator (busy account), the service as `bun run bench` finds it (`dist/wabun` when built, else `bun src/index.ts`). ' +
+      'On the simulator (busy account), the service as `bun run bench` finds it (`dist/wabun` when built, else `bun src/index.ts`), on the browser it finds (the headless shell). ' +
         '"First QR": spawn → `POST /api/sessions {"name":"s1"}` → status `SCAN_QR_CODE` (polled every 20 ms; Chromium launch, page load, library inject). ' +
         '"Restart": a session paired once, the service stopped with SIGTERM; the service spawned again on the same data folder brings the running session back: spawn → `WORKING`, no QR.',
       '',

@@ -8,13 +8,17 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sessionDirs } from '../../src/engine/webjs/profile';
+import { findChromium } from '../../src/os/chromium';
 import { ProcReader, parseSmaps } from '../../src/os/proc';
 import { ProcessTable } from '../../src/os/process-table';
-import { allowLoopbackControl, BUSY_ACCOUNT, type SimPageOptions, SMALL_ACCOUNT, writeSimPage } from '../../test/sim';
+import { allowLoopbackControl, BUSY_ACCOUNT, controlFlags, type SimPageOptions, SMALL_ACCOUNT, writeSimPage } from '../../test/sim';
 import { SimControlServer } from '../../test/sim/control';
 import { spawnService } from './harness';
 
+/** Full chromium: the baseline's browser (whatsapp-web.js's defaults launch a full browser). */
 export const CHROMIUM = '/usr/lib/chromium/chromium';
+/** Debian's headless shell: what wabun finds first (src/os/chromium.ts). */
+export const SHELL = '/usr/lib/chromium/chromium-headless-shell';
 export const API_KEY = 'bench';
 export { BUSY_ACCOUNT, SMALL_ACCOUNT };
 
@@ -85,6 +89,23 @@ export function treeMemory(root: number, dataDir: string, exclude: number[] = []
   return { privateMb: round1(priv / 1024), pssMb: round1(pss / 1024), processes: n };
 }
 
+/**
+ * CPU time (user + system, seconds) used so far by `root`'s process tree and its crashpad
+ * handlers: /proc/<pid>/stat fields 14 and 15, in clock ticks (100 per second on Linux).
+ */
+export function treeCpuSeconds(root: number, dataDir: string): number {
+  const table = new ProcessTable(proc);
+  table.refresh();
+  let ticks = 0;
+  for (const pid of table.treeOf(root, dataDir).pids) {
+    const stat = proc.text(`${pid}/stat`);
+    if (!stat) continue;
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(f[11]) + Number(f[12]);
+  }
+  return ticks / 100;
+}
+
 /** The memory of one process alone. */
 export function processMemory(pid: number): TreeMemory {
   const s = proc.text(`${pid}/smaps_rollup`);
@@ -120,13 +141,36 @@ export function webhookReceiver(onEvent: (body: any, at: number) => void) {
 
 export type Service = Awaited<ReturnType<typeof startWabun>>;
 
+/**
+ * The browser a benchmark's wabun runs: 'shell' leaves it to the service's own discovery (the
+ * headless shell first, src/os/chromium.ts), 'full' names full chromium in
+ * PUPPETEER_EXECUTABLE_PATH. Either way with the flag its page needs to reach the control server.
+ */
+export type BenchBrowser = 'shell' | 'full';
+export const browserPath = (b: BenchBrowser) => (b === 'full' ? CHROMIUM : findChromium(''));
+function browserEnv(b: BenchBrowser): Record<string, string> {
+  return {
+    // Empty is unset for the service: one in the caller's environment does not choose for it.
+    PUPPETEER_EXECUTABLE_PATH: b === 'full' ? CHROMIUM : '',
+    CHROME_PATH: '',
+    CHROMIUM_EXTRA_FLAGS: controlFlags(browserPath(b)).join(' '),
+  };
+}
+
 /** wabun in `dir` (data folder `<dir>/data`) serving the simulator page in `pageDir`. */
-export async function startWabun(dir: string, pageDir: string, version: string, env: Record<string, string> = {}) {
+export async function startWabun(
+  dir: string,
+  pageDir: string,
+  version: string,
+  env: Record<string, string> = {},
+  browser: BenchBrowser = 'shell',
+) {
   const svc = await spawnService(
     {
       WAHA_WEBJS_CACHE_TYPE: 'local',
       WAHA_WEBJS_CACHE_PATH: pageDir,
       WAHA_WEBJS_WEB_VERSION: version,
+      ...browserEnv(browser),
       ...env, // info: spawnService waits for the "listening" line
     },
     { dir },
@@ -142,10 +186,13 @@ export async function startWabun(dir: string, pageDir: string, version: string, 
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
     return text ? JSON.parse(text) : null;
   };
+  const info = await api('GET', '/api/server/version');
   return {
     ...svc,
     dataDir,
     api,
+    /** The executable the service runs, as /api/server/version reports it. */
+    browser: info.browser as string,
     /** The session's folder and Chromium profile (src/engine/chromium.ts sessionDirs). */
     sessionDirs: (name: string) => sessionDirs(join(dataDir, 'sessions', name)),
     /** Creates the session stopped, grants its profile loopback access to the control server, starts it. */
@@ -173,10 +220,11 @@ export async function startWabun(dir: string, pageDir: string, version: string, 
  * The baseline: whatsapp-web.js with its default options in a plain Node.js script
  * (webjs-baseline.cjs), on the same simulator page. Commands and events are JSON lines.
  */
-export async function startBaseline(dir: string, pageDir: string, version: string) {
+export async function startBaseline(dir: string, pageDir: string, version: string, clients = 1) {
   const dataPath = join(dir, 'auth');
-  // Same profile preparation as the service: loopback access for the control server only.
-  allowLoopbackControl(join(dataPath, 'session'));
+  // Same profile preparation as the service: loopback access for the control server only
+  // (LocalAuth's profile folder: session, or session-<clientId> with several clients).
+  for (let i = 0; i < clients; i++) allowLoopbackControl(join(dataPath, clients > 1 ? `session-c${i}` : 'session'));
   const child = Bun.spawn(['node', join(import.meta.dir, 'webjs-baseline.cjs')], {
     cwd: join(import.meta.dir, '..', '..'),
     env: {
@@ -188,6 +236,7 @@ export async function startBaseline(dir: string, pageDir: string, version: strin
       BASELINE_CACHE: pageDir,
       BASELINE_VERSION: version,
       BASELINE_CHROMIUM: CHROMIUM,
+      BASELINE_CLIENTS: String(clients),
     },
     stdin: 'pipe',
     stdout: 'pipe',
@@ -251,7 +300,7 @@ export async function startBaseline(dir: string, pageDir: string, version: strin
     serviceOnly: () => processMemory(child.pid),
     async stop() {
       send({ cmd: 'quit' });
-      await Promise.race([child.exited, Bun.sleep(10_000)]);
+      await Promise.race([child.exited, Bun.sleep(10_000 + 2000 * clients)]);
       if (child.exitCode === null) child.kill('SIGKILL');
     },
   };

@@ -1,9 +1,10 @@
 /**
  * Soak: MESSAGES incoming messages at a steady rate through the simulator into one WORKING
- * session (busy account, a webhook receiver for `message`), with the governor on and off.
- * The two services run side by side, at the same time (the full run must stay under 20 minutes),
- * each with its own page, control server and receiver. Memory of each whole tree is sampled
- * every few seconds; the slope (MB per 1,000 messages) is fitted after the warm-up.
+ * session (busy account, a webhook receiver for `message`): wabun on the headless shell (its
+ * default) with the governor on and off, and on full chromium with the governor on. The three
+ * services run side by side, at the same time (the full run must stay under 20 minutes), each
+ * with its own page, control server and receiver. Memory of each whole tree is sampled every few
+ * seconds; the slope (MB per 1,000 messages) is fitted after the warm-up.
  *   bun scripts/bench/soak.ts [--quick] [--messages N] [--seconds S] [--no-write]
  */
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { simContactId } from '../../test/sim';
 import { writeResult } from './harness';
 import { lineChart } from './plot';
 import { machineLines, writeSection } from './report';
-import { BenchRoot, BUSY_ACCOUNT, round1, simPage, startWabun, webhookReceiver } from './sim-rig';
+import { type BenchBrowser, BenchRoot, BUSY_ACCOUNT, round1, simPage, startWabun, webhookReceiver } from './sim-rig';
 import { commandOf, versionsLine } from './versions';
 
 const args = process.argv.slice(2);
@@ -37,17 +38,24 @@ interface Point {
 
 const root = new BenchRoot();
 
-async function rig(governor: boolean) {
+async function rig(governor: boolean, browser: BenchBrowser) {
   const page = simPage(root, { autoScan: true, account: BUSY_ACCOUNT });
   const state = { hooks: 0, sent: 0, inflight: 0, errors: 0 };
   const receiver = webhookReceiver(() => {
     state.hooks++;
   });
-  const svc = await startWabun(root.sub(governor ? 'gov-on' : 'gov-off'), page.dir, page.version, { MEMORY_GOVERNOR: String(governor) });
+  const label = `${browser} governor ${governor ? 'on' : 'off'}`;
+  const svc = await startWabun(
+    root.sub(`${browser}-gov-${governor ? 'on' : 'off'}`),
+    page.dir,
+    page.version,
+    { MEMORY_GOVERNOR: String(governor) },
+    browser,
+  );
   await svc.startSession('s1', { webhooks: [{ url: receiver.url, events: ['message'] }] });
   await svc.waitStatus('s1', 'WORKING');
   await page.server.waitForPage();
-  return { governor, page, receiver, svc, state, control: page.server.control(), points: [] as Point[] };
+  return { governor, browser, label, page, receiver, svc, state, control: page.server.control(), points: [] as Point[] };
 }
 type Rig = Awaited<ReturnType<typeof rig>>;
 
@@ -83,6 +91,7 @@ function analyse(r: Rig) {
   const priv = r.points.map((p) => p.privateMb);
   return {
     governor: r.governor,
+    browser: r.svc.browser,
     samples: r.points.length,
     warm_samples: warm.length,
     slope_private_mb_per_1000: Math.round(f.slope * 100) / 100,
@@ -101,7 +110,7 @@ function analyse(r: Rig) {
 const rigs: Rig[] = [];
 const actions: Record<string, string[]> = {};
 try {
-  rigs.push(await rig(true), await rig(false));
+  rigs.push(await rig(true, 'shell'), await rig(false, 'shell'), await rig(true, 'full'));
   const t0 = performance.now();
   const sample = () => {
     for (const r of rigs) {
@@ -139,12 +148,7 @@ try {
       lastLog = performance.now();
       console.log(
         `${((lastLog - t0) / 1000).toFixed(0)} s: ` +
-          rigs
-            .map(
-              (r) =>
-                `governor ${r.governor ? 'on ' : 'off'} sent ${r.state.sent}, webhooks ${r.state.hooks}, ${r.points.at(-1)?.privateMb} MB`,
-            )
-            .join(' | '),
+          rigs.map((r) => `${r.label} sent ${r.state.sent}, webhooks ${r.state.hooks}, ${r.points.at(-1)?.privateMb} MB`).join(' | '),
       );
     }
     await Bun.sleep(50);
@@ -155,7 +159,7 @@ try {
   sample();
   for (const r of rigs) {
     const report = await r.svc.api('GET', '/api/server/memory');
-    actions[r.governor ? 'on' : 'off'] = (report.governor?.recent_actions ?? []).map((a: { step: string; at?: string }) => a.step);
+    actions[r.label] = (report.governor?.recent_actions ?? []).map((a: { step: string; at?: string }) => a.step);
   }
 } finally {
   for (const r of rigs) {
@@ -166,8 +170,8 @@ try {
   root.dispose();
 }
 
-const [on, off] = rigs.map(analyse) as [ReturnType<typeof analyse>, ReturnType<typeof analyse>];
-console.log(JSON.stringify({ on, off }));
+const [on, off, fullOn] = rigs.map(analyse) as [ReturnType<typeof analyse>, ReturnType<typeof analyse>, ReturnType<typeof analyse>];
+console.log(JSON.stringify({ on, off, fullOn }));
 const result = {
   command: commandOf('soak.ts', args),
   messages: MESSAGES,
@@ -176,10 +180,12 @@ const result = {
   concurrent: true,
   warmup_fraction: WARMUP,
   sample_ms: SAMPLE_MS,
+  /** The headless shell, wabun's default browser. */
   governor_on: on,
   governor_off: off,
+  full_governor_on: fullOn,
   governor_recent_actions: actions,
-  points: { on: rigs[0]!.points, off: rigs[1]!.points },
+  points: { on: rigs[0]!.points, off: rigs[1]!.points, full_on: rigs[2]!.points },
 };
 
 // --quick is a smoke test: its numbers are not recorded (the full run's stay in results/ and BENCHMARKS.md).
@@ -190,6 +196,7 @@ if (!quick && !args.includes('--no-write')) {
     [
       { color: [30, 100, 220], points: rigs[0]!.points.map((p) => [p.sent, p.privateMb]) },
       { color: [220, 50, 40], points: rigs[1]!.points.map((p) => [p.sent, p.privateMb]) },
+      { color: [40, 160, 60], points: rigs[2]!.points.map((p) => [p.sent, p.privateMb]) },
     ],
     {
       xStep: MESSAGES >= 10_000 ? 2000 : Math.max(50, Math.round(MESSAGES / 10)),
@@ -202,11 +209,12 @@ if (!quick && !args.includes('--no-write')) {
   const row = (label: string, a: ReturnType<typeof analyse>) =>
     `| ${label} | ${a.sent} / ${a.webhooks} | ${a.level_at_warmup_mb} MB | ${a.slope_private_mb_per_1000} MB | ${a.slope_pss_mb_per_1000} MB | ${a.growth_after_warmup_pct} % | ${a.min_private_mb}–${a.max_private_mb} MB |`;
   await writeSection(
-    '3. Soak: governor on vs off',
+    '3. Soak: governor on vs off, headless shell and full chromium',
     [
       `${MESSAGES} incoming messages per service at a steady ${result.rate_per_s}/s over ${SECONDS} s, pushed by the simulator into one WORKING session ` +
-        '(busy account) that delivers each to a webhook receiver. The governor-on (`MEMORY_GOVERNOR=true`, defaults: threshold 300 MB) and governor-off ' +
-        '(`MEMORY_GOVERNOR=false`) services ran **concurrently, side by side** on this machine (to keep the full run under 20 minutes), each with its own page and receiver. ' +
+        '(busy account) that delivers each to a webhook receiver. Three services ran **concurrently, side by side** on this machine (to keep the full run under 20 minutes), ' +
+        "each with its own page and receiver: on the headless shell (wabun's default) with the governor on (`MEMORY_GOVERNOR=true`, defaults: threshold 300 MB) and off " +
+        '(`MEMORY_GOVERNOR=false`), and on full chromium with the governor on. ' +
         `Memory of each whole tree (private = Pss_Anon + Pss_Shmem) every ${SAMPLE_MS / 1000} s; the slope is a least-squares fit over the samples after the first ${WARMUP * 100} % of the messages (warm-up); ` +
         '"growth" is the fitted change from the end of the warm-up to the last message, relative to the fitted level at the end of the warm-up.',
       '',
@@ -217,18 +225,19 @@ if (!quick && !args.includes('--no-write')) {
         ? `- **shortened run** (${MESSAGES} messages over ${SECONDS} s); the full soak is \`bun scripts/bench/soak.ts\` (20,000 over 600 s)`
         : '- the full soak: 20,000 messages over 600 s',
       '',
-      '| governor | messages sent / webhooks received | private at warm-up | slope, private, per 1,000 msgs | slope, PSS | growth after warm-up | private min–max |',
+      '| service | messages sent / webhooks received | private at warm-up | slope, private, per 1,000 msgs | slope, PSS | growth after warm-up | private min–max |',
       '|---|---|---|---|---|---|---|',
-      row('on', on),
-      row('off', off),
+      row('headless shell, governor on', on),
+      row('headless shell, governor off', off),
+      row('full chromium, governor on', fullOn),
       '',
-      `Governor steps (most recent 20): on: ${actions.on?.join(', ') || 'none'}; off: ${actions.off?.join(', ') || 'none (it never acts)'}.`,
+      `Governor steps (most recent 20): ${rigs.map((r) => `${r.label}: ${actions[r.label]?.join(', ') || (r.governor ? 'none' : 'none (it never acts)')}`).join('; ')}.`,
       '',
-      `Target: flat within ${TARGET_PCT} % with the governor on: **${met ? 'met' : 'missed'}** (${on.growth_after_warmup_pct} %).`,
+      `Target: flat within ${TARGET_PCT} % on the headless shell with the governor on: **${met ? 'met' : 'missed'}** (${on.growth_after_warmup_pct} %).`,
       '',
       `![memory over the soak](scripts/bench/results/${pngName})`,
       '',
-      `Plot: private memory (MB, y) of each service's whole tree over messages sent (x${MESSAGES >= 10_000 ? ', thousands' : ''}); blue: governor on, red: governor off.`,
+      `Plot: private memory (MB, y) of each service's whole tree over messages sent (x${MESSAGES >= 10_000 ? ', thousands' : ''}); blue: headless shell, governor on; red: headless shell, governor off; green: full chromium, governor on.`,
     ].join('\n'),
   );
 }

@@ -5,11 +5,12 @@
  * cannot run here; running from an empty folder is binary.test.ts's job.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
-import { chmodSync, chownSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { ensureBuilt } from '../../scripts/build';
 import { VARIABLES } from '../../src/config';
+import { findChromium } from '../../src/os/chromium';
 import { aptPackages, envOf, parseDockerfile, parseEnvLines, parseUnit, seconds, stepsOf } from '../support/deploy-files';
 import { startProcess } from '../support/process';
 import { composeSeconds } from './container/run';
@@ -48,10 +49,9 @@ describe('Dockerfile', () => {
     expect(stepsOf(runStage!, 'COPY')).toEqual(['--from=build /src/dist/wabun /usr/local/bin/wabun']);
     const user = stepsOf(runStage!, 'USER');
     expect(user).toEqual(['wabun']);
-    expect(envOf(runStage!)).toMatchObject({
-      WAHA_LOCAL_STORE_BASE_DIR: '/data',
-      PUPPETEER_EXECUTABLE_PATH: '/usr/lib/chromium/chromium-headless-shell',
-    });
+    expect(envOf(runStage!)).toMatchObject({ WAHA_LOCAL_STORE_BASE_DIR: '/data' });
+    // No browser named: the service's discovery finds the headless shell first (src/os/chromium.ts).
+    expect(envOf(runStage!).PUPPETEER_EXECUTABLE_PATH).toBeUndefined();
     for (const name of Object.keys(envOf(runStage!))) expect(KNOWN.has(name) || name === 'HOME', `unknown variable ${name}`).toBe(true);
     expect(stepsOf(runStage!, 'VOLUME')).toEqual(['/data']);
     expect(stepsOf(runStage!, 'HEALTHCHECK')[0]).toMatch(/CMD .*\/health/);
@@ -123,7 +123,6 @@ describe('Dockerfile replayed on this machine', () => {
         PORT: '0',
         HOME: home,
         WAHA_LOCAL_STORE_BASE_DIR: data,
-        PUPPETEER_EXECUTABLE_PATH: existsSync(env.PUPPETEER_EXECUTABLE_PATH!) ? env.PUPPETEER_EXECUTABLE_PATH! : '',
         WAHA_API_KEY: 'k',
       },
     });
@@ -132,6 +131,9 @@ describe('Dockerfile replayed on this machine', () => {
       const health = Bun.spawnSync(['sh', '-c', check], { env: { PATH: '/usr/bin:/bin', PORT: String(started.port) }, stderr: 'pipe' });
       expect(health.stderr.toString()).toBe('');
       expect(health.exitCode).toBe(0);
+      // With no browser named, the one discovery prefers (the headless shell, where installed).
+      const version = await fetch(`http://127.0.0.1:${started.port}/api/server/version`, { headers: { 'x-api-key': 'k' } });
+      expect(((await version.json()) as { browser: string }).browser).toBe(findChromium(''));
       started.kill(stepsOf(runStage!, 'STOPSIGNAL')[0] as NodeJS.Signals);
       expect(await started.proc.exited).toBe(0);
     } finally {

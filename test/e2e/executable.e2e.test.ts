@@ -179,7 +179,9 @@ describe('over HTTP', () => {
     expect(foreign).toEqual([]);
     expect(requested.length).toBeGreaterThan(0);
 
-    expect(livingWithEnv(MARK).length).toBeGreaterThan(1);
+    // The browser process carries the mark (full chromium's crashpad handlers too; Chromium's other
+    // processes overwrite their environment with their title).
+    expect(livingWithEnv(MARK).length).toBeGreaterThan(0);
     await browser.close();
     browser = undefined;
     // Every Chromium process is gone (zombies re-parented to a PID 1 that does not reap are dead).

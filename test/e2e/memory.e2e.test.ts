@@ -1,5 +1,5 @@
 /**
- * The sampler on this process and on a real Chromium tree (Debian's chromium through
+ * The sampler on this process and on a real Chromium tree (the tests' browser, test/support/process.ts, through
  * puppeteer-core, offline flags, its own HOME), and the engine's memory relief in that page.
  * The degradation cases (fixture /proc and cgroup roots) are in memory-fixture.test.ts.
  */
@@ -12,11 +12,13 @@ import { relieveMemory } from '../../src/engine/webjs/memory';
 import { silentLogger } from '../../src/log';
 import { createMemory } from '../../src/memory';
 import { MemorySampler } from '../../src/memory/sampler';
-import { ProcReader } from '../../src/os/proc';
+import { chromiumKind } from '../../src/os/chromium';
+import { ProcReader, procfs } from '../../src/os/proc';
 import { ProcessTable } from '../../src/os/process-table';
-import { OFFLINE_FLAGS } from '../support/process';
+import { chromiumPath, OFFLINE_FLAGS } from '../support/process';
 
-const CHROMIUM = '/usr/lib/chromium/chromium';
+const CHROMIUM = chromiumPath();
+const FULL = chromiumKind(CHROMIUM) === 'full';
 let dir: string;
 let browser: Browser;
 let page: Page;
@@ -85,7 +87,9 @@ describe('MemorySampler on a real Chromium tree', () => {
     if (!s.cgroup) expect(s.notes.some((n) => n.startsWith('cgroup:'))).toBe(true);
   });
 
-  test('crashpad handlers are found by the data folder in their command line, not by parentage', () => {
+  // Full chromium starts crashpad handlers, which detach from its tree; the headless shell starts none
+  // (docs/chromium.md). The smoke set runs this file on full chromium too (`bun run test:e2e:chromium`).
+  test.if(FULL)('crashpad handlers are found by the data folder in their command line, not by parentage', () => {
     const proc = new ProcReader();
     const table = new ProcessTable(proc);
     expect(table.refresh()).toBe(true);
@@ -98,6 +102,12 @@ describe('MemorySampler on a real Chromium tree', () => {
     for (const p of crashpad) expect(withoutDir.pids).not.toContain(p);
     // A sibling folder whose name starts with ours is not ours.
     expect(table.treeOf(pid, dir.slice(0, -1)).crashpad).toBe(0);
+  });
+
+  test.if(!FULL)('the headless shell starts no crashpad handler: its tree is all there is', () => {
+    const crashpad = pidsMentioning(dir).filter((p) => procfs.stat(p)?.comm.startsWith('chrome_crashpad'));
+    expect(crashpad).toEqual([]);
+    expect(ProcessTable.now().treeOf(pid, dir).crashpad).toBe(0);
   });
 
   test("until a process's smaps_rollup is read its figures are marked estimated; the background read replaces them", async () => {

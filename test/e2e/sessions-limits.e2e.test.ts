@@ -114,6 +114,6 @@ describe('limits, in real Chromium', () => {
       stderr: 'pipe',
     });
     expect(await proc.exited).not.toBe(0);
-    expect(await new Response(proc.stderr).text()).toContain('apt-get install -y chromium');
+    expect(await new Response(proc.stderr).text()).toContain('apt-get install -y chromium-headless-shell chromium');
   }, 30_000);
 });

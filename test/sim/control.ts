@@ -9,6 +9,7 @@ import type { ChannelSpec, GroupEvent, GroupSpec, LabelChange, SimChannel, SimGr
 export type * from './control-areas';
 
 import type {
+  SimBrowserView,
   SimCall,
   SimChatState,
   SimContactState,
@@ -19,6 +20,7 @@ import type {
   SimPresenceUpdate,
   SimProfile,
   SimStatusPost,
+  SimVideoFrame,
 } from './inspect';
 
 export type * from './inspect';
@@ -140,6 +142,14 @@ export class SimControl {
 
   status() {
     return this.call<SimStatus>('status');
+  }
+  /** What the page can see of its browser: user agent, client hints, webdriver, screen, WebGL. */
+  browser() {
+    return this.call<SimBrowserView>('browser');
+  }
+  /** WhatsApp Web's video preparation done by the page's browser: decode, seek, a frame into a canvas, a JPEG of it. */
+  videoFrame(video: { mimetype: string; data: string; atSec?: number }) {
+    return this.call<SimVideoFrame>('videoFrame', video);
   }
   /** Resolves once whatsapp-web.js finished injecting into the current page load (e.g. after a logout reload). */
   waitForInjected(timeoutMs?: number) {

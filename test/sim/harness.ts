@@ -3,15 +3,15 @@
  * simulator: one temp root per test (web cache, LocalAuth data, the browser's HOME), clients
  * destroyed afterwards, and a check that no Chromium process of the test outlives it.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, LocalAuth } from 'whatsapp-web.js';
-import { OFFLINE_FLAGS } from '../support/process';
-import { type SimPageOptions, webjsOptions, writeSimPage } from './index';
+import { chromiumPath, OFFLINE_FLAGS } from '../support/process';
+import { controlFlags, type SimPageOptions, webjsOptions, writeSimPage } from './index';
 
-export const CHROMIUM =
-  process.env.PUPPETEER_EXECUTABLE_PATH ?? ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => existsSync(p)) ?? 'chromium';
+/** The browser the tests run (test/support/process.ts chromiumPath: the product's discovery). */
+export const CHROMIUM = chromiumPath();
 
 /** A temp root with the simulator page written into `${root}/cache`. */
 export class SimRoot {
@@ -39,7 +39,8 @@ export class SimRoot {
         handleSIGINT: false,
         handleSIGTERM: false,
         handleSIGHUP: false,
-        args: OFFLINE_FLAGS, // offline, root in a container (docs/chromium.md)
+        // offline, root in a container (docs/chromium.md); the control server reachable
+        args: [...OFFLINE_FLAGS, ...controlFlags(CHROMIUM)],
         env: { ...process.env, HOME: this.dir, XDG_CONFIG_HOME: join(this.dir, '.config'), XDG_CACHE_HOME: join(this.dir, '.cache') },
       },
       ...opts.extra,

@@ -9,6 +9,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { chromiumKind } from '../../src/os/chromium';
 
 /** The whatsapp-web.js release the page's modules were written against. */
 export const WWEBJS_VERSION = '1.34.7';
@@ -151,7 +152,7 @@ export function webjsOptions(page: { version: string; path: string }) {
  * https://web.whatsapp.com (net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS); a granted
  * `loopback_network` content setting in the profile's Preferences allows it. Call before the
  * browser first starts with `profileDir` (whatsapp-web.js LocalAuth: `${dataPath}/session[-clientId]`).
- * The alternative is the flag `--disable-features=LocalNetworkAccessChecks`.
+ * The headless shell ignores that setting: it needs `controlFlags` instead.
  */
 export function allowLoopbackControl(profileDir: string): void {
   const file = join(profileDir, 'Default', 'Preferences');
@@ -162,4 +163,15 @@ export function allowLoopbackControl(profileDir: string): void {
     exceptions[setting] = { ...exceptions[setting], 'https://web.whatsapp.com:443,*': { setting: 1 } };
   }
   writeFileSync(file, JSON.stringify(prefs));
+}
+
+/**
+ * The flags a browser needs, beside allowLoopbackControl, for the page to reach a loopback control
+ * server: none for full chromium; for the headless shell, which ignores the profile's content
+ * settings, Local Network Access checks off (`--disable-features=LocalNetworkAccessChecks`;
+ * loopback counts as secure, so ws:// from the https page is not mixed content). The service
+ * takes them as CHROMIUM_EXTRA_FLAGS, which merges the list into its own.
+ */
+export function controlFlags(executable: string): string[] {
+  return chromiumKind(executable) === 'headless-shell' ? ['--disable-features=LocalNetworkAccessChecks'] : [];
 }

@@ -122,3 +122,40 @@ export interface SimPollVote {
   selectedOptions: string[];
   t: number;
 }
+
+/** page/control.js `browser()`: what WhatsApp Web's code could read about the browser it runs in. */
+export interface SimBrowserView {
+  userAgent: string;
+  appVersion: string;
+  /** navigator.userAgentData.brands ("Brand version"); null without client hints. */
+  brands: string[] | null;
+  fullVersionList: string[] | null;
+  platform: string | null;
+  navigatorPlatform: string;
+  mobile: boolean | null;
+  webdriver: boolean;
+  languages: string[];
+  hardwareConcurrency: number;
+  plugins: number;
+  pdfViewerEnabled: boolean;
+  serviceWorker: boolean;
+  notification: string | null;
+  screen: { width: number; height: number; colorDepth: number };
+  viewport: { width: number; height: number; devicePixelRatio: number };
+  webgl: string | null;
+  chromeObject: boolean;
+}
+
+/** page/control.js `videoFrame()`: a video as the page's browser decoded it. */
+export interface SimVideoFrame {
+  canPlay: string;
+  durationSec: number;
+  width: number;
+  height: number;
+  /** Distinct colours in the frame drawn: a blank or black frame has one. */
+  colours: number;
+  /** drawImage calls until the frame was there (1: at once). */
+  draws: number;
+  /** Size of the JPEG thumbnail made of the frame. */
+  thumbnailBytes: number;
+}

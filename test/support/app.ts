@@ -31,7 +31,7 @@ export function buildTestApp({ key = 'test-key-123', env = {}, deps = {} }: Test
     memory,
     startedAt: Date.now(),
     workerId: 'test',
-    browserVersion: () => 'test',
+    browser: () => 'test',
     sessionCounts: () => ({ total: 0, working: 0 }),
   });
   const app = createApp({ config, log, keyCheck: key === null ? null : createKeyCheck(key), server, ...deps });

@@ -2,6 +2,7 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Subprocess } from 'bun';
+import { findChromium } from '../../src/os/chromium';
 
 /** Flags that keep Chromium quiet on a closed network, as root (docs/chromium.md). */
 export const OFFLINE_FLAGS = [
@@ -44,12 +45,13 @@ export async function allGone(entry: string, timeoutMs = 5000): Promise<void> {
   }
 }
 
-/** The real Chromium binary (not Debian's /usr/bin wrapper script). */
+/**
+ * The browser every test runs: the product's own discovery (the headless shell first, then full
+ * chromium), or PUPPETEER_EXECUTABLE_PATH from the test's environment, as the service reads it
+ * (`bun run test:e2e:chromium` runs the smoke set on full chromium that way).
+ */
 export function chromiumPath(): string {
-  const candidates = [process.env.PUPPETEER_EXECUTABLE_PATH, '/usr/lib/chromium/chromium', '/usr/bin/chromium'];
-  const found = candidates.find((p) => p && Bun.spawnSync(['test', '-x', p]).exitCode === 0);
-  if (!found) throw new Error('Chromium is needed for this test: apt-get install -y chromium');
-  return found;
+  return findChromium(process.env.PUPPETEER_EXECUTABLE_PATH ?? process.env.CHROME_PATH ?? '');
 }
 
 /** Calls `onText` with each decoded chunk of `stream` until it ends. */

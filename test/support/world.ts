@@ -9,8 +9,9 @@ import type { ComposeOptions } from '../../src/compose';
 import { type Config, parseConfig } from '../../src/config';
 import { sessionProcesses } from '../../src/os/kill';
 import { commandLine } from '../../src/os/proc';
-import { allowLoopbackControl, type SimPageOptions, writeSimPage } from '../sim/index';
+import { allowLoopbackControl, controlFlags, type SimPageOptions, writeSimPage } from '../sim/index';
 import { SimControlServer } from '../sim/server';
+import { chromiumPath } from './process';
 import { type RunningService, startService } from './service';
 
 /** A temp root with the simulator page and a control server; services started on it share its data folder. */
@@ -26,9 +27,15 @@ export class E2eWorld {
     this.page = writeSimPage(join(this.root, 'cache'), { ...page, controlUrl: this.sim.url });
   }
 
-  /** The service's environment on this world (also what a child process is given). */
+  /**
+   * The service's environment on this world (also what a child process is given): the test's
+   * browser, with the flags that let its page reach the control server.
+   */
   env(extra: Record<string, string> = {}): Record<string, string> {
+    const chromium = chromiumPath();
     return {
+      PUPPETEER_EXECUTABLE_PATH: chromium,
+      CHROMIUM_EXTRA_FLAGS: controlFlags(chromium).join(' '),
       WAHA_LOCAL_STORE_BASE_DIR: this.dataDir,
       PORT: '0',
       WHATSAPP_API_HOSTNAME: '127.0.0.1',

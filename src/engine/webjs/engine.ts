@@ -20,7 +20,7 @@ import type { Engine, EngineEvent, EngineListener, EngineOptions, Me, ReliefLeve
 import { createWebjsClient } from './client';
 import { MessageEvents } from './events';
 import { disconnectInfo } from './mapping';
-import { relieveMemory } from './memory';
+import { collectPageGarbage, relieveMemory } from './memory';
 import { clientOptions, guardReinjection, type WebjsSettings } from './options';
 import { ME_LID } from './page';
 import { clearStaleLock, prepareDirs, type SessionDirs, sessionDirs } from './profile';
@@ -248,6 +248,8 @@ export class WebjsEngine implements Engine {
       this.current = me;
       this.calls = createWebjsClient(client, lib, this.events);
       emit({ type: 'ready', me });
+      const page = this.currentPage;
+      if (page) void collectPageGarbage(page).catch((err) => this.log.debug('page collection after ready failed', { error: message(err) }));
     });
     client.on('disconnected', (reason: unknown) => {
       if (run !== this.run) return;

@@ -36,6 +36,16 @@ async function each(calls: [string, () => Promise<unknown>][]): Promise<Record<s
   return out;
 }
 
+/**
+ * One V8 collection in the page, for the moment WhatsApp Web has finished loading: its start-up
+ * garbage (tens of MB on a busy account, docs/chromium.md) would otherwise stay until V8 gets to
+ * it by itself, about half a minute later, and count in every memory reading (and against the
+ * governor's thresholds) meanwhile. A failure is the caller's to log.
+ */
+export async function collectPageGarbage(page: Page): Promise<void> {
+  await cdp(page, 'HeapProfiler.collectGarbage');
+}
+
 /** Relieves the page at `level`; errors are reported in the result, never thrown. */
 export async function relieveMemory(page: Page, level: ReliefLevel, keepPerChat = 20): Promise<Record<string, unknown>> {
   const trim = trimSource(keepPerChat);

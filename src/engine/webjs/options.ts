@@ -3,7 +3,7 @@
  * version cache), the device name, the proxy, and how puppeteer launches Chromium.
  */
 import type { AuthStrategy, Client, ClientOptions } from 'whatsapp-web.js';
-import { CHROMIUM_FLAGS } from '../../os/chromium';
+import { chromiumArgs } from '../../os/chromium';
 import type { EngineOptions } from '../types';
 import { browserEnv, type SessionDirs } from './profile';
 
@@ -18,6 +18,10 @@ export interface WebVersionCache {
 /** What every session's engine shares: the browser, the page source, the time-outs. */
 export interface WebjsSettings {
   chromiumPath: string;
+  /** CHROMIUM_EXTRA_FLAGS, merged into the flag list (src/os/chromium.ts chromiumArgs). */
+  extraFlags?: readonly string[];
+  /** The flag list itself; default CHROMIUM_FLAGS (scripts/bench/flags.ts measures variants of it). */
+  flags?: readonly string[];
   webCache: WebVersionCache;
   /** Browser launch and page load (INIT_TIMEOUT_MS). */
   initTimeoutMs: number;
@@ -57,7 +61,7 @@ export function clientOptions(settings: WebjsSettings, opts: EngineOptions, dirs
       // and quits instead of living on as an orphan (with a WebSocket it stays up; checked here).
       pipe: true,
       // A new array per launch: puppeteer splices the one it is given (docs/runtime-facts.md).
-      args: [...CHROMIUM_FLAGS, ...(proxy?.server ? [`--proxy-server=${proxy.server}`] : [])],
+      args: [...chromiumArgs(settings.extraFlags, settings.flags), ...(proxy?.server ? [`--proxy-server=${proxy.server}`] : [])],
       env: browserEnv(dirs),
       timeout: settings.initTimeoutMs, // the launch itself
       // We shut the browser down ourselves; puppeteer's handlers close it but leave the process.

@@ -64,6 +64,7 @@ export function createMetrics(registry = new MetricsRegistry()) {
     ratio: registry.gauge('wabun_memory_usage_ratio', 'total / limit (the governor acts at 0.7, 0.8, 0.9, 1.2).'),
     cgroup: registry.gauge('wabun_memory_cgroup_bytes', 'The memory cgroup: current usage and max (absent without a limit).', ['kind']),
     sampledAt: registry.gauge('wabun_memory_sample_timestamp_seconds', 'When the memory sample was taken.'),
+    browser: registry.gauge('wabun_browser_info', 'The Chromium executable every session runs (always 1).', ['browser']),
   };
 
   return {
@@ -93,6 +94,11 @@ export function createMetrics(registry = new MetricsRegistry()) {
       c.actions.inc({ step: a.step });
       if ((a.step === 'recycle' || a.step === 'budget') && a.session)
         c.recycles.inc({ session: a.session, reason: a.step === 'budget' ? 'budget' : 'threshold' });
+    },
+    /** compose: the browser found at start-up. */
+    browser(path: string): void {
+      g.browser.clear();
+      g.browser.set({ browser: path }, 1);
     },
     /** Sets the memory gauges from a sample (called when /metrics is read). */
     memory(s: MemorySample): void {

@@ -28,7 +28,9 @@ export const ServerVersion = t.Object({
   version: t.String(),
   engine: t.Literal('WEBJS'),
   tier: t.Literal('CORE'),
-  browser: t.String({ description: 'Chromium version, or why it is unknown' }),
+  browser: t.String({
+    description: 'The Chromium executable the sessions run (e.g. /usr/lib/chromium/chromium-headless-shell), or unknown',
+  }),
   platform: t.String(),
   worker: t.Object({ id: t.String() }),
 });

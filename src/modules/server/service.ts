@@ -10,8 +10,8 @@ export interface ServerDeps {
   memory: MemorySource;
   startedAt: number;
   workerId: string;
-  /** Chromium's version string (cached by the engine module). */
-  browserVersion: () => string;
+  /** The browser's executable path (WAHA's `browser`), or 'unknown' without one. */
+  browser: () => string;
   /** Session counts, for `whatsapp_ready` and /api/info. */
   sessionCounts: () => { total: number; working: number };
   /** The governor's last action, if any. */
@@ -57,7 +57,7 @@ export class ServerService {
       version: VERSION,
       engine: 'WEBJS' as const,
       tier: 'CORE' as const,
-      browser: this.deps.browserVersion(),
+      browser: this.deps.browser(),
       platform: `${process.platform}/${process.arch}`,
       worker: { id: this.deps.workerId },
     };

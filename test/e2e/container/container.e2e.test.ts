@@ -2,7 +2,8 @@
  * The Dockerfile, built unchanged with podman and run the way docker-compose.yml runs it (its
  * mem_limit, cpus, environment, port, data volume, stop grace period): the real executable and the
  * real Chromium inside the container, the WhatsApp Web simulator mounted as the web-version cache.
- * For each browser the image ships (the one its PUPPETEER_EXECUTABLE_PATH names first): pairs a
+ * For each browser the image ships (first the one the service finds by itself, then each other one
+ * asked for with PUPPETEER_EXECUTABLE_PATH): pairs a
  * session, sends a text and receives the echo as a webhook, reads the cgroup limit the service
  * sees, passes the image's HEALTHCHECK, stops with SIGTERM and leaves nothing running.
  *
@@ -14,11 +15,12 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CHROMIUM_CANDIDATES } from '../../../src/os/chromium';
 import { DEFAULT_ME, DEFAULT_WEB_VERSION, simContactId, simLid, writeSimPage } from '../../sim/index';
 import { SimControlServer } from '../../sim/server';
 import { aptPackages, envOf, parseDockerfile, stepsOf } from '../../support/deploy-files';
 import { Receiver } from '../../support/webhooks';
-import { allowControlInVolume, browserForControl, ControlForwarder } from './control-access';
+import { allowControlInVolume, browserArgs, ControlForwarder } from './control-access';
 import { type BuiltImage, buildImage, podman, prepareBuildBase, prepareRuntime, REPO, readableDir } from './podman';
 import { Container, composeRunArgs, composeService, type RunPlan } from './run';
 
@@ -43,9 +45,14 @@ const BINARIES: Record<string, string> = {
   chromium: '/usr/lib/chromium/chromium',
   'chromium-headless-shell': '/usr/lib/chromium/chromium-headless-shell',
 };
-const imageBrowser = envOf(runStage!).PUPPETEER_EXECUTABLE_PATH!;
 const shipped = aptPackages(runStage!).flatMap((p) => (BINARIES[p] ? [BINARIES[p]] : []));
-const BROWSERS = [imageBrowser, ...shipped.filter((b) => b !== imageBrowser)];
+/** What the service runs when the image names no browser: the first candidate of its discovery it ships. */
+const imageBrowser = envOf(runStage!).PUPPETEER_EXECUTABLE_PATH ?? CHROMIUM_CANDIDATES.find((c) => shipped.includes(c))!;
+/** [how it is chosen, the binary, whether PUPPETEER_EXECUTABLE_PATH names it] */
+const BROWSERS: [string, string, boolean][] = [
+  ['found by the service', imageBrowser, !!envOf(runStage!).PUPPETEER_EXECUTABLE_PATH],
+  ...shipped.filter((b) => b !== imageBrowser).map((b): [string, string, boolean] => ['PUPPETEER_EXECUTABLE_PATH', b, true]),
+];
 
 let work = '';
 let image: BuiltImage;
@@ -84,7 +91,7 @@ describe.skipIf(!!skipped)('the image built from the Dockerfile', () => {
     expect(inspected.Healthcheck?.Test?.join(' ')).toContain('/health');
   });
 
-  describe.each(BROWSERS)('run as docker-compose.yml runs it, with PUPPETEER_EXECUTABLE_PATH=%s', (browser) => {
+  describe.each(BROWSERS)('run as docker-compose.yml runs it, the browser %s: %s', (_how, browser, asked) => {
     const runId = `wabun-test-${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
     let plan: RunPlan;
     let box: Container | undefined;
@@ -115,8 +122,8 @@ describe.skipIf(!!skipped)('the image built from the Dockerfile', () => {
           '-e',
           `WAHA_WEBJS_WEB_VERSION=${DEFAULT_WEB_VERSION}`,
         ],
-        // The browser; a wrapper in front of it only where the profile's grant is ignored (control-access.ts).
-        ...browserForControl(browser).args,
+        // The browser, named only when it is not the one the service finds; flags where the profile's grant is ignored (control-access.ts).
+        ...browserArgs(browser, asked),
       ]);
       await box.line((l) => l.msg === 'listening', LONG, '"listening" line');
       await box.locateCgroup();
@@ -153,6 +160,14 @@ describe.skipIf(!!skipped)('the image built from the Dockerfile', () => {
       expect(await res.json()).toMatchObject({
         status: 'healthy',
         memory: { limit_mb: Number(compose.svc.environment?.MEMORY_THRESHOLD_MB) },
+      });
+    });
+
+    test('the service runs the browser expected, and says so in /api/server/version and its start-up log', async () => {
+      expect(((await (await api('GET', '/api/server/version')).json()) as { browser: string }).browser).toBe(browser);
+      expect(await box!.line((l) => l.msg === 'browser', LONG, '"browser" line')).toMatchObject({
+        path: browser,
+        chosenBy: asked ? 'PUPPETEER_EXECUTABLE_PATH' : 'discovery',
       });
     });
 

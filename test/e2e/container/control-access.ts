@@ -10,13 +10,13 @@
  *   written into the data volume before the browser first starts; it lasts across restarts;
  * - the headless shell ignores the profile's content settings, and the service speaks DevTools
  *   over a pipe (no port another client could grant the permission through). What is left is
- *   the flag: lna-off.sh, mounted in front of the binary, adds LocalNetworkAccessChecks to the
- *   --disable-features list the service passes, and execs the real binary.
+ *   the flag: CHROMIUM_EXTRA_FLAGS=--disable-features=LocalNetworkAccessChecks (test/sim
+ *   controlFlags), which the service merges into its own --disable-features list.
  * docs/container.md has what was tried and measured.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { allowLoopbackControl } from '../../sim/index';
+import { allowLoopbackControl, controlFlags } from '../../sim/index';
 import { chownLike } from './podman';
 import type { Container } from './run';
 
@@ -28,18 +28,17 @@ export function allowControlInVolume(data: string, session: string): void {
   chownLike(data, join(data, 'sessions'));
 }
 
-/** Browsers that ignore the profile's grant. */
-const IGNORES_PROFILE_GRANT = new Set(['/usr/lib/chromium/chromium-headless-shell']);
-
 /**
- * The PUPPETEER_EXECUTABLE_PATH to give the container for `executable`, and the podman flags that
- * mount what it needs: the executable itself where the profile's grant works, lna-off.sh in front
- * of it where it does not.
+ * The podman flags that run `executable` in the container: PUPPETEER_EXECUTABLE_PATH when it is
+ * asked for (`asked`; otherwise the service's discovery must find it), and the flags its page needs
+ * to reach the control server (none where the profile's grant works).
  */
-export function browserForControl(executable: string): { path: string; args: string[] } {
-  if (!IGNORES_PROFILE_GRANT.has(executable)) return { path: executable, args: ['-e', `PUPPETEER_EXECUTABLE_PATH=${executable}`] };
-  const path = `/wabun-rig/${executable.split('/').at(-1)}`;
-  return { path, args: ['-v', `${join(import.meta.dir, 'lna-off.sh')}:${path}:ro`, '-e', `PUPPETEER_EXECUTABLE_PATH=${path}`] };
+export function browserArgs(executable: string, asked: boolean): string[] {
+  const flags = controlFlags(executable);
+  return [
+    ...(asked ? ['-e', `PUPPETEER_EXECUTABLE_PATH=${executable}`] : []),
+    ...(flags.length ? ['-e', `CHROMIUM_EXTRA_FLAGS=${flags.join(' ')}`] : []),
+  ];
 }
 
 /** forward.ts in a container's network namespace: 127.0.0.1:<port> there → the control server. */

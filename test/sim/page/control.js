@@ -19,6 +19,90 @@ const api = {
       missing: api.missing(),
     };
   },
+  /** What this page can see of the browser it runs in (what WhatsApp Web's own code could read). */
+  async browser() {
+    const ua = navigator.userAgentData;
+    const high = ua?.getHighEntropyValues
+      ? await ua.getHighEntropyValues(['fullVersionList', 'platformVersion', 'architecture']).catch(() => null)
+      : null;
+    let webgl = null;
+    try {
+      const gl = document.createElement('canvas').getContext('webgl');
+      webgl = gl ? gl.getParameter(gl.RENDERER) : null;
+    } catch {
+      webgl = null;
+    }
+    return {
+      userAgent: navigator.userAgent,
+      appVersion: navigator.appVersion,
+      brands: ua ? ua.brands.map((b) => `${b.brand} ${b.version}`) : null,
+      fullVersionList: high?.fullVersionList ? high.fullVersionList.map((b) => `${b.brand} ${b.version}`) : null,
+      platform: ua ? ua.platform : null,
+      navigatorPlatform: navigator.platform,
+      mobile: ua ? ua.mobile : null,
+      webdriver: navigator.webdriver,
+      languages: [...navigator.languages],
+      hardwareConcurrency: navigator.hardwareConcurrency,
+      plugins: navigator.plugins.length,
+      pdfViewerEnabled: navigator.pdfViewerEnabled,
+      serviceWorker: 'serviceWorker' in navigator,
+      notification: typeof Notification === 'undefined' ? null : Notification.permission,
+      screen: { width: screen.width, height: screen.height, colorDepth: screen.colorDepth },
+      viewport: { width: innerWidth, height: innerHeight, devicePixelRatio },
+      webgl,
+      chromeObject: typeof window.chrome === 'object',
+    };
+  },
+  /**
+   * What WhatsApp Web does with a video before it sends one (its duration, size and a JPEG
+   * thumbnail of a frame), done by this browser: decode `data` (base64) in a <video>, seek to
+   * `atSec`, draw that frame into a canvas, encode it. `colours`: distinct colours in the frame.
+   */
+  async videoFrame({ mimetype, data, atSec = 0.5 }) {
+    const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+    const url = URL.createObjectURL(new Blob([bytes], { type: mimetype }));
+    const video = document.createElement('video');
+    video.muted = true;
+    try {
+      await new Promise((resolve, reject) => {
+        video.onloadeddata = resolve;
+        video.onerror = () => reject(new Error(`[wa-sim] video: ${video.error?.message || `error ${video.error?.code}`}`));
+        video.src = url;
+      });
+      await new Promise((resolve) => {
+        video.onseeked = resolve;
+        video.currentTime = atSec;
+      });
+      const canvas = document.createElement('canvas');
+      canvas.width = video.videoWidth;
+      canvas.height = video.videoHeight;
+      const ctx = canvas.getContext('2d');
+      // After `seeked` the decoded frame can reach the element a little later on a busy machine
+      // (drawImage then paints nothing): draw again until it is there, as a page would wait.
+      let colours = new Set();
+      let draws = 0;
+      while (colours.size <= 1 && draws < 40) {
+        if (draws++) await new Promise((resolve) => setTimeout(resolve, 50));
+        ctx.clearRect(0, 0, canvas.width, canvas.height);
+        ctx.drawImage(video, 0, 0);
+        const pixels = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+        colours = new Set();
+        for (let i = 0; i < pixels.length; i += 4) colours.add((pixels[i] << 16) | (pixels[i + 1] << 8) | pixels[i + 2]);
+      }
+      const jpeg = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.8));
+      return {
+        canPlay: video.canPlayType(mimetype),
+        durationSec: video.duration,
+        width: video.videoWidth,
+        height: video.videoHeight,
+        colours: colours.size,
+        draws,
+        thumbnailBytes: jpeg ? jpeg.size : 0,
+      };
+    } finally {
+      URL.revokeObjectURL(url);
+    }
+  },
   /** Resolves once whatsapp-web.js finished injecting into this page load (it listens to hasSynced). */
   waitForInjected(timeoutMs = 20000) {
     return waitFor(() => Socket.listenerCount('change:hasSynced') > 0, timeoutMs, 'whatsapp-web.js to inject');
