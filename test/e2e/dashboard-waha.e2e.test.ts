@@ -244,11 +244,14 @@ test(
     // The "restart worker" button: answered first, then the process ends for its supervisor.
     expect(await call('POST', '/api/server/stop', { force: false })).toMatchObject({ status: 201, json: { stopping: true } });
 
-    // Chromium preflighted the calls carrying the key, and every preflight was answered 2xx.
+    // Chromium preflighted the calls carrying the key, and every preflight was answered 2xx. Which
+    // methods it asked about depends on its preflight cache: an answer for a URL lists every method
+    // and is reused for about 5 s, so a DELETE right after a PUT on the same URL goes unasked.
     const asked = [...preflights.values()];
     expect(asked.length).toBeGreaterThan(20);
     expect(asked.filter((p) => p.status === undefined || p.status >= 300)).toEqual([]);
-    expect(new Set(asked.map((p) => p.method))).toEqual(new Set(['GET', 'POST', 'PUT', 'DELETE']));
+    expect(asked.filter((p) => !['GET', 'POST', 'PUT', 'DELETE'].includes(p.method))).toEqual([]);
+    expect(asked.some((p) => p.method === 'POST')).toBe(true);
   },
   TEST_MS,
 );
