@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Logger } from '../log';
 import { isStaleLease, type Lease } from '../store/fence';
 import type { ClusterRow, Holder, PostgresLeases } from './leases';
-import { type PostgresProfiles, packProfile, unpackProfile } from './profiles';
+import { type ProfileStore, packProfile, unpackProfile } from './profiles';
 
 /** What the node needs of the session manager. */
 export interface ClusterSessions {
@@ -29,7 +29,7 @@ export interface ClusterSessions {
 
 export interface ClusterOptions {
   leases: PostgresLeases;
-  profiles: PostgresProfiles;
+  profiles: ProfileStore;
   log: Logger;
   ttlMs: number;
   renewMs: number;
