@@ -235,11 +235,12 @@ export class ClusterNode {
 
   private async restore(name: string): Promise<void> {
     if (!this.sessions) return;
+    const started = this.now();
     try {
       const data = await this.o.profiles.load(name);
       if (!data) return;
       const files = await unpackProfile(join(this.sessions.dataDir(name), 'session'), data);
-      this.o.log.info('login profile restored', { session: name, files, stored: data.byteLength });
+      this.o.log.info('login profile restored', { session: name, files, stored: data.byteLength, ms: Math.round(this.now() - started) });
     } catch (err) {
       this.o.log.warn('login profile restore failed; the session may show a QR', { session: name, error: messageOf(err) });
     }
