@@ -572,7 +572,7 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       '',
       'set together with its pair (WAHA_S3_ACCESS_KEY_ID and WAHA_S3_SECRET_ACCESS_KEY), or neither',
     );
-  if (!/^[A-Za-z0-9!_.*'()/-]*$/.test(out.PROFILE_S3_PREFIX as string) || (out.PROFILE_S3_PREFIX as string).startsWith('/'))
+  if (!/^[A-Za-z0-9!_.*'()/-]+$/.test(out.PROFILE_S3_PREFIX as string) || (out.PROFILE_S3_PREFIX as string).startsWith('/'))
     throw new ConfigError(
       'PROFILE_S3_PREFIX',
       String(out.PROFILE_S3_PREFIX),

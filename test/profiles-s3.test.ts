@@ -210,6 +210,20 @@ describe('the WAHA_S3_* variables', () => {
     expect(() => parseConfig({ WAHA_S3_ACCESS_KEY_ID: 'id' })).toThrow('Invalid WAHA_S3_SECRET_ACCESS_KEY');
     expect(() => parseConfig({ WAHA_S3_ENDPOINT: 'minio:9000' })).toThrow('Invalid WAHA_S3_ENDPOINT');
     expect(() => parseConfig({ PROFILE_S3_PREFIX: '/abs' })).toThrow('Invalid PROFILE_S3_PREFIX');
+    expect(() => parseConfig({ PROFILE_S3_PREFIX: ' ' })).toThrow('Invalid PROFILE_S3_PREFIX');
+  });
+
+  test('WAHA_S3_FORCE_PATH_STYLE: the bucket in the path (MinIO), or in the host name (AWS)', () => {
+    const l = { bucket: 'b', region: 'eu-west-1', accessKeyId: 'id', secretAccessKey: 'sec', prefix: 'p' };
+    const url = (forcePathStyle: boolean, endpoint: string) =>
+      new URL(
+        s3Client({ ...l, forcePathStyle, endpoint })
+          .file('p/k')
+          .presign(),
+      );
+    expect(url(true, 'http://minio:9000')).toMatchObject({ origin: 'http://minio:9000', pathname: '/b/p/k' });
+    expect(url(false, '')).toMatchObject({ origin: 'https://b.s3.eu-west-1.amazonaws.com', pathname: '/p/k' });
+    expect(url(false, 'https://storage.example.com')).toMatchObject({ origin: 'https://b.storage.example.com', pathname: '/p/k' });
   });
 
   test('the keys are masked in /api/server/environment; bucket and endpoint are shown', () => {

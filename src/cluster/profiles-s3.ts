@@ -16,9 +16,9 @@
 
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { S3Client as S3, type S3Client } from 'bun';
+import { S3Client } from 'bun';
 import type { Logger } from '../log';
-import type { Lease } from '../store/fence';
+import { isStaleLease, type Lease } from '../store/fence';
 import { holdLease } from '../store/postgres/fence';
 import type { Pool } from '../store/postgres/pool';
 import type { PackedProfile, ProfileStore } from './profiles';
@@ -57,10 +57,15 @@ export const S3_TIMEOUT_MS = 30_000;
 export function s3Client(l: S3Location): S3Client {
   const credentials = l.accessKeyId ? { accessKeyId: l.accessKeyId, secretAccessKey: l.secretAccessKey } : {};
   if (l.forcePathStyle)
-    return new S3({ ...credentials, bucket: l.bucket, region: l.region, endpoint: l.endpoint || `https://s3.${l.region}.amazonaws.com` });
+    return new S3Client({
+      ...credentials,
+      bucket: l.bucket,
+      region: l.region,
+      endpoint: l.endpoint || `https://s3.${l.region}.amazonaws.com`,
+    });
   const u = new URL(l.endpoint || `https://s3.${l.region}.amazonaws.com`);
   u.hostname = `${l.bucket}.${u.hostname}`;
-  return new S3({ ...credentials, region: l.region, endpoint: u.origin, virtualHostedStyle: true });
+  return new S3Client({ ...credentials, region: l.region, endpoint: u.origin, virtualHostedStyle: true });
 }
 
 /** The endpoint and bucket, for logs (never the keys). */
@@ -115,8 +120,10 @@ export class S3Profiles implements ProfileStore {
         return old?.key ?? null;
       });
     } catch (err) {
-      // Refused (stale lease) or not committed: no pointer names the object, so it goes.
-      await this.remove(session, key);
+      // Refused by the fence: certainly not committed, no pointer names the object, so it goes.
+      // Any other failure may have come after the commit (its answer lost): the object stays, at
+      // worst unnamed — wasted bytes rather than a pointer to a deleted object.
+      if (isStaleLease(err)) await this.remove(session, key);
       throw err;
     }
     if (previous && previous !== key) await this.remove(session, previous);
@@ -124,7 +131,7 @@ export class S3Profiles implements ProfileStore {
 
   async load(session: string): Promise<Uint8Array | null> {
     const [row]: ProfilePointer[] = await this.pool
-      .query`SELECT key, stored::int AS stored, sha256 FROM session_profile_objects WHERE session = ${session}`;
+      .query`SELECT key, stored::float8 AS stored, sha256 FROM session_profile_objects WHERE session = ${session}`;
     if (!row) {
       // Saved while the profiles were kept in PostgreSQL: still this session's login.
       const [legacy]: { data: Uint8Array }[] = await this.pool.query`SELECT data FROM session_profiles WHERE session = ${session}`;
