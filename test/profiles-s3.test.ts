@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { PostgresLeases } from '../src/cluster/leases';
 import { ClusterNode } from '../src/cluster/node';
 import { packProfile } from '../src/cluster/profiles';
-import { S3Profiles, s3Client } from '../src/cluster/profiles-s3';
+import { describeLocation, S3Profiles, s3Client } from '../src/cluster/profiles-s3';
 import { parseConfig } from '../src/config';
 import { Logger } from '../src/log';
 import { environmentView } from '../src/modules/server/environment';
@@ -224,6 +224,12 @@ describe('the WAHA_S3_* variables', () => {
     expect(url(true, 'http://minio:9000')).toMatchObject({ origin: 'http://minio:9000', pathname: '/b/p/k' });
     expect(url(false, '')).toMatchObject({ origin: 'https://b.s3.eu-west-1.amazonaws.com', pathname: '/p/k' });
     expect(url(false, 'https://storage.example.com')).toMatchObject({ origin: 'https://b.storage.example.com', pathname: '/p/k' });
+    // What the start-up line shows of the bucket: no keys, no password in the endpoint.
+    expect(describeLocation({ ...l, forcePathStyle: true, endpoint: 'http://u:pw@minio:9000/' })).toEqual({
+      bucket: 'b',
+      endpoint: 'http://minio:9000',
+      prefix: 'p',
+    });
   });
 
   test('the keys are masked in /api/server/environment; bucket and endpoint are shown', () => {

@@ -68,8 +68,12 @@ export function s3Client(l: S3Location): S3Client {
   return new S3Client({ ...credentials, region: l.region, endpoint: u.origin, virtualHostedStyle: true });
 }
 
-/** The endpoint and bucket, for logs (never the keys). */
-export const describeLocation = (l: S3Location) => ({ bucket: l.bucket, endpoint: l.endpoint || `AWS S3 ${l.region}`, prefix: l.prefix });
+/** The endpoint and bucket, for logs: never the keys, nor a user:password an endpoint URL may carry (the origin drops it). */
+export const describeLocation = (l: S3Location) => ({
+  bucket: l.bucket,
+  endpoint: l.endpoint ? new URL(l.endpoint).origin : `AWS S3 ${l.region}`,
+  prefix: l.prefix,
+});
 
 const hex = (data: Uint8Array) => new Bun.CryptoHasher('sha256').update(data).digest('hex');
 
