@@ -3,7 +3,8 @@
 #   bash scripts/run.sh start   install what is missing, then run the service on its embedded defaults
 #   bash scripts/run.sh test    install what is missing, then run the whole test suite
 # What is installed: Bun (from npm), Debian's chromium-headless-shell (the browser wabun runs),
-# chromium (the fallback, and the browser of the smoke set) and ffmpeg, the locked dependencies; for
+# chromium (the fallback, and the browser of the smoke set) and ffmpeg, the locked dependencies (s3rver
+# among them: the S3-compatible server the login-profile tests start themselves); for
 # `test` also Debian's postgresql, whose binaries run a throwaway cluster for the PostgreSQL store's tests.
 # Without root, nothing is installed system-wide: the script says exactly what to run instead.
 set -euo pipefail

@@ -11,6 +11,7 @@ import { createForwarder } from './cluster/forward';
 import { PostgresLeases } from './cluster/leases';
 import { ClusterNode } from './cluster/node';
 import { PostgresProfiles } from './cluster/profiles';
+import { describeLocation, type S3Location, S3Profiles, s3Client } from './cluster/profiles-s3';
 import { EventRelay } from './cluster/relay';
 import type { Config } from './config';
 import type { EngineFactory } from './engine/types';
@@ -99,13 +100,25 @@ export async function compose(config: Config, options: ComposeOptions) {
   const workerId = config.WAHA_WORKER_ID || crypto.randomUUID().slice(0, 8);
   // How the other nodes reach this one: known once listening (the port may be 0 until then).
   let workerUrl = config.WORKER_URL;
+  const s3: S3Location | null = config.WAHA_S3_BUCKET
+    ? {
+        bucket: config.WAHA_S3_BUCKET,
+        region: config.WAHA_S3_REGION,
+        endpoint: config.WAHA_S3_ENDPOINT,
+        accessKeyId: config.WAHA_S3_ACCESS_KEY_ID,
+        secretAccessKey: config.WAHA_S3_SECRET_ACCESS_KEY,
+        forcePathStyle: config.WAHA_S3_FORCE_PATH_STYLE,
+        prefix: config.PROFILE_S3_PREFIX,
+      }
+    : null;
+  const clusterLog = log.child({ module: 'cluster', worker: workerId });
   // Leases only with a shared store and a stable name: one node otherwise, running every session.
   const cluster =
     config.WAHA_WORKER_ID && store.pool
       ? new ClusterNode({
           leases: new PostgresLeases(store.pool, workerId, config.LEASE_TTL_MS),
-          profiles: new PostgresProfiles(store.pool),
-          log: log.child({ module: 'cluster', worker: workerId }),
+          profiles: s3 ? new S3Profiles(store.pool, s3Client(s3), s3.prefix, clusterLog) : new PostgresProfiles(store.pool),
+          log: clusterLog,
           ttlMs: config.LEASE_TTL_MS,
           renewMs: config.LEASE_RENEW_MS,
           claimMs: config.LEASE_CLAIM_MS,
@@ -120,7 +133,14 @@ export async function compose(config: Config, options: ComposeOptions) {
       : null;
   // `/ws` on every node carries every session's events.
   const relay = cluster && store.pool ? new EventRelay(store.pool.sql, store.pool, workerId, log.child({ module: 'cluster' })) : null;
-  if (cluster) log.info('cluster node', { worker: workerId, leaseTtlMs: config.LEASE_TTL_MS, capacity: config.MAX_RUNNING_SESSIONS });
+  if (cluster)
+    log.info('cluster node', {
+      worker: workerId,
+      leaseTtlMs: config.LEASE_TTL_MS,
+      capacity: config.MAX_RUNNING_SESSIONS,
+      profiles: s3 ? { store: 's3', ...describeLocation(s3) } : { store: 'postgres' },
+    });
+  else if (s3) log.warn('WAHA_S3_BUCKET is set but this node is not in a cluster: login profiles stay in the local profile folder');
   const metrics = createMetrics();
   // Which browser the sessions run, as WAHA reports it: the executable's path.
   const browser = chromiumPath ?? 'unknown';

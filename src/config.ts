@@ -193,6 +193,47 @@ export const VARIABLES = [
     default: '64',
     doc: "Largest login profile saved to the store (compressed); a larger one is not saved and the session's next node shows a QR.",
   },
+  // --- cluster: login profiles in S3-compatible storage (docs/cluster.md). WAHA Plus reads the
+  // same names for its media storage; wabun keeps the cluster's login profiles there.
+  {
+    names: ['WAHA_S3_BUCKET'],
+    kind: str,
+    default: '',
+    doc: "In a cluster, keep the login profiles in this S3-compatible bucket (AWS S3, MinIO, …) instead of PostgreSQL; PostgreSQL then holds only a pointer (key, size, SHA-256) written under the session's lease. Empty = the profiles stay in PostgreSQL. (WAHA Plus uses the WAHA_S3_* variables for media; wabun keeps media on disk.)",
+  },
+  { names: ['WAHA_S3_REGION'], kind: str, default: 'us-east-1', doc: "The bucket's region (signed into every request)." },
+  {
+    names: ['WAHA_S3_ENDPOINT'],
+    kind: url,
+    default: '',
+    doc: 'The S3-compatible server, e.g. `http://minio:9000`; empty = AWS S3 in WAHA_S3_REGION.',
+  },
+  {
+    names: ['WAHA_S3_ACCESS_KEY_ID'],
+    kind: str,
+    default: '',
+    secret: true,
+    doc: "Access key for the bucket; empty = Bun's defaults (S3_ACCESS_KEY_ID, AWS_ACCESS_KEY_ID).",
+  },
+  {
+    names: ['WAHA_S3_SECRET_ACCESS_KEY'],
+    kind: str,
+    default: '',
+    secret: true,
+    doc: 'Secret of that access key (never logged, masked in /api/server/environment).',
+  },
+  {
+    names: ['WAHA_S3_FORCE_PATH_STYLE'],
+    kind: bool,
+    default: 'false',
+    doc: 'true: `<endpoint>/<bucket>/<key>` (MinIO and most self-hosted servers); false: `<bucket>.<endpoint host>/<key>` (AWS).',
+  },
+  {
+    names: ['PROFILE_S3_PREFIX'],
+    kind: str,
+    default: 'wabun-profiles',
+    doc: 'Key prefix of the login profiles in the bucket: `<prefix>/<session>/<epoch>-<random>.wabun-profile`.',
+  },
   { names: ['WAHA_PRINT_QR', 'SHOW_QR'], kind: bool, default: 'false', doc: 'Print each new QR code in the terminal.' },
   {
     names: ['PUPPETEER_EXECUTABLE_PATH', 'CHROME_PATH'],
@@ -524,6 +565,18 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
       'LEASE_RENEW_MS',
       String(out.LEASE_RENEW_MS),
       `at most a third of LEASE_TTL_MS (${out.LEASE_TTL_MS}), so a lease survives two failed renewals`,
+    );
+  if ((out.WAHA_S3_ACCESS_KEY_ID === '') !== (out.WAHA_S3_SECRET_ACCESS_KEY === ''))
+    throw new ConfigError(
+      out.WAHA_S3_ACCESS_KEY_ID === '' ? 'WAHA_S3_ACCESS_KEY_ID' : 'WAHA_S3_SECRET_ACCESS_KEY',
+      '',
+      'set together with its pair (WAHA_S3_ACCESS_KEY_ID and WAHA_S3_SECRET_ACCESS_KEY), or neither',
+    );
+  if (!/^[A-Za-z0-9!_.*'()/-]+$/.test(out.PROFILE_S3_PREFIX as string) || (out.PROFILE_S3_PREFIX as string).startsWith('/'))
+    throw new ConfigError(
+      'PROFILE_S3_PREFIX',
+      String(out.PROFILE_S3_PREFIX),
+      "an S3 key prefix of letters, digits and !_.*'()/- not starting with /",
     );
   return Object.freeze(out) as Config;
 }

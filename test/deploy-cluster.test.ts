@@ -2,7 +2,8 @@
  * deploy/cluster: three nodes on one PostgreSQL behind a load balancer. Docker cannot run here,
  * so the files are checked for what the cluster needs: distinct worker ids, each node reachable
  * at its WORKER_URL, one database for all, every variable one wabun reads, the lease defaults,
- * a stop grace period that outlasts the hand-over, and a balancer over exactly the three nodes.
+ * a stop grace period that outlasts the hand-over, a balancer over exactly the three nodes, and
+ * one S3-compatible bucket (MinIO) for the login profiles, made before any node starts.
  */
 import { describe, expect, test } from 'bun:test';
 import { readFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ const read = (p: string) => readFileSync(join(ROOT, p), 'utf8');
 type Service = {
   build?: string;
   image?: string;
+  command?: string[];
   environment?: Record<string, string>;
   volumes?: string[];
   stop_grace_period?: string;
@@ -52,6 +54,26 @@ describe('deploy/cluster/docker-compose.yml', () => {
       ]);
       // The hand-over (browsers closed, logins saved, leases released) fits in the grace period.
       expect(composeSeconds(s.stop_grace_period!)).toBeGreaterThan(c.DESTROY_TIMEOUT_MS / 1000 + 5);
+    }
+  });
+
+  test("one S3-compatible bucket for the login profiles: MinIO pinned, the bucket made before the nodes start, WAHA's variables", () => {
+    const minio = compose.services.minio!;
+    expect(minio.image).toMatch(/^quay\.io\/minio\/minio:RELEASE\.\d{4}-/);
+    const init = compose.services['minio-init']!;
+    expect(init.image).toMatch(/^quay\.io\/minio\/mc:RELEASE\.\d{4}-/);
+    expect(init.depends_on).toEqual({ minio: { condition: 'service_healthy' } });
+    const script = init.command!.join('\n');
+    for (const [, s] of nodes) {
+      const e = s.environment!;
+      expect(s.depends_on).toMatchObject({ 'minio-init': { condition: 'service_completed_successfully' } });
+      expect([e.WAHA_S3_ENDPOINT, e.WAHA_S3_FORCE_PATH_STYLE]).toEqual(['http://minio:9000', 'true']);
+      expect(script).toContain(`mc mb --ignore-existing local/${e.WAHA_S3_BUCKET}`);
+      expect(script).toContain(`mc admin user add local ${e.WAHA_S3_ACCESS_KEY_ID} "$$S3_SECRET"`);
+      expect(e.WAHA_S3_SECRET_ACCESS_KEY).toStartWith('${S3_SECRET:?');
+      expect(parseConfig({ ...e, WHATSAPP_SESSIONS_POSTGRESQL_URL: 'postgres://u:p@postgres:5432/wabun' }).WAHA_S3_BUCKET).toBe(
+        'wabun-profiles',
+      );
     }
   });
 

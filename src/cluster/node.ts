@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Logger } from '../log';
 import { isStaleLease, type Lease } from '../store/fence';
 import type { ClusterRow, Holder, PostgresLeases } from './leases';
-import { type PostgresProfiles, packProfile, unpackProfile } from './profiles';
+import { type ProfileStore, packProfile, unpackProfile } from './profiles';
 
 /** What the node needs of the session manager. */
 export interface ClusterSessions {
@@ -29,7 +29,7 @@ export interface ClusterSessions {
 
 export interface ClusterOptions {
   leases: PostgresLeases;
-  profiles: PostgresProfiles;
+  profiles: ProfileStore;
   log: Logger;
   ttlMs: number;
   renewMs: number;
@@ -235,11 +235,12 @@ export class ClusterNode {
 
   private async restore(name: string): Promise<void> {
     if (!this.sessions) return;
+    const started = this.now();
     try {
       const data = await this.o.profiles.load(name);
       if (!data) return;
       const files = await unpackProfile(join(this.sessions.dataDir(name), 'session'), data);
-      this.o.log.info('login profile restored', { session: name, files, stored: data.byteLength });
+      this.o.log.info('login profile restored', { session: name, files, stored: data.byteLength, ms: Math.round(this.now() - started) });
     } catch (err) {
       this.o.log.warn('login profile restore failed; the session may show a QR', { session: name, error: messageOf(err) });
     }

@@ -99,8 +99,21 @@ export async function loginBytes(profileDir: string): Promise<number> {
   return n;
 }
 
+/**
+ * Where the login blobs live: PostgreSQL (`PostgresProfiles`) or an S3-compatible bucket
+ * (`S3Profiles`, src/cluster/profiles-s3.ts). Either way a save is fenced by the lease.
+ */
+export interface ProfileStore {
+  /** Saves (replaces) the session's blob; refused with StaleLeaseError once the lease is not current. */
+  save(session: string, lease: Lease, p: PackedProfile): Promise<void>;
+  /** The session's latest blob; null when none was saved. Throws when it cannot be read or is not intact. */
+  load(session: string): Promise<Uint8Array | null>;
+  /** The account is gone (logout, deletion): the next node starts with a QR. */
+  delete(session: string): Promise<void>;
+}
+
 /** The `session_profiles` table: one blob per session, written under its lease. */
-export class PostgresProfiles {
+export class PostgresProfiles implements ProfileStore {
   constructor(private readonly pool: Pool) {}
 
   /** Saves (replaces) the session's blob, fenced: refused with StaleLeaseError once the lease is not current. */

@@ -6,13 +6,16 @@
  * needs the cluster the previous one left: the sessions paired in the first are the ones that
  * fail over in the second, and the node killed there comes back for the third to take the
  * paused node's session. Leases are short here (6 s) to keep the run short; the benchmark
- * (scripts/bench/cluster.ts) measures the defaults.
+ * (scripts/bench/cluster.ts) measures the defaults. A second, smaller cluster keeps the logins in
+ * an S3-compatible bucket (the s3rver fixture) and fails over once.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test';
 import { join } from 'node:path';
 import { SQL } from 'bun';
+import { s3Client } from '../../src/cluster/profiles-s3';
 import { simContactId } from '../sim/index';
 import { ClusterRig } from '../support/cluster';
+import { startS3, type TestS3 } from '../support/s3';
 import { freshSchema, postgresTestServer } from '../support/stores';
 import { Receiver } from '../support/webhooks';
 import { browsersOf, E2eWorld } from '../support/world';
@@ -275,4 +278,83 @@ describe.skipIf(!postgresTestServer.available)('a cluster of three nodes', () =>
       .map((x) => x.json.payload.status);
     expect(statuses).not.toContain('SCAN_QR_CODE');
   }, 180_000);
+});
+
+describe.skipIf(!postgresTestServer.available)('two nodes with the login profiles in S3', () => {
+  let s3: TestS3;
+  let s3World: E2eWorld;
+  let s3Rig: ClusterRig;
+  let hooks: Receiver;
+  let s3Db: SQL;
+  let s3Drop: () => Promise<void> = async () => {};
+  const S3_NODES = ['node-s1', 'node-s2'];
+
+  beforeAll(async () => {
+    s3 = await startS3();
+    s3World = new E2eWorld();
+    hooks = new Receiver();
+    const schema = await freshSchema();
+    s3Drop = schema.drop;
+    s3Db = new SQL(schema.url, { max: 2 });
+    s3Rig = new ClusterRig(s3World, schema.url, {
+      ...s3.env,
+      MAX_RUNNING_SESSIONS: '1',
+      LEASE_TTL_MS: '6000',
+      LEASE_RENEW_MS: '2000',
+      LEASE_CLAIM_MS: '500',
+    });
+    s3Rig.allowControl(S3_NODES, ['s3a']);
+    await Promise.all(S3_NODES.map((id) => s3Rig.start(id)));
+  }, 120_000);
+
+  afterAll(async () => {
+    await s3Rig?.dispose();
+    await s3Db?.close();
+    await s3Drop();
+    await hooks?.stop();
+    await s3World?.dispose();
+    await s3?.[Symbol.asyncDispose]();
+  });
+
+  test('kill -9 of the node: the session is WORKING on the other without a QR, its login restored from the bucket', async () => {
+    const webhooks = [{ url: hooks.url, events: ['session.status'], retries: { policy: 'constant', delaySeconds: 1, attempts: 30 } }];
+    const page = s3World.sim.nextPage();
+    expect((await s3Rig.api('node-s1', 'POST', '/api/sessions', { name: 's3a', config: { webhooks } })).status).toBe(201);
+    const info = await page;
+    await s3Rig.until(async () => (await s3Rig.session('node-s1', 's3a'))?.status === 'SCAN_QR_CODE', 'SCAN_QR_CODE', 30_000);
+    await s3World.sim.control(info.profileId).scan();
+    await s3Rig.until(async () => (await s3Rig.session('node-s1', 's3a'))?.status === 'WORKING', 'WORKING', 30_000);
+    // Saved once the login settled: the pointer in PostgreSQL, the blob in the bucket, nothing in session_profiles.
+    await s3Rig.until(
+      async () => (await s3Db`SELECT count(*)::int AS n FROM session_profile_objects`)[0].n === 1,
+      'the pointer committed',
+      60_000,
+    );
+    const [{ key }] = await s3Db`SELECT key FROM session_profile_objects WHERE session = 's3a'`;
+    expect(await s3Client(s3.location).exists(key)).toBe(true);
+    expect((await s3Db`SELECT count(*)::int AS n FROM session_profiles`)[0].n).toBe(0);
+
+    const mark = hooks.arrivals.length;
+    const first = s3Rig.node('node-s1');
+    first.child.kill('SIGKILL');
+    await first.child.proc.exited;
+    await s3Rig.until(
+      async () => {
+        const s = await s3Rig.session('node-s2', 's3a');
+        return s?.status === 'WORKING' && s.assignedWorker === 'node-s2';
+      },
+      's3a WORKING on node-s2',
+      90_000,
+    );
+    const statuses = () =>
+      hooks.arrivals
+        .slice(mark)
+        .filter((x) => x.json.event === 'session.status')
+        .map((x) => x.json.payload.status);
+    await hooks.until(() => statuses().includes('WORKING'), 'the WORKING webhook after the failover', 30_000);
+    expect(statuses()).not.toContain('SCAN_QR_CODE');
+    const restored = s3Rig.lines().find((l) => l.msg === 'login profile restored' && l.session === 's3a');
+    expect(restored).toMatchObject({ worker: 'node-s2' });
+    expect(JSON.stringify(s3Rig.lines())).not.toContain(s3.location.secretAccessKey);
+  }, 240_000);
 });

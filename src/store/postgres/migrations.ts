@@ -132,6 +132,25 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Login profiles in S3-compatible storage (src/cluster/profiles-s3.ts): the object holds the
+    // blob, this row names it. The row is written under the lease, so the pointer — which object
+    // is the session's login — moves only with a current epoch; an object never pointed at is
+    // deleted by the writer that was refused.
+    name: 'profile pointers',
+    sql: `
+      CREATE TABLE session_profile_objects (
+        session  text PRIMARY KEY,
+        epoch    bigint NOT NULL,                -- the lease it was saved under
+        key      text NOT NULL,                  -- the object's key in WAHA_S3_BUCKET
+        stored   bigint NOT NULL,                -- the object's size (the gzip blob)
+        sha256   text NOT NULL,                  -- hex SHA-256 of the object, checked at restore
+        files    integer NOT NULL,
+        bytes    bigint NOT NULL,                -- before compression
+        saved_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ];
 
 /**
