@@ -19,17 +19,9 @@ import { simContactId } from '../../test/sim/index';
 import { ClusterRig } from '../../test/support/cluster';
 import { Receiver } from '../../test/support/webhooks';
 import { E2eWorld } from '../../test/support/world';
+import { arg, postgresServer } from './args';
 
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i === -1 ? fallback : args[i + 1]!;
-};
-const SERVER = arg('postgres', process.env.WABUN_TEST_POSTGRES_URL ?? '');
-if (!SERVER) {
-  console.error('give --postgres <url> (or WABUN_TEST_POSTGRES_URL)');
-  process.exit(2);
-}
+const SERVER = postgresServer();
 const ROUNDS = Number(arg('rounds', '5'));
 const BURST = Number(arg('burst', '1000'));
 const NODES = ['node-a', 'node-b', 'node-c'];

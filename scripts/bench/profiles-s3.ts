@@ -26,17 +26,9 @@ import { openPostgresStore } from '../../src/store/postgres';
 import { ClusterRig } from '../../test/support/cluster';
 import { startS3, type TestS3 } from '../../test/support/s3';
 import { E2eWorld } from '../../test/support/world';
+import { arg, postgresServer } from './args';
 
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i === -1 ? fallback : args[i + 1]!;
-};
-const SERVER = arg('postgres', process.env.WABUN_TEST_POSTGRES_URL ?? '');
-if (!SERVER) {
-  console.error('give --postgres <url> (or WABUN_TEST_POSTGRES_URL)');
-  process.exit(2);
-}
+const SERVER = postgresServer();
 const ROUNDS = Number(arg('rounds', '3'));
 const REPEAT = Number(arg('repeat', '5'));
 const SESSIONS = ['p1', 'p2', 'p3'];
