@@ -14,6 +14,7 @@ import puppeteer, { type Browser } from 'puppeteer-core';
 import { MemorySampler } from '../../src/memory/sampler';
 import type { BrowserRef } from '../../src/memory/types';
 import { ProcessTable } from '../../src/os/process-table';
+import { OFFLINE_FLAGS } from '../../test/support/process';
 import { median, percentile, writeResult } from './harness';
 import { machineLines, writeSection } from './report';
 
@@ -25,14 +26,6 @@ const opt = (name: string, fallback: number) => {
 };
 const SESSIONS = opt('--sessions', quick ? 3 : 10);
 const SAMPLES = opt('--samples', quick ? 100 : 500);
-const FLAGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
 const root = mkdtempSync(join(tmpdir(), 'wabun-bench-memory-'));
@@ -44,7 +37,7 @@ async function launch(session: string) {
     executablePath: '/usr/lib/chromium/chromium',
     headless: true,
     userDataDir: join(dir, 'profile'),
-    args: FLAGS,
+    args: OFFLINE_FLAGS,
     handleSIGINT: false,
     handleSIGTERM: false,
     handleSIGHUP: false,

@@ -13,6 +13,7 @@ import { ProcReader, parseSmaps } from '../../src/os/proc';
 import { ProcessTable } from '../../src/os/process-table';
 import { allowLoopbackControl, BUSY_ACCOUNT, controlFlags, type SimPageOptions, SMALL_ACCOUNT, writeSimPage } from '../../test/sim';
 import { SimControlServer } from '../../test/sim/control';
+import { OFFLINE_FLAGS } from '../../test/support/process';
 import { spawnService } from './harness';
 
 /** Full chromium: the baseline's browser (whatsapp-web.js's defaults launch a full browser). */
@@ -236,6 +237,7 @@ export async function startBaseline(dir: string, pageDir: string, version: strin
       BASELINE_CACHE: pageDir,
       BASELINE_VERSION: version,
       BASELINE_CHROMIUM: CHROMIUM,
+      BASELINE_FLAGS: OFFLINE_FLAGS.join(' '),
       BASELINE_CLIENTS: String(clients),
     },
     stdin: 'pipe',

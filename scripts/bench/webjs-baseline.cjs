@@ -22,14 +22,8 @@ function makeClient(i) {
     webVersion: process.env.BASELINE_VERSION,
     puppeteer: {
       executablePath: process.env.BASELINE_CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
+      // The offline flags of the tests (test/support/process.ts OFFLINE_FLAGS), given by sim-rig.ts.
+      args: (process.env.BASELINE_FLAGS || '').split(' ').filter(Boolean),
     },
   });
   client.on('qr', () => out({ event: 'qr', client: i }));
